@@ -1,0 +1,352 @@
+//! The command line: flags in, a report out, an exit code back.
+//!
+//! Exit codes: 0 success (warnings allowed unless `--strict`), 1 content,
+//! theme or I/O errors, 2 usage errors. Diagnostics and the summary go to
+//! stderr; `check --format json|github` writes its report to stdout so it can
+//! be piped. A closed stdout is not a crash.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{Diagnostic, FormatKind, render_github, render_human, render_json};
+use crate::model::BaseUrl;
+use crate::output::{publish_site, resolve_path};
+use crate::{BuildOptions, BuildOutcome, build_in_memory};
+
+/// Turns a folder of Markdown incident reports into an architecture
+/// challenges site: a ranked tally of where architecture hurts, with pages
+/// per category, incident, team and review, a feed and a data export.
+#[derive(Debug, Parser)]
+#[command(name = "frictionlog", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The site's root folder: the one holding content/.
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Show what the build did and how long each phase took.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Print errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// When to colour the output.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorKind,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorKind {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into <root>/output (or -o DIR), replacing it atomically.
+    Build(BuildArgs),
+    /// Check content, settings and templates without writing anything.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site (default: <root>/output).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Publish under this URL: "/", a path like "/arch/challenges/", or an absolute URL.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Replace the output folder even if frictionlog did not create it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How to print problems: human (rustc-style), json (one array on stdout)
+    /// or github (workflow commands that annotate pull requests).
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    pub format: FormatKind,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Include incidents marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Where messages go and how they look.
+struct Reporter {
+    verbose: bool,
+    quiet: bool,
+    color: bool,
+}
+
+impl Reporter {
+    fn new(cli: &Cli) -> Reporter {
+        let color = match cli.color {
+            ColorKind::Always => true,
+            ColorKind::Never => false,
+            ColorKind::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Reporter {
+            verbose: cli.verbose,
+            quiet: cli.quiet,
+            color,
+        }
+    }
+
+    fn line(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr(), "{text}");
+        }
+    }
+
+    fn error(&self, text: &str) {
+        let prefix = if self.color {
+            "\x1b[1;31merror\x1b[0m"
+        } else {
+            "error"
+        };
+        let _ = writeln!(io::stderr(), "{prefix}: {text}");
+    }
+
+    fn diagnostics(&self, diagnostics: &[Diagnostic], format: FormatKind) {
+        match format {
+            FormatKind::Human => {
+                let mut stderr = io::stderr().lock();
+                for diagnostic in diagnostics {
+                    if self.quiet && !diagnostic.is_error() {
+                        continue;
+                    }
+                    let _ = writeln!(stderr, "{}\n", render_human(diagnostic, self.color));
+                }
+            }
+            FormatKind::Json => {
+                let _ = writeln!(io::stdout(), "{}", render_json(diagnostics));
+            }
+            FormatKind::Github => {
+                let mut stdout = io::stdout().lock();
+                for diagnostic in diagnostics {
+                    let _ = writeln!(stdout, "{}", render_github(diagnostic));
+                }
+            }
+        }
+    }
+
+    fn phases(&self, outcome: &BuildOutcome) {
+        if !self.verbose {
+            return;
+        }
+        for phase in &outcome.phases {
+            self.line(&format!(
+                "  {:<9} {:>8.1} ms  {}",
+                phase.name,
+                phase.duration.as_secs_f64() * 1000.0,
+                phase.detail
+            ));
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    run_cli(&cli)
+}
+
+/// Runs a parsed command line.
+pub fn run_cli(cli: &Cli) -> ExitCode {
+    let reporter = Reporter::new(cli);
+    match &cli.command {
+        Command::Build(args) => run_build(cli, args, &reporter),
+        Command::Check(args) => run_check(cli, args, &reporter),
+    }
+}
+
+fn failed(outcome: &BuildOutcome, strict: bool) -> bool {
+    outcome.error_count() > 0 || (strict && outcome.warning_count() > 0)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn problem_summary(outcome: &BuildOutcome) -> String {
+    let mut parts = vec![plural(outcome.error_count(), "error", "errors")];
+    if outcome.warning_count() > 0 {
+        parts.push(plural(outcome.warning_count(), "warning", "warnings"));
+    }
+    parts.join(", ")
+}
+
+fn millis(start: Instant) -> u128 {
+    start.elapsed().as_millis()
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs, reporter: &Reporter) -> ExitCode {
+    let start = Instant::now();
+    let options = BuildOptions {
+        root: cli.root.clone(),
+        drafts: args.common.drafts,
+        base_url: None,
+    };
+    let outcome = build_in_memory(&options);
+    reporter.diagnostics(&outcome.diagnostics, args.format);
+    reporter.phases(&outcome);
+    if failed(&outcome, args.common.strict) {
+        if args.format == FormatKind::Human {
+            reporter.error(&format!("check failed: {}", problem_summary(&outcome)));
+        }
+        return ExitCode::from(1);
+    }
+    if args.format == FormatKind::Human
+        && let Some(built) = &outcome.built
+    {
+        reporter.line(&format!(
+            "checked {} in {} in {} ms: no errors{}",
+            plural(built.site.incidents.len(), "incident", "incidents"),
+            plural(built.site.categories.len(), "category", "categories"),
+            millis(start),
+            if outcome.warning_count() > 0 {
+                format!(
+                    ", {}",
+                    plural(outcome.warning_count(), "warning", "warnings")
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
+    let start = Instant::now();
+    let base_url = match args
+        .base_url
+        .as_deref()
+        .map(|text| (text, BaseUrl::parse(text)))
+    {
+        None => None,
+        Some((_, Some(base_url))) => Some(base_url),
+        Some((text, None)) => {
+            reporter.error(&format!(
+                "invalid --base-url \"{text}\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\""
+            ));
+            return ExitCode::from(2);
+        }
+    };
+    let options = BuildOptions {
+        root: cli.root.clone(),
+        drafts: args.common.drafts,
+        base_url,
+    };
+    let (root, target) = match resolve_targets(&cli.root, args.output.as_deref()) {
+        Ok(paths) => paths,
+        Err(message) => {
+            reporter.error(&message);
+            return ExitCode::from(1);
+        }
+    };
+    // Refuse a bad target before spending time on the build.
+    if let Err(error) = crate::output::check_target(&root, &target, args.force) {
+        reporter.error(&error.to_string());
+        return ExitCode::from(1);
+    }
+    let outcome = build_in_memory(&options);
+    reporter.diagnostics(&outcome.diagnostics, FormatKind::Human);
+    reporter.phases(&outcome);
+    let built = match &outcome.built {
+        Some(built) if !failed(&outcome, args.common.strict) => built,
+        _ => {
+            reporter.error(&format!(
+                "build failed: {}; the output folder was left as it was",
+                problem_summary(&outcome)
+            ));
+            return ExitCode::from(1);
+        }
+    };
+    let publish_start = Instant::now();
+    match publish_site(&built.rendered, &root, &target, args.force) {
+        Ok(report) => {
+            if reporter.verbose {
+                reporter.line(&format!(
+                    "  {:<9} {:>8.1} ms  {} files, {} bytes into {}",
+                    "publish",
+                    publish_start.elapsed().as_secs_f64() * 1000.0,
+                    report.files,
+                    report.bytes,
+                    target.display()
+                ));
+            }
+            let shown = match &args.output {
+                Some(dir) => dir.display().to_string(),
+                None => display_default_output(&cli.root),
+            };
+            reporter.line(&format!(
+                "built {} in {} into {}{} in {} ms",
+                plural(built.site.incidents.len(), "incident", "incidents"),
+                plural(built.site.categories.len(), "category", "categories"),
+                shown,
+                if shown.ends_with('/') { "" } else { "/" },
+                millis(start)
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            reporter.error(&format!("{error}; the output folder was left as it was"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn display_default_output(root: &Path) -> String {
+    if root == Path::new(".") {
+        "output/".to_owned()
+    } else {
+        format!("{}/", root.join("output").display())
+    }
+}
+
+/// The resolved site root and output folder (`-o` is relative to the
+/// current directory, like every path on the command line).
+fn resolve_targets(root: &Path, output: Option<&Path>) -> Result<(PathBuf, PathBuf), String> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot open the site root \"{}\": {e}", root.display()))?;
+    let target = match output {
+        Some(dir) => {
+            resolve_path(dir).map_err(|e| format!("cannot resolve \"{}\": {e}", dir.display()))?
+        }
+        None => root.join("output"),
+    };
+    let target = resolve_path(&target)
+        .map_err(|e| format!("cannot resolve \"{}\": {e}", target.display()))?;
+    Ok((root, target))
+}

@@ -1,0 +1,361 @@
+//! Pure: the machine-readable outputs, `data.json` (SPEC 8, schema_version 1)
+//! and `incidents.csv` (SPEC 7).
+//!
+//! The structs below are the schema: their field order is the key order of
+//! the file, every key is always written (null or [] when absent), and
+//! changing them means a new schema_version.
+
+use serde::Serialize;
+
+use crate::model::{Date, Effort, Incident, Site};
+use crate::tally::Tally;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct DataJson<'a> {
+    schema_version: u32,
+    site: SiteJson<'a>,
+    totals: TotalsJson,
+    categories: Vec<CategoryJson<'a>>,
+    incidents: Vec<IncidentJson<'a>>,
+    teams: Vec<TeamJson<'a>>,
+    reviews: Vec<ReviewJson>,
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    title: &'a str,
+    as_of: Option<Date>,
+    base_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct TotalsJson {
+    categories: u32,
+    incidents: u32,
+    occurrences: u32,
+    teams: u32,
+}
+
+#[derive(Serialize)]
+struct CategoryJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    notes: Option<&'a str>,
+    efforts: &'a [Effort],
+    rank: u32,
+    incidents: u32,
+    occurrences: u32,
+    votes: u32,
+    status: Option<&'a str>,
+    teams: &'a [String],
+    first_seen: Option<Date>,
+    last_seen: Option<Date>,
+    review: Option<ReviewRefJson>,
+    since_review: u32,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ReviewRefJson {
+    date: Date,
+    recorded: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    category: &'a str,
+    section: Option<&'a str>,
+    status: Vec<&'a str>,
+    resolution: Option<&'a str>,
+    occurrences: u32,
+    tags: &'a [String],
+    anecdotes: Vec<AnecdoteJson<'a>>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct AnecdoteJson<'a> {
+    team: &'a str,
+    date: Option<Date>,
+    text: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TeamJson<'a> {
+    slug: &'a str,
+    name: &'a str,
+    incidents: u32,
+    occurrences: u32,
+    categories: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ReviewJson {
+    date: Date,
+    url: String,
+}
+
+/// The URL path of a page under the site's base path.
+pub fn page_url(site: &Site, kind: &str, slug: &str) -> String {
+    format!("{}{kind}/{slug}/", site.config.base_url.path)
+}
+
+/// `data.json`, pretty-printed, ending in a newline.
+pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
+    let data = DataJson {
+        schema_version: SCHEMA_VERSION,
+        site: SiteJson {
+            title: &site.config.title,
+            as_of: tally.as_of,
+            base_url: &site.config.base_url.full,
+        },
+        totals: TotalsJson {
+            categories: tally.totals.categories,
+            incidents: tally.totals.incidents,
+            occurrences: tally.totals.occurrences,
+            teams: tally.totals.teams,
+        },
+        categories: tally
+            .categories
+            .iter()
+            .filter_map(|row| {
+                let category = site.categories.get(row.index)?;
+                Some(CategoryJson {
+                    slug: &category.slug,
+                    title: &category.title,
+                    summary: category.summary.as_deref(),
+                    notes: category.notes.as_deref(),
+                    efforts: &category.efforts,
+                    rank: row.rank,
+                    incidents: row.incidents,
+                    occurrences: row.occurrences,
+                    votes: row.votes,
+                    status: row.status.as_deref(),
+                    teams: &row.teams,
+                    first_seen: row.first_seen,
+                    last_seen: row.last_seen,
+                    review: row.review.as_ref().map(|r| ReviewRefJson {
+                        date: r.date,
+                        recorded: r.recorded,
+                    }),
+                    since_review: row.since_review,
+                    url: page_url(site, "categories", &category.slug),
+                })
+            })
+            .collect(),
+        incidents: site
+            .incidents
+            .iter()
+            .map(|incident| IncidentJson {
+                slug: &incident.slug,
+                title: &incident.title,
+                category: &incident.category.value,
+                section: incident.section.as_ref().map(|s| s.value.as_str()),
+                status: incident.status.iter().map(|s| s.value.as_str()).collect(),
+                resolution: incident.resolution.as_deref(),
+                occurrences: incident.occurrence_count(),
+                tags: &incident.tags,
+                anecdotes: incident
+                    .anecdotes
+                    .iter()
+                    .map(|a| AnecdoteJson {
+                        team: &a.team.value,
+                        date: a.date,
+                        text: a.text.as_deref(),
+                    })
+                    .collect(),
+                url: page_url(site, "incidents", &incident.slug),
+            })
+            .collect(),
+        teams: tally
+            .teams
+            .iter()
+            .map(|team| TeamJson {
+                slug: &team.slug,
+                name: &team.name,
+                incidents: team.incidents,
+                occurrences: team.occurrences,
+                categories: &team.categories,
+            })
+            .collect(),
+        reviews: site
+            .reviews
+            .iter()
+            .map(|review| ReviewJson {
+                date: review.date,
+                url: page_url(site, "reviews", &review.date.to_string()),
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&data).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// An incident's distinct anecdote teams, byte order.
+pub fn incident_teams(incident: &Incident) -> Vec<&str> {
+    let mut teams: Vec<&str> = incident
+        .anecdotes
+        .iter()
+        .map(|a| a.team.value.as_str())
+        .collect();
+    teams.sort_unstable();
+    teams.dedup();
+    teams
+}
+
+/// `incidents.csv`: a header, then one row per incident in slug order.
+pub fn render_incidents_csv(site: &Site) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let header = [
+        "slug",
+        "title",
+        "category",
+        "section",
+        "status",
+        "occurrences",
+        "teams",
+        "first_seen",
+        "last_seen",
+    ];
+    // Writing to a Vec cannot fail; a failure would only drop rows, which the
+    // round-trip test would catch.
+    let _ = writer.write_record(header);
+    for incident in &site.incidents {
+        let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+        let first = dates
+            .clone()
+            .min()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let last = dates.max().map(|d| d.to_string()).unwrap_or_default();
+        let status: Vec<&str> = incident.status.iter().map(|s| s.value.as_str()).collect();
+        let _ = writer.write_record([
+            incident.slug.as_str(),
+            incident.title.as_str(),
+            incident.category.value.as_str(),
+            incident.section.as_ref().map_or("", |s| s.value.as_str()),
+            status.join("; ").as_str(),
+            incident.occurrence_count().to_string().as_str(),
+            incident_teams(incident).join("; ").as_str(),
+            first.as_str(),
+            last.as_str(),
+        ]);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+    use crate::model::{Anecdote, Category, Located, SiteConfig};
+    use crate::tally::tally_site;
+
+    fn located(value: &str) -> Located<String> {
+        Located {
+            value: value.into(),
+            pos: Pos::START,
+        }
+    }
+
+    fn sample_site() -> Site {
+        Site {
+            config: SiteConfig::with_title("Challenges".into()),
+            categories: vec![Category {
+                slug: "monolith".into(),
+                path: String::new(),
+                title: "Monolith".into(),
+                summary: None,
+                notes: None,
+                efforts: vec![],
+                body: String::new(),
+            }],
+            incidents: vec![Incident {
+                slug: "settings".into(),
+                path: String::new(),
+                title: "Commas, \"quotes\"\nand newlines".into(),
+                category: located("monolith"),
+                section: None,
+                status: vec![located("tick"), located("sad")],
+                resolution: None,
+                anecdotes: vec![
+                    Anecdote {
+                        team: located("Web"),
+                        date: Date::parse("2018-01"),
+                        text: None,
+                    },
+                    Anecdote {
+                        team: located("Api"),
+                        date: Date::parse("2017"),
+                        text: None,
+                    },
+                ],
+                occurrences: None,
+                tags: vec![],
+                draft: false,
+                body: String::new(),
+                body_line: 1,
+            }],
+            reviews: vec![],
+        }
+    }
+
+    #[test]
+    fn csv_round_trips_awkward_titles() {
+        let bytes = render_incidents_csv(&sample_site());
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&rows[0][1], "Commas, \"quotes\"\nand newlines");
+        assert_eq!(&rows[0][4], "tick; sad");
+        assert_eq!(&rows[0][6], "Api; Web");
+        assert_eq!(&rows[0][7], "2017");
+        assert_eq!(&rows[0][8], "2018-01");
+        assert_eq!(&rows[0][3], "");
+    }
+
+    #[test]
+    fn data_json_never_omits_a_key() {
+        let site = sample_site();
+        let tally = tally_site(&site);
+        let value: serde_json::Value =
+            serde_json::from_slice(&render_data_json(&site, &tally)).unwrap();
+        assert_eq!(value["schema_version"], 1);
+        let category = &value["categories"][0];
+        for key in [
+            "slug",
+            "title",
+            "summary",
+            "notes",
+            "efforts",
+            "rank",
+            "incidents",
+            "occurrences",
+            "votes",
+            "status",
+            "teams",
+            "first_seen",
+            "last_seen",
+            "review",
+            "since_review",
+            "url",
+        ] {
+            assert!(category.get(key).is_some(), "category lacks {key}");
+        }
+        assert!(category["review"].is_null());
+        assert_eq!(category["url"], "/categories/monolith/");
+        let incident = &value["incidents"][0];
+        assert_eq!(incident["section"], serde_json::Value::Null);
+        assert_eq!(incident["anecdotes"][1]["date"], "2017");
+        assert_eq!(value["site"]["as_of"], "2018-01");
+        assert_eq!(value["reviews"], serde_json::json!([]));
+    }
+}

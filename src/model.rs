@@ -1,0 +1,501 @@
+//! The validated site: typed values that every later stage can trust.
+//!
+//! Values that later checks point at (a category reference, a status key, a
+//! team name) are kept as [`Located`], so a cross-file rule can report the
+//! exact line and column without re-reading the file.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use crate::diagnostic::Pos;
+
+/// A value with the position it was written at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// How much of a date was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PrecisionKind {
+    Year,
+    Month,
+    Day,
+}
+
+/// A date at the precision it was written: `2017`, `2017-11` or `2017-11-05`.
+///
+/// Dates compare by their first possible day; on a tie the less precise date
+/// is the earlier (`2018 < 2018-01 < 2018-01-01`, SPEC 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Date {
+    pub year: i16,
+    /// 1 when the precision is `Year`.
+    pub month: u8,
+    /// 1 when the precision is coarser than `Day`.
+    pub day: u8,
+    pub precision: PrecisionKind,
+}
+
+impl Date {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.split('-');
+        let year = parse_digits(parts.next()?, 4)?;
+        let month = match parts.next() {
+            Some(m) => Some(parse_digits(m, 2)?),
+            None => None,
+        };
+        let day = match parts.next() {
+            Some(d) => Some(parse_digits(d, 2)?),
+            None => None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        let year = i16::try_from(year).ok()?;
+        let precision = match (month, day) {
+            (None, _) => PrecisionKind::Year,
+            (Some(_), None) => PrecisionKind::Month,
+            (Some(_), Some(_)) => PrecisionKind::Day,
+        };
+        let month = u8::try_from(month.unwrap_or(1)).ok()?;
+        let day = u8::try_from(day.unwrap_or(1)).ok()?;
+        // jiff knows the calendar: month 13 and 2018-02-30 are refused.
+        jiff::civil::Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()?;
+        if year < 1 {
+            return None;
+        }
+        Some(Date {
+            year,
+            month,
+            day,
+            precision,
+        })
+    }
+
+    /// A year given as a bare YAML integer (`date: 2017`).
+    pub fn from_year(year: i64) -> Option<Date> {
+        let year = i16::try_from(year)
+            .ok()
+            .filter(|y| (1..=9999).contains(y))?;
+        Some(Date {
+            year,
+            month: 1,
+            day: 1,
+            precision: PrecisionKind::Year,
+        })
+    }
+
+    /// The first possible day, as a comparable triple.
+    fn first_day(&self) -> (i16, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+
+    /// Whether the first possible day of `self` is strictly after `other`'s.
+    /// This is the since-review rule: `2018-10` is not after `2018-10-15`.
+    pub fn starts_after(&self, other: &Date) -> bool {
+        self.first_day() > other.first_day()
+    }
+
+    /// The quarter (1-4) when the month is known.
+    pub fn quarter(&self) -> Option<u8> {
+        (self.precision != PrecisionKind::Year).then(|| (self.month - 1) / 3 + 1)
+    }
+}
+
+fn parse_digits(text: &str, width: usize) -> Option<u32> {
+    if text.len() != width || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+impl Ord for Date {
+    fn cmp(&self, other: &Date) -> Ordering {
+        self.first_day()
+            .cmp(&other.first_day())
+            .then(self.precision.cmp(&other.precision))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Date) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.precision {
+            PrecisionKind::Year => write!(f, "{:04}", self.year),
+            PrecisionKind::Month => write!(f, "{:04}-{:02}", self.year, self.month),
+            PrecisionKind::Day => write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day),
+        }
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One owner's remediation work on a category.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Effort {
+    pub owner: String,
+    pub items: Vec<String>,
+}
+
+/// A top-level category (`content/categories/<slug>.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Category {
+    pub slug: String,
+    /// Path relative to the site root.
+    pub path: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub notes: Option<String>,
+    pub efforts: Vec<Effort>,
+    pub body: String,
+}
+
+/// One team's report of an incident.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anecdote {
+    pub team: Located<String>,
+    pub date: Option<Date>,
+    pub text: Option<String>,
+}
+
+/// A pain incident (`content/incidents/**/<slug>.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incident {
+    pub slug: String,
+    pub path: String,
+    pub title: String,
+    pub category: Located<String>,
+    pub section: Option<Located<String>>,
+    pub status: Vec<Located<String>>,
+    pub resolution: Option<String>,
+    pub anecdotes: Vec<Anecdote>,
+    /// The explicit count, when the anecdotes were not all written down.
+    pub occurrences: Option<u32>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub body: String,
+    /// The 1-based line of the file the body starts on.
+    pub body_line: u32,
+}
+
+impl Incident {
+    /// Its explicit `occurrences`, else the number of anecdotes, at least 1.
+    pub fn occurrence_count(&self) -> u32 {
+        self.occurrences
+            .unwrap_or_else(|| u32::try_from(self.anecdotes.len()).unwrap_or(u32::MAX))
+            .max(1)
+    }
+}
+
+/// What one review says about one category; each field optional.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ReviewEntry {
+    pub votes: Option<u32>,
+    pub status: Option<Located<String>>,
+    pub recorded: Option<u32>,
+}
+
+/// A prioritisation meeting (`content/reviews/<YYYY-MM-DD>.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Review {
+    pub date: Date,
+    pub path: String,
+    pub categories: Vec<(Located<String>, ReviewEntry)>,
+    pub body: String,
+}
+
+/// A heading of the incidents list.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    pub slug: String,
+    pub title: String,
+}
+
+/// An incident status marker: `sad` -> {label "Painful", symbol "☹"}.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct IncidentStatus {
+    pub key: String,
+    pub label: String,
+    pub symbol: String,
+}
+
+/// A category status agreed in a review: `nope` -> {label "NOPE"}.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CategoryStatus {
+    pub key: String,
+    pub label: String,
+}
+
+/// What the tally table is ordered by (SPEC 3 `rank_by`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankKind {
+    Occurrences,
+    Votes,
+    Incidents,
+    SinceReview,
+}
+
+impl RankKind {
+    pub const NAMES: [&'static str; 4] = ["occurrences", "votes", "incidents", "since_review"];
+
+    pub fn from_name(name: &str) -> Option<RankKind> {
+        match name {
+            "occurrences" => Some(RankKind::Occurrences),
+            "votes" => Some(RankKind::Votes),
+            "incidents" => Some(RankKind::Incidents),
+            "since_review" => Some(RankKind::SinceReview),
+            _ => None,
+        }
+    }
+}
+
+/// Where the site is published: a path, or an absolute URL with a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// As given, normalised to end in `/`.
+    pub full: String,
+    /// The path part, starting and ending with `/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Accepts `/`, `/a/b/`, `https://host/a/` (a missing final `/` is added).
+    pub fn parse(text: &str) -> Option<BaseUrl> {
+        let text = text.trim();
+        let (prefix, path) = if let Some(rest) = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+        {
+            let scheme_len = text.len() - rest.len();
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            if host_end == 0 {
+                return None;
+            }
+            (&text[..scheme_len + host_end], &rest[host_end..])
+        } else if text.starts_with('/') {
+            ("", text)
+        } else {
+            return None;
+        };
+        if path.contains(['?', '#', ' ', '\\']) || path.contains("//") {
+            return None;
+        }
+        let mut path = if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path.to_owned()
+        };
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Some(BaseUrl {
+            full: format!("{prefix}{path}"),
+            path,
+        })
+    }
+
+    pub fn is_absolute(&self) -> bool {
+        self.full != self.path
+    }
+}
+
+/// The settings of `content/site.yaml`, with defaults filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: BaseUrl,
+    pub theme: String,
+    pub rank_by: Vec<RankKind>,
+    pub incident_statuses: Vec<IncidentStatus>,
+    pub category_statuses: Vec<CategoryStatus>,
+    pub sections: Vec<Section>,
+    pub raw_html: bool,
+    pub feed_limit: u32,
+}
+
+impl SiteConfig {
+    /// The defaults of SPEC section 3 around a title.
+    pub fn with_title(title: String) -> SiteConfig {
+        SiteConfig {
+            title,
+            description: None,
+            base_url: BaseUrl {
+                full: "/".into(),
+                path: "/".into(),
+            },
+            theme: "default".into(),
+            rank_by: vec![RankKind::Occurrences, RankKind::Votes, RankKind::Incidents],
+            incident_statuses: default_incident_statuses(),
+            category_statuses: default_category_statuses(),
+            sections: Vec::new(),
+            raw_html: false,
+            feed_limit: 50,
+        }
+    }
+}
+
+pub fn default_incident_statuses() -> Vec<IncidentStatus> {
+    [
+        ("sad", "Painful", "☹"),
+        ("tick", "Resolved", "✓"),
+        ("heart", "Going well", "♥"),
+    ]
+    .into_iter()
+    .map(|(key, label, symbol)| IncidentStatus {
+        key: key.into(),
+        label: label.into(),
+        symbol: symbol.into(),
+    })
+    .collect()
+}
+
+pub fn default_category_statuses() -> Vec<CategoryStatus> {
+    [
+        ("nope", "Not started"),
+        ("progress", "In progress"),
+        ("partial", "Partly addressed"),
+    ]
+    .into_iter()
+    .map(|(key, label)| CategoryStatus {
+        key: key.into(),
+        label: label.into(),
+    })
+    .collect()
+}
+
+/// Everything loaded and validated: the input of tallying and rendering.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// In slug order.
+    pub categories: Vec<Category>,
+    /// Non-draft incidents (and drafts when `--drafts`), in slug order.
+    pub incidents: Vec<Incident>,
+    /// In date order.
+    pub reviews: Vec<Review>,
+}
+
+/// A team's page slug: non-ASCII transliterated, every run of other
+/// characters one `-` (SPEC 9: "Köln" -> "koln").
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text).to_ascii_lowercase();
+    let mut slug = String::with_capacity(ascii.len());
+    let mut pending_dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Whether `slug` matches `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_slug(slug: &str) -> bool {
+    let mut bytes = slug.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn dates_keep_their_precision() {
+        assert_eq!(date("2017").to_string(), "2017");
+        assert_eq!(date("2017-11").to_string(), "2017-11");
+        assert_eq!(date("2017-11-05").to_string(), "2017-11-05");
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in [
+            "2018-02-30",
+            "2018-13",
+            "18-01",
+            "2018-1-01",
+            "2018/01",
+            "",
+            "2018-01-01-01",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn less_precise_dates_sort_first_on_a_tie() {
+        assert!(date("2018") < date("2018-01"));
+        assert!(date("2018-01") < date("2018-01-01"));
+        assert!(date("2017-12-31") < date("2018"));
+    }
+
+    #[test]
+    fn since_review_precision_rule() {
+        let review = date("2018-10-15");
+        assert!(!date("2018-10").starts_after(&review));
+        assert!(!date("2018").starts_after(&review));
+        assert!(date("2018-11").starts_after(&review));
+        assert!(date("2018-10-16").starts_after(&review));
+        assert!(!date("2018-10-15").starts_after(&review));
+    }
+
+    #[test]
+    fn base_urls_are_normalised() {
+        assert_eq!(BaseUrl::parse("/").unwrap().path, "/");
+        assert_eq!(
+            BaseUrl::parse("/arch/challenges").unwrap().path,
+            "/arch/challenges/"
+        );
+        let absolute = BaseUrl::parse("https://docs.example.com/arch/").unwrap();
+        assert_eq!(absolute.path, "/arch/");
+        assert_eq!(absolute.full, "https://docs.example.com/arch/");
+        assert!(absolute.is_absolute());
+        let bare = BaseUrl::parse("https://docs.example.com").unwrap();
+        assert_eq!(bare.path, "/");
+        assert_eq!(BaseUrl::parse("arch"), None);
+        assert_eq!(BaseUrl::parse("https:///x"), None);
+    }
+
+    #[test]
+    fn team_slugs_transliterate_and_collapse() {
+        assert_eq!(slugify("Köln"), "koln");
+        assert_eq!(slugify("Growth: Diff Paid"), "growth-diff-paid");
+        assert_eq!(slugify("  Web  "), "web");
+        assert_eq!(slugify("Arch-BOM & Tools"), "arch-bom-tools");
+    }
+
+    #[test]
+    fn slug_rule() {
+        assert!(is_valid_slug("monolith-2"));
+        assert!(is_valid_slug("2018"));
+        assert!(!is_valid_slug("-a"));
+        assert!(!is_valid_slug("Mono"));
+        assert!(!is_valid_slug(""));
+        assert!(!is_valid_slug("a_b"));
+    }
+}

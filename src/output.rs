@@ -1,0 +1,346 @@
+//! I/O: publishing a rendered site safely and atomically (SPEC 5 and 9).
+//!
+//! The whole site is written to a staging folder beside the target, then
+//! swapped in with one `rename` (on Linux an atomic exchange of the two
+//! folders), so a reader sees the old site or the new one, never a mix, and a
+//! failed or killed build leaves the previous output as it was. Leftovers of
+//! a killed build are removed by the next one.
+//!
+//! Before anything is written, the target is checked: never the site root,
+//! `content/`, `themes/` or an ancestor of the root; never a non-empty folder
+//! frictionlog did not make, unless `--force`.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::render::{OUTPUT_MARKER, RenderedSite};
+
+/// Why the site could not be published.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The target is a folder frictionlog must never write to.
+    Refused {
+        target: PathBuf,
+        reason: String,
+    },
+    /// The target holds files frictionlog did not write.
+    NotOurs {
+        target: PathBuf,
+    },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutputError::Refused { target, reason } => {
+                write!(
+                    f,
+                    "refusing to write the site to \"{}\": {reason}",
+                    target.display()
+                )
+            }
+            OutputError::NotOurs { target } => write!(
+                f,
+                "refusing to replace \"{}\": it is not empty and frictionlog did not create it (pass --force to replace it, or choose another folder with -o)",
+                target.display()
+            ),
+            OutputError::Io { path, source } => {
+                write!(f, "cannot write \"{}\": {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OutputError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// `path` made absolute and free of `.`, `..` and symbolic links as far as it
+/// exists; the part that does not exist yet is resolved lexically.
+pub fn resolve_path(path: &Path) -> io::Result<PathBuf> {
+    let absolute = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let mut existing = absolute.clone();
+    let mut missing: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        match existing.canonicalize() {
+            Ok(real) => {
+                let mut resolved = real;
+                for part in missing.iter().rev() {
+                    match Path::new(part).components().next() {
+                        Some(Component::ParentDir) => {
+                            resolved.pop();
+                        }
+                        Some(Component::CurDir) | None => {}
+                        _ => resolved.push(part),
+                    }
+                }
+                return Ok(resolved);
+            }
+            Err(_) => {
+                let Some(name) = existing.file_name().map(ToOwned::to_owned) else {
+                    // `..` at the end, or the root itself: normalise lexically.
+                    if !existing.pop() {
+                        return Ok(absolute);
+                    }
+                    missing.push("..".into());
+                    continue;
+                };
+                missing.push(name);
+                if !existing.pop() {
+                    return Ok(absolute);
+                }
+            }
+        }
+    }
+}
+
+/// Checks that `target` may receive the site of `root` (both resolved).
+pub fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), OutputError> {
+    let refuse = |reason: &str| OutputError::Refused {
+        target: target.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if target == root {
+        return Err(refuse(
+            "it is the site root; the default output folder is output/",
+        ));
+    }
+    if root.starts_with(target) {
+        return Err(refuse("it is a parent folder of the site root"));
+    }
+    for protected in ["content", "themes"] {
+        if target.starts_with(root.join(protected)) {
+            return Err(refuse(&format!(
+                "it is inside {protected}/, which holds the site's sources"
+            )));
+        }
+    }
+    if target.exists() && !target.is_dir() {
+        return Err(refuse("it is a file, not a folder"));
+    }
+    if !force && target.is_dir() && !is_ours(target)? {
+        return Err(OutputError::NotOurs {
+            target: target.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `dir` is empty or was made by frictionlog.
+fn is_ours(dir: &Path) -> Result<bool, OutputError> {
+    if dir.join(OUTPUT_MARKER).is_file() {
+        return Ok(true);
+    }
+    let mut entries = fs::read_dir(dir).map_err(io_error(dir))?;
+    Ok(entries.next().is_none())
+}
+
+/// What publishing did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PublishReport {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Writes `site` into `target`, replacing what was there in one step.
+pub fn publish_site(
+    site: &RenderedSite,
+    root: &Path,
+    target: &Path,
+    force: bool,
+) -> Result<PublishReport, OutputError> {
+    check_target(root, target, force)?;
+    let parent = target.parent().ok_or_else(|| OutputError::Refused {
+        target: target.to_owned(),
+        reason: "it has no parent folder".to_owned(),
+    })?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    fs::create_dir_all(parent).map_err(io_error(parent))?;
+    remove_debris(parent, &name);
+
+    let staging = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
+    let report = write_tree(site, &staging).inspect_err(|_| {
+        let _ = fs::remove_dir_all(&staging);
+    })?;
+
+    if target.exists() {
+        swap_in(&staging, target, parent, &name).inspect_err(|_| {
+            let _ = fs::remove_dir_all(&staging);
+        })?;
+    } else {
+        fs::rename(&staging, target).map_err(io_error(target))?;
+    }
+    Ok(report)
+}
+
+/// Replaces `target` by `staging`, then deletes the old site.
+fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the old site.
+            let _ = fs::remove_dir_all(staging);
+            return Ok(());
+        }
+    }
+    // No atomic exchange here: two renames, with the old site kept until the
+    // new one is in place.
+    let old = parent.join(format!(".{name}.frictionlog-old-{}", std::process::id()));
+    fs::rename(target, &old).map_err(io_error(target))?;
+    if let Err(source) = fs::rename(staging, target) {
+        let _ = fs::rename(&old, target);
+        return Err(OutputError::Io {
+            path: target.to_owned(),
+            source,
+        });
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Removes staging and old folders left by builds that were killed.
+fn remove_debris(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let new_prefix = format!(".{name}.frictionlog-new-");
+    let old_prefix = format!(".{name}.frictionlog-old-");
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        if entry_name.starts_with(&new_prefix) || entry_name.starts_with(&old_prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Writes every file of `site` under `dir` (which must not exist).
+fn write_tree(site: &RenderedSite, dir: &Path) -> Result<PublishReport, OutputError> {
+    fs::create_dir(dir).map_err(io_error(dir))?;
+    let mut report = PublishReport::default();
+    let mut made_dirs = std::collections::HashSet::new();
+    for (rel, bytes) in &site.files {
+        let rel_path = Path::new(rel);
+        if rel_path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(OutputError::Refused {
+                target: dir.join(rel_path),
+                reason: "the rendered file's path leaves the output folder".to_owned(),
+            });
+        }
+        let path = dir.join(rel_path);
+        if let Some(parent) = path.parent()
+            && made_dirs.insert(parent.to_owned())
+        {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        fs::write(&path, bytes).map_err(io_error(&path))?;
+        report.files += 1;
+        report.bytes += u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_handles_missing_parts_and_dotdot() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        assert_eq!(
+            resolve_path(&real.join("a/b/../c")).unwrap(),
+            real.join("a/c")
+        );
+        assert_eq!(resolve_path(&real.join("x/..")).unwrap(), real);
+    }
+
+    #[test]
+    fn protected_targets_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        for target in [
+            root.clone(),
+            root.join("content"),
+            root.join("content/x"),
+            root.join("themes"),
+            dir.path().canonicalize().unwrap(),
+        ] {
+            assert!(
+                matches!(
+                    check_target(&root, &target, true),
+                    Err(OutputError::Refused { .. })
+                ),
+                "{}",
+                target.display()
+            );
+        }
+        assert!(check_target(&root, &root.join("output"), false).is_ok());
+    }
+
+    #[test]
+    fn a_foreign_folder_needs_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let target = root.join("elsewhere");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("keep.txt"), "mine").unwrap();
+        let site = RenderedSite::default();
+        assert!(matches!(
+            publish_site(&site, &root.join("site"), &target, false),
+            Err(OutputError::NotOurs { .. })
+        ));
+        assert!(target.join("keep.txt").exists());
+    }
+
+    #[test]
+    fn publishing_replaces_the_previous_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("site");
+        let target = root.join("output");
+        let mut first = RenderedSite::default();
+        first.files.insert(OUTPUT_MARKER.into(), b"x".to_vec());
+        first.files.insert("old.html".into(), b"old".to_vec());
+        publish_site(&first, &root, &target, false).unwrap();
+        let mut second = RenderedSite::default();
+        second.files.insert(OUTPUT_MARKER.into(), b"x".to_vec());
+        second.files.insert("a/new.html".into(), b"new".to_vec());
+        publish_site(&second, &root, &target, false).unwrap();
+        assert!(!target.join("old.html").exists());
+        assert_eq!(fs::read(target.join("a/new.html")).unwrap(), b"new");
+        let leftovers: Vec<_> = fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("output")]);
+    }
+}

@@ -1,0 +1,597 @@
+//! Pure: the numbers of SPEC section 4, the heart of the page.
+//!
+//! Everything here is a function of the validated [`Site`]: per-category
+//! counts and ranks, per-team counts, occurrences per period, the site's
+//! as-of date. Drafts never reach this stage unless `--drafts` asked for them.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::model::{Date, Incident, PrecisionKind, RankKind, Site, slugify};
+
+/// The latest review that mentions a category, as far as the tally needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewRef {
+    pub date: Date,
+    pub recorded: Option<u32>,
+}
+
+/// One row of the tally table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryTally {
+    /// Index into `Site::categories`.
+    pub index: usize,
+    pub slug: String,
+    pub incidents: u32,
+    pub occurrences: u32,
+    /// Distinct anecdote team names, byte order.
+    pub teams: Vec<String>,
+    pub first_seen: Option<Date>,
+    pub last_seen: Option<Date>,
+    pub votes: u32,
+    pub status: Option<String>,
+    pub review: Option<ReviewRef>,
+    pub since_review: u32,
+    pub rank: u32,
+}
+
+/// What one team reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamTally {
+    pub slug: String,
+    pub name: String,
+    pub incidents: u32,
+    pub occurrences: u32,
+    /// Category slugs, byte order.
+    pub categories: Vec<String>,
+    /// Indexes into `Site::incidents` of the incidents it reported in.
+    pub incident_indexes: Vec<usize>,
+}
+
+/// A bucket of the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PeriodKind {
+    Year(i16),
+    Quarter(i16, u8),
+    /// A year-precision date in the quarter view.
+    QuarterUnknown(i16),
+    Undated,
+}
+
+impl PeriodKind {
+    /// `2018`, `2018-Q3`, `2018 (quarter unknown)`, `undated`.
+    pub fn label(&self) -> String {
+        match self {
+            PeriodKind::Year(year) => format!("{year:04}"),
+            PeriodKind::Quarter(year, quarter) => format!("{year:04}-Q{quarter}"),
+            PeriodKind::QuarterUnknown(year) => format!("{year:04} (quarter unknown)"),
+            PeriodKind::Undated => "undated".to_owned(),
+        }
+    }
+}
+
+/// Occurrences per period and category.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Timeline {
+    /// Period -> category slug -> occurrences.
+    pub years: BTreeMap<PeriodKind, BTreeMap<String, u32>>,
+    pub quarters: BTreeMap<PeriodKind, BTreeMap<String, u32>>,
+}
+
+/// Site-wide totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Totals {
+    pub categories: u32,
+    pub incidents: u32,
+    pub occurrences: u32,
+    pub teams: u32,
+}
+
+/// All the numbers of a site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// In rank order.
+    pub categories: Vec<CategoryTally>,
+    /// In slug order.
+    pub teams: Vec<TeamTally>,
+    pub timeline: Timeline,
+    pub as_of: Option<Date>,
+    pub totals: Totals,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Computes every number of SPEC section 4 for `site`.
+pub fn tally_site(site: &Site) -> Tally {
+    let mut categories = tally_categories(site);
+    rank_categories(site, &mut categories);
+    let teams = tally_teams(&site.incidents);
+    let latest_anecdote = site
+        .incidents
+        .iter()
+        .flat_map(|i| i.anecdotes.iter().filter_map(|a| a.date))
+        .max();
+    let as_of = site
+        .reviews
+        .iter()
+        .map(|r| r.date)
+        .max()
+        .or(latest_anecdote);
+    let totals = Totals {
+        categories: count(categories.len()),
+        incidents: count(site.incidents.len()),
+        occurrences: categories.iter().map(|c| c.occurrences).sum(),
+        teams: count(teams.len()),
+    };
+    Tally {
+        timeline: tally_timeline(&site.incidents),
+        categories,
+        teams,
+        as_of,
+        totals,
+    }
+}
+
+fn tally_categories(site: &Site) -> Vec<CategoryTally> {
+    let index_of: HashMap<&str, usize> = site
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.slug.as_str(), i))
+        .collect();
+    let mut rows: Vec<CategoryTally> = site
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(index, category)| {
+            // The latest review that mentions this category decides its
+            // votes and status.
+            let mention = site
+                .reviews
+                .iter()
+                .filter_map(|review| {
+                    review
+                        .categories
+                        .iter()
+                        .find(|(slug, _)| slug.value == category.slug)
+                        .map(|(_, entry)| (review.date, entry))
+                })
+                .max_by_key(|(date, _)| *date);
+            CategoryTally {
+                index,
+                slug: category.slug.clone(),
+                incidents: 0,
+                occurrences: 0,
+                teams: Vec::new(),
+                first_seen: None,
+                last_seen: None,
+                votes: mention.and_then(|(_, e)| e.votes).unwrap_or(0),
+                status: mention.and_then(|(_, e)| e.status.as_ref().map(|s| s.value.clone())),
+                review: mention.map(|(date, e)| ReviewRef {
+                    date,
+                    recorded: e.recorded,
+                }),
+                since_review: 0,
+                rank: 0,
+            }
+        })
+        .collect();
+    let mut teams: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); rows.len()];
+    for incident in &site.incidents {
+        let Some(&index) = index_of.get(incident.category.value.as_str()) else {
+            continue;
+        };
+        let (Some(row), Some(row_teams)) = (rows.get_mut(index), teams.get_mut(index)) else {
+            continue;
+        };
+        row.incidents += 1;
+        row.occurrences = row.occurrences.saturating_add(incident.occurrence_count());
+        for anecdote in &incident.anecdotes {
+            row_teams.insert(anecdote.team.value.as_str());
+            if let Some(date) = anecdote.date {
+                row.first_seen = Some(row.first_seen.map_or(date, |d| d.min(date)));
+                row.last_seen = Some(row.last_seen.map_or(date, |d| d.max(date)));
+                if row
+                    .review
+                    .as_ref()
+                    .is_some_and(|review| date.starts_after(&review.date))
+                {
+                    row.since_review += 1;
+                }
+            }
+        }
+    }
+    for (row, row_teams) in rows.iter_mut().zip(teams) {
+        row.teams = row_teams.into_iter().map(str::to_owned).collect();
+    }
+    rows
+}
+
+/// Orders by `rank_by` (larger first), then title, then slug; ranks 1..n.
+fn rank_categories(site: &Site, rows: &mut [CategoryTally]) {
+    let key = |row: &CategoryTally, kind: RankKind| match kind {
+        RankKind::Occurrences => row.occurrences,
+        RankKind::Votes => row.votes,
+        RankKind::Incidents => row.incidents,
+        RankKind::SinceReview => row.since_review,
+    };
+    let title = |row: &CategoryTally| {
+        site.categories
+            .get(row.index)
+            .map_or("", |c| c.title.as_str())
+    };
+    rows.sort_by(|a, b| {
+        site.config
+            .rank_by
+            .iter()
+            .map(|&kind| key(b, kind).cmp(&key(a, kind)))
+            .find(|ordering| ordering.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| title(a).as_bytes().cmp(title(b).as_bytes()))
+            .then_with(|| a.slug.as_bytes().cmp(b.slug.as_bytes()))
+    });
+    for (position, row) in rows.iter_mut().enumerate() {
+        row.rank = count(position + 1);
+    }
+}
+
+fn tally_teams(incidents: &[Incident]) -> Vec<TeamTally> {
+    let mut by_name: BTreeMap<&str, (BTreeSet<usize>, u32, BTreeSet<&str>)> = BTreeMap::new();
+    for (index, incident) in incidents.iter().enumerate() {
+        for anecdote in &incident.anecdotes {
+            let entry = by_name.entry(anecdote.team.value.as_str()).or_default();
+            entry.0.insert(index);
+            entry.1 += 1;
+            entry.2.insert(incident.category.value.as_str());
+        }
+    }
+    let mut teams: Vec<TeamTally> = by_name
+        .into_iter()
+        .map(
+            |(name, (incident_indexes, occurrences, categories))| TeamTally {
+                slug: slugify(name),
+                name: name.to_owned(),
+                incidents: count(incident_indexes.len()),
+                occurrences,
+                categories: categories.into_iter().map(str::to_owned).collect(),
+                incident_indexes: incident_indexes.into_iter().collect(),
+            },
+        )
+        .collect();
+    teams.sort_by(|a, b| {
+        (a.slug.as_bytes(), a.name.as_bytes()).cmp(&(b.slug.as_bytes(), b.name.as_bytes()))
+    });
+    teams
+}
+
+/// Occurrences per year and per quarter. Occurrences without an anecdote
+/// date (undated anecdotes, an explicit count above the anecdotes written,
+/// an incident with none) count as undated, so every view sums to the total.
+fn tally_timeline(incidents: &[Incident]) -> Timeline {
+    let mut timeline = Timeline::default();
+    let mut add = |period_year: PeriodKind, period_quarter: PeriodKind, category: &str, n: u32| {
+        *timeline
+            .years
+            .entry(period_year)
+            .or_default()
+            .entry(category.to_owned())
+            .or_default() += n;
+        *timeline
+            .quarters
+            .entry(period_quarter)
+            .or_default()
+            .entry(category.to_owned())
+            .or_default() += n;
+    };
+    for incident in incidents {
+        let category = incident.category.value.as_str();
+        for anecdote in &incident.anecdotes {
+            match anecdote.date {
+                Some(date) => {
+                    let quarter = match date.precision {
+                        PrecisionKind::Year => PeriodKind::QuarterUnknown(date.year),
+                        _ => PeriodKind::Quarter(date.year, date.quarter().unwrap_or(1)),
+                    };
+                    add(PeriodKind::Year(date.year), quarter, category, 1);
+                }
+                None => add(PeriodKind::Undated, PeriodKind::Undated, category, 1),
+            }
+        }
+        let unwritten = incident
+            .occurrence_count()
+            .saturating_sub(count(incident.anecdotes.len()));
+        if unwritten > 0 {
+            add(
+                PeriodKind::Undated,
+                PeriodKind::Undated,
+                category,
+                unwritten,
+            );
+        }
+    }
+    timeline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+    use crate::model::{Anecdote, Category, Located, Review, ReviewEntry, SiteConfig};
+
+    fn located(value: &str) -> Located<String> {
+        Located {
+            value: value.into(),
+            pos: Pos::START,
+        }
+    }
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    fn category(slug: &str, title: &str) -> Category {
+        Category {
+            slug: slug.into(),
+            path: String::new(),
+            title: title.into(),
+            summary: None,
+            notes: None,
+            efforts: vec![],
+            body: String::new(),
+        }
+    }
+
+    fn incident(slug: &str, category: &str, anecdotes: &[(&str, Option<&str>)]) -> Incident {
+        Incident {
+            slug: slug.into(),
+            path: String::new(),
+            title: slug.into(),
+            category: located(category),
+            section: None,
+            status: vec![],
+            resolution: None,
+            anecdotes: anecdotes
+                .iter()
+                .map(|(team, d)| Anecdote {
+                    team: located(team),
+                    date: d.map(date),
+                    text: None,
+                })
+                .collect(),
+            occurrences: None,
+            tags: vec![],
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    /// (category, votes, status, recorded)
+    type Entry<'a> = (&'a str, Option<u32>, Option<&'a str>, Option<u32>);
+
+    fn review(day: &str, entries: &[Entry<'_>]) -> Review {
+        Review {
+            date: date(day),
+            path: String::new(),
+            categories: entries
+                .iter()
+                .map(|(slug, votes, status, recorded)| {
+                    (
+                        located(slug),
+                        ReviewEntry {
+                            votes: *votes,
+                            status: status.map(located),
+                            recorded: *recorded,
+                        },
+                    )
+                })
+                .collect(),
+            body: String::new(),
+        }
+    }
+
+    fn site(categories: Vec<Category>, incidents: Vec<Incident>, reviews: Vec<Review>) -> Site {
+        Site {
+            config: SiteConfig::with_title("t".into()),
+            categories,
+            incidents,
+            reviews,
+        }
+    }
+
+    fn row<'a>(tally: &'a Tally, slug: &str) -> &'a CategoryTally {
+        tally.categories.iter().find(|c| c.slug == slug).unwrap()
+    }
+
+    #[test]
+    fn occurrences_are_explicit_else_anecdotes_else_one() {
+        let mut explicit = incident("a", "m", &[("A", None)]);
+        explicit.occurrences = Some(5);
+        let site = site(
+            vec![category("m", "M")],
+            vec![
+                explicit,
+                incident("b", "m", &[("A", None), ("B", None)]),
+                incident("c", "m", &[]),
+            ],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let m = row(&tally, "m");
+        assert_eq!(m.incidents, 3);
+        assert_eq!(m.occurrences, 5 + 2 + 1);
+        assert_eq!(m.teams, vec!["A", "B"]);
+        assert_eq!(tally.totals.occurrences, 8);
+        assert_eq!(tally.totals.teams, 2);
+    }
+
+    #[test]
+    fn empty_categories_are_ranked_and_ties_go_by_title() {
+        let site = site(
+            vec![
+                category("z", "Alpha"),
+                category("a", "Beta"),
+                category("e", "Empty"),
+            ],
+            vec![incident("i", "z", &[]), incident("j", "a", &[])],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let order: Vec<(&str, u32)> = tally
+            .categories
+            .iter()
+            .map(|c| (c.slug.as_str(), c.rank))
+            .collect();
+        assert_eq!(order, vec![("z", 1), ("a", 2), ("e", 3)]);
+        assert_eq!(row(&tally, "e").occurrences, 0);
+    }
+
+    #[test]
+    fn votes_decide_between_equal_occurrences() {
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![incident("i", "a", &[]), incident("j", "b", &[])],
+            vec![review(
+                "2018-10-15",
+                &[("b", Some(3), Some("nope"), Some(14))],
+            )],
+        );
+        let tally = tally_site(&site);
+        assert_eq!(tally.categories[0].slug, "b");
+        assert_eq!(tally.categories[0].votes, 3);
+        assert_eq!(tally.categories[0].status.as_deref(), Some("nope"));
+    }
+
+    #[test]
+    fn the_latest_mentioning_review_wins() {
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![],
+            vec![
+                review(
+                    "2018-01-01",
+                    &[
+                        ("a", Some(1), Some("nope"), Some(3)),
+                        ("b", Some(7), None, None),
+                    ],
+                ),
+                review("2018-10-15", &[("a", None, None, None)]),
+            ],
+        );
+        let tally = tally_site(&site);
+        let a = row(&tally, "a");
+        assert_eq!(a.votes, 0);
+        assert_eq!(a.status, None);
+        assert_eq!(
+            a.review,
+            Some(ReviewRef {
+                date: date("2018-10-15"),
+                recorded: None
+            })
+        );
+        let b = row(&tally, "b");
+        assert_eq!(b.votes, 7);
+        assert_eq!(b.review.as_ref().unwrap().date, date("2018-01-01"));
+        assert_eq!(tally.as_of, Some(date("2018-10-15")));
+    }
+
+    #[test]
+    fn unmentioned_categories_have_no_review() {
+        let site = site(
+            vec![category("a", "A")],
+            vec![incident("i", "a", &[("T", Some("2019"))])],
+            vec![review("2018-10-15", &[])],
+        );
+        let tally = tally_site(&site);
+        let a = row(&tally, "a");
+        assert_eq!(
+            (a.votes, a.status.clone(), a.review.clone(), a.since_review),
+            (0, None, None, 0)
+        );
+    }
+
+    #[test]
+    fn since_review_counts_only_dates_surely_after_it() {
+        let site = site(
+            vec![category("a", "A")],
+            vec![incident(
+                "i",
+                "a",
+                &[
+                    ("T", Some("2018-10")),
+                    ("T", Some("2018")),
+                    ("T", Some("2018-11")),
+                    ("T", Some("2018-10-16")),
+                    ("T", Some("2018-10-15")),
+                    ("T", None),
+                ],
+            )],
+            vec![review("2018-10-15", &[("a", Some(1), None, None)])],
+        );
+        assert_eq!(row(&tally_site(&site), "a").since_review, 2);
+    }
+
+    #[test]
+    fn first_and_last_seen_keep_precision() {
+        let site = site(
+            vec![category("a", "A")],
+            vec![incident(
+                "i",
+                "a",
+                &[
+                    ("T", Some("2018-01")),
+                    ("U", Some("2018")),
+                    ("V", Some("2017-11-03")),
+                ],
+            )],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let a = row(&tally, "a");
+        assert_eq!(a.first_seen.unwrap().to_string(), "2017-11-03");
+        assert_eq!(a.last_seen.unwrap().to_string(), "2018-01");
+        assert_eq!(tally.as_of.unwrap().to_string(), "2018-01");
+    }
+
+    #[test]
+    fn teams_count_incidents_and_anecdotes() {
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![
+                incident("i", "b", &[("Web", None), ("Web", None)]),
+                incident("j", "a", &[("Web", None), ("Köln", None)]),
+            ],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let slugs: Vec<&str> = tally.teams.iter().map(|t| t.slug.as_str()).collect();
+        assert_eq!(slugs, vec!["koln", "web"]);
+        let web = &tally.teams[1];
+        assert_eq!((web.incidents, web.occurrences), (2, 3));
+        assert_eq!(web.categories, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn timeline_buckets_by_year_and_quarter() {
+        let mut extra = incident("j", "a", &[]);
+        extra.occurrences = Some(2);
+        let site = site(
+            vec![category("a", "A")],
+            vec![
+                incident(
+                    "i",
+                    "a",
+                    &[("T", Some("2018-02")), ("T", Some("2018")), ("T", None)],
+                ),
+                extra,
+            ],
+            vec![],
+        );
+        let timeline = tally_site(&site).timeline;
+        assert_eq!(timeline.years[&PeriodKind::Year(2018)]["a"], 2);
+        assert_eq!(timeline.years[&PeriodKind::Undated]["a"], 3);
+        assert_eq!(timeline.quarters[&PeriodKind::Quarter(2018, 1)]["a"], 1);
+        assert_eq!(timeline.quarters[&PeriodKind::QuarterUnknown(2018)]["a"], 1);
+    }
+}

@@ -1,0 +1,311 @@
+//! Pure: the rules that span files — references between them and slugs that
+//! must be unique — checked once every file is parsed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
+use crate::model::{Category, Incident, Located, Review, SiteConfig, slugify};
+
+/// Where to find a file's text, to quote the offending line.
+pub type Sources<'a> = HashMap<&'a str, &'a str>;
+
+struct Checker<'a> {
+    sources: &'a Sources<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, code: CodeKind, message: String, file: &str, pos: Pos) {
+        let text = self.sources.get(file).copied().unwrap_or("");
+        self.diagnostics
+            .push(Diagnostic::at(code, message, file, text, pos));
+    }
+
+    /// Reports `reference` unless it is one of `known`.
+    fn reference<'k>(
+        &mut self,
+        code: CodeKind,
+        what: &str,
+        reference: &Located<String>,
+        known: impl Iterator<Item = &'k str> + Clone,
+        file: &str,
+    ) {
+        let wanted = reference.value.as_str();
+        if known.clone().any(|k| k == wanted) {
+            return;
+        }
+        let suggestion = hint(wanted, known.clone());
+        let listed: Vec<&str> = known.collect();
+        let tail = if !suggestion.is_empty() {
+            suggestion
+        } else if listed.is_empty() {
+            ": none are defined".to_owned()
+        } else if listed.len() <= 12 {
+            format!(": expected one of {}", listed.join(", "))
+        } else {
+            String::new()
+        };
+        self.error(
+            code,
+            format!("unknown {what} \"{wanted}\"{tail}"),
+            file,
+            reference.pos,
+        );
+    }
+}
+
+/// Checks references and uniqueness across the whole site.
+pub fn validate_site(
+    config: &SiteConfig,
+    categories: &[Category],
+    incidents: &[Incident],
+    reviews: &[Review],
+    sources: &Sources<'_>,
+) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        sources,
+        diagnostics: Vec::new(),
+    };
+    let category_slugs = || categories.iter().map(|c| c.slug.as_str());
+    let section_slugs = || config.sections.iter().map(|s| s.slug.as_str());
+    let incident_status_keys = || config.incident_statuses.iter().map(|s| s.key.as_str());
+    let category_status_keys = || config.category_statuses.iter().map(|s| s.key.as_str());
+
+    check_duplicate_slugs(
+        &mut checker,
+        "category",
+        categories.iter().map(|c| (&c.slug, &c.path)),
+    );
+    check_duplicate_slugs(
+        &mut checker,
+        "incident",
+        incidents.iter().map(|i| (&i.slug, &i.path)),
+    );
+
+    let mut team_slugs: BTreeMap<String, String> = BTreeMap::new();
+    for incident in incidents {
+        let file = incident.path.as_str();
+        checker.reference(
+            CodeKind::UnknownCategory,
+            "category",
+            &incident.category,
+            category_slugs(),
+            file,
+        );
+        if let Some(section) = &incident.section {
+            checker.reference(
+                CodeKind::UnknownSection,
+                "section",
+                section,
+                section_slugs(),
+                file,
+            );
+        }
+        for status in &incident.status {
+            checker.reference(
+                CodeKind::UnknownStatus,
+                "incident status",
+                status,
+                incident_status_keys(),
+                file,
+            );
+        }
+        for anecdote in &incident.anecdotes {
+            let name = &anecdote.team.value;
+            let slug = slugify(name);
+            if slug.is_empty() {
+                checker.error(
+                    CodeKind::InvalidValue,
+                    format!("team name \"{name}\" has no letters or digits to make its page address from"),
+                    file,
+                    anecdote.team.pos,
+                );
+                continue;
+            }
+            match team_slugs.get(&slug) {
+                Some(first) if first != name => checker.error(
+                    CodeKind::DuplicateSlug,
+                    format!(
+                        "team \"{name}\" and team \"{first}\" would share the page teams/{slug}/: spell the team's name the same way everywhere"
+                    ),
+                    file,
+                    anecdote.team.pos,
+                ),
+                Some(_) => {}
+                None => {
+                    team_slugs.insert(slug, name.clone());
+                }
+            }
+        }
+    }
+
+    for review in reviews {
+        let file = review.path.as_str();
+        let mut seen = HashSet::new();
+        for (slug, entry) in &review.categories {
+            checker.reference(
+                CodeKind::UnknownCategory,
+                "category",
+                slug,
+                category_slugs(),
+                file,
+            );
+            if !seen.insert(slug.value.as_str()) {
+                checker.error(
+                    CodeKind::InvalidValue,
+                    format!("category \"{}\" is listed twice in this review", slug.value),
+                    file,
+                    slug.pos,
+                );
+            }
+            if let Some(status) = &entry.status {
+                checker.reference(
+                    CodeKind::UnknownStatus,
+                    "category status",
+                    status,
+                    category_status_keys(),
+                    file,
+                );
+            }
+        }
+    }
+    checker.diagnostics
+}
+
+/// `duplicate-slug` on every file after the first, in path byte order.
+fn check_duplicate_slugs<'a>(
+    checker: &mut Checker<'_>,
+    kind: &str,
+    items: impl Iterator<Item = (&'a String, &'a String)>,
+) {
+    let mut items: Vec<(&String, &String)> = items.collect();
+    items.sort_by(|a, b| a.1.as_bytes().cmp(b.1.as_bytes()));
+    let mut first_by_slug: HashMap<&str, &str> = HashMap::new();
+    for (slug, path) in items {
+        if let Some(first) = first_by_slug.get(slug.as_str()) {
+            checker.error(
+                CodeKind::DuplicateSlug,
+                format!(
+                    "{kind} slug \"{slug}\" is already used by {first}: rename one of the files"
+                ),
+                path,
+                Pos::new(1, 1, 3),
+            );
+        } else {
+            first_by_slug.insert(slug, path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Anecdote, SiteConfig};
+
+    fn located(value: &str, line: u32) -> Located<String> {
+        Located {
+            value: value.into(),
+            pos: Pos::new(line, 1, 1),
+        }
+    }
+
+    fn category(slug: &str) -> Category {
+        Category {
+            slug: slug.into(),
+            path: format!("content/categories/{slug}.md"),
+            title: slug.into(),
+            summary: None,
+            notes: None,
+            efforts: vec![],
+            body: String::new(),
+        }
+    }
+
+    fn incident(path: &str, category: &str, teams: &[&str]) -> Incident {
+        let slug = path.rsplit('/').next().unwrap().trim_end_matches(".md");
+        Incident {
+            slug: slug.into(),
+            path: path.into(),
+            title: "t".into(),
+            category: located(category, 3),
+            section: None,
+            status: vec![],
+            resolution: None,
+            anecdotes: teams
+                .iter()
+                .map(|t| Anecdote {
+                    team: located(t, 5),
+                    date: None,
+                    text: None,
+                })
+                .collect(),
+            occurrences: None,
+            tags: vec![],
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<(&str, &str)> {
+        diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.file.as_deref().unwrap_or("")))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_category_suggests_the_closest() {
+        let config = SiteConfig::with_title("t".into());
+        let d = validate_site(
+            &config,
+            &[category("monolith")],
+            &[incident("content/incidents/a.md", "monolit", &[])],
+            &[],
+            &Sources::new(),
+        );
+        assert_eq!(
+            codes(&d),
+            vec![("unknown-category", "content/incidents/a.md")]
+        );
+        assert!(d[0].message.contains("did you mean \"monolith\""));
+    }
+
+    #[test]
+    fn duplicate_incident_slugs_flag_the_later_path() {
+        let config = SiteConfig::with_title("t".into());
+        let d = validate_site(
+            &config,
+            &[category("m")],
+            &[
+                incident("content/incidents/z/a.md", "m", &[]),
+                incident("content/incidents/b/a.md", "m", &[]),
+            ],
+            &[],
+            &Sources::new(),
+        );
+        assert_eq!(
+            codes(&d),
+            vec![("duplicate-slug", "content/incidents/z/a.md")]
+        );
+    }
+
+    #[test]
+    fn team_names_sharing_a_slug_collide() {
+        let config = SiteConfig::with_title("t".into());
+        let d = validate_site(
+            &config,
+            &[category("m")],
+            &[
+                incident("content/incidents/a.md", "m", &["Web", "Web"]),
+                incident("content/incidents/b.md", "m", &["web"]),
+            ],
+            &[],
+            &Sources::new(),
+        );
+        assert_eq!(
+            codes(&d),
+            vec![("duplicate-slug", "content/incidents/b.md")]
+        );
+    }
+}

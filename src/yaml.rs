@@ -1,0 +1,298 @@
+//! The frontmatter's YAML as a tree in which every value knows its position.
+//!
+//! We parse with serde-saphyr rather than serde_yaml: serde_yaml is archived
+//! and cannot say where a wrong value sits, while serde-saphyr gives each node
+//! its line and column (`Spanned<T>`), rejects duplicate keys and limits alias
+//! expansion (billion-laughs documents fail fast instead of eating memory).
+//!
+//! The tree is untyped on purpose: turning it into typed values happens in
+//! `parse`, field by field, so one file can report every wrong field at once
+//! instead of stopping at the first serde error.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{DuplicateKeyPolicy, Location, Options, Spanned};
+
+use crate::diagnostic::Pos;
+
+/// A YAML value with its position in the file as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Yaml {
+    pub value: YamlValue,
+    pub pos: Pos,
+}
+
+/// The shapes a YAML value can take (YAML 1.2 core schema).
+#[derive(Clone, Debug, PartialEq)]
+pub enum YamlValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Yaml>),
+    Map(Vec<(Yaml, Yaml)>),
+}
+
+impl YamlValue {
+    /// What the user wrote, in words, for "expected a string, found a list".
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            YamlValue::Null => "nothing",
+            YamlValue::Bool(_) => "a boolean",
+            YamlValue::Int(_) => "an integer",
+            YamlValue::Float(_) => "a number",
+            YamlValue::Str(_) => "a string",
+            YamlValue::Seq(_) => "a list",
+            YamlValue::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// A YAML syntax error, positioned in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// Parses `yaml`, which starts on line `first_line` of its file.
+///
+/// An empty document is `Null`.
+pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Yaml, YamlError> {
+    let mut options = Options::default();
+    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    // YAML 1.2 core schema: `yes`, `on` and `no` are strings (SPEC 9).
+    options.strict_booleans = true;
+    let parsed: Result<Spanned<RawNode>, _> = serde_saphyr::from_str_with_options(yaml, options);
+    match parsed {
+        Ok(root) => Ok(convert(root, yaml, first_line)),
+        Err(error) => {
+            let pos = error
+                .location()
+                .map_or(Pos::new(first_line, 1, 1), |location| {
+                    Pos::new(
+                        first_line.saturating_add(to_u32(location.line()).saturating_sub(1)),
+                        to_u32(location.column()).max(1),
+                        1,
+                    )
+                });
+            Err(YamlError {
+                message: tidy_message(&error.without_snippet().to_string()),
+                pos,
+            })
+        }
+    }
+}
+
+/// serde-saphyr's messages end with " at line L, column C" (we print our own
+/// position) and speak to programmers about its options; say it for users.
+fn tidy_message(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    };
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("duplicate key \"{key}\": each key may appear once");
+    }
+    let mut text = message.trim().to_owned();
+    if let Some(first) = text.get(..1) {
+        let lowered = first.to_lowercase();
+        text.replace_range(..1, &lowered);
+    }
+    text
+}
+
+fn to_u32(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+fn position(location: &Location, yaml: &str, first_line: u32) -> Pos {
+    let line = first_line.saturating_add(to_u32(location.line()).saturating_sub(1));
+    let column = to_u32(location.column()).max(1);
+    let span = location.span();
+    let len = match (span.byte_offset(), span.byte_len()) {
+        (Some(offset), Some(len)) => {
+            // A marked value never runs past its own line.
+            let start = usize::try_from(offset).unwrap_or(usize::MAX);
+            let wanted = usize::try_from(len).unwrap_or(0);
+            let rest = yaml.get(start..).unwrap_or("");
+            let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+            wanted.min(line_len)
+        }
+        _ => 1,
+    };
+    Pos::new(line, column, u32::try_from(len).unwrap_or(1))
+}
+
+fn convert(node: Spanned<RawNode>, yaml: &str, first_line: u32) -> Yaml {
+    let pos = position(&node.referenced, yaml, first_line);
+    let value = match node.value {
+        RawNode::Null => YamlValue::Null,
+        RawNode::Bool(b) => YamlValue::Bool(b),
+        RawNode::Int(i) => YamlValue::Int(i),
+        RawNode::Float(f) => YamlValue::Float(f),
+        RawNode::Str(s) => YamlValue::Str(s),
+        RawNode::Seq(items) => YamlValue::Seq(
+            items
+                .into_iter()
+                .map(|item| convert(item, yaml, first_line))
+                .collect(),
+        ),
+        RawNode::Map(entries) => YamlValue::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(k, yaml, first_line), convert(v, yaml, first_line)))
+                .collect(),
+        ),
+    };
+    Yaml { value, pos }
+}
+
+/// What serde-saphyr deserialises into: any YAML node, children spanned.
+enum RawNode {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<RawNode>>),
+    Map(Vec<(Spanned<RawNode>, Spanned<RawNode>)>),
+}
+
+impl<'de> Deserialize<'de> for RawNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawNode, D::Error> {
+        deserializer.deserialize_any(RawNodeVisitor)
+    }
+}
+
+struct RawNodeVisitor;
+
+impl<'de> Visitor<'de> for RawNodeVisitor {
+    type Value = RawNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<RawNode, E> {
+        Ok(RawNode::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawNode, D::Error> {
+        RawNode::deserialize(deserializer)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<RawNode, E> {
+        Ok(RawNode::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<RawNode, E> {
+        Ok(RawNode::Int(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawNode, E> {
+        Ok(i64::try_from(v).map_or(RawNode::Float(v as f64), RawNode::Int))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<RawNode, E> {
+        Ok(RawNode::Float(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<RawNode, E> {
+        Ok(RawNode::Str(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<RawNode, E> {
+        Ok(RawNode::Str(v))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<RawNode, E> {
+        Ok(RawNode::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(RawNode::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key()? {
+            let value = map.next_value()?;
+            entries.push((key, value));
+        }
+        Ok(RawNode::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map_entries(yaml: &Yaml) -> &[(Yaml, Yaml)] {
+        match &yaml.value {
+            YamlValue::Map(entries) => entries,
+            other => panic!("expected a map, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn values_carry_file_positions() {
+        let root = parse_yaml("title: \"héllo\"\ncategory: monolit\n", 2).unwrap();
+        let entries = map_entries(&root);
+        assert_eq!(entries[1].1.value, YamlValue::Str("monolit".into()));
+        assert_eq!(entries[1].1.pos, Pos::new(3, 11, 7));
+        assert_eq!(entries[0].1.pos.line, 2);
+    }
+
+    #[test]
+    fn yaml_1_2_core_schema_scalars() {
+        let root = parse_yaml("a: yes\nb: 10:30\nc: 2024\nd: 2017-11\ne: on\n", 2).unwrap();
+        let values: Vec<_> = map_entries(&root).iter().map(|(_, v)| &v.value).collect();
+        assert_eq!(values[0], &YamlValue::Str("yes".into()));
+        assert_eq!(values[1], &YamlValue::Str("10:30".into()));
+        assert_eq!(values[2], &YamlValue::Int(2024));
+        assert_eq!(values[3], &YamlValue::Str("2017-11".into()));
+        assert_eq!(values[4], &YamlValue::Str("on".into()));
+    }
+
+    #[test]
+    fn duplicate_keys_are_syntax_errors_at_the_second_key() {
+        let error = parse_yaml("a: 1\na: 2\n", 2).unwrap_err();
+        assert_eq!(error.pos.line, 3);
+        assert_eq!(
+            error.message,
+            "duplicate key \"a\": each key may appear once"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_positioned_in_the_file() {
+        let error = parse_yaml("a:\n  b: c\n d: e\n", 2).unwrap_err();
+        assert_eq!(error.pos.line, 4);
+        assert!(!error.message.contains("at line"));
+    }
+
+    #[test]
+    fn empty_document_is_null() {
+        assert_eq!(parse_yaml("", 2).unwrap().value, YamlValue::Null);
+    }
+}
