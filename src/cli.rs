@@ -53,6 +53,24 @@ pub enum Command {
     Build(BuildArgs),
     /// Check content, settings and templates without writing anything.
     Check(CheckArgs),
+    /// Preview the site locally: rebuilds on every save and reloads open tabs.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (loopback unless you ask otherwise).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port to listen on; 0 picks any free port.
+    #[arg(long, value_name = "N", default_value_t = 1111)]
+    pub port: u16,
+    /// Include incidents marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser once it is ready.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +204,26 @@ pub fn run_cli(cli: &Cli) -> ExitCode {
     match &cli.command {
         Command::Build(args) => run_build(cli, args, &reporter),
         Command::Check(args) => run_check(cli, args, &reporter),
+        Command::Serve(args) => run_serve(cli, args, &reporter),
+    }
+}
+
+fn run_serve(cli: &Cli, args: &ServeArgs, reporter: &Reporter) -> ExitCode {
+    let options = crate::serve::ServeOptions {
+        root: cli.root.clone(),
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        open: args.open,
+        color: reporter.color,
+        quiet: reporter.quiet,
+    };
+    match crate::serve::run_serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            reporter.error(&error.to_string());
+            ExitCode::from(1)
+        }
     }
 }
 

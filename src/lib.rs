@@ -21,6 +21,8 @@
 //! - [`render`] and [`export`]: every output file in memory
 //!   ([`render::RenderedSite`]): pages through tera, data.json, incidents.csv.
 //! - [`output`]: publishes a rendered site atomically and safely.
+//! - [`serve`]: the live preview: builds in memory, watches, reloads tabs
+//!   (the only async code).
 //! - [`cli`]: the command line, mapping all of the above to exit codes.
 //!
 //! [`build_in_memory`] runs the pure pipeline end to end; `check` stops there,
@@ -35,6 +37,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod tally;
 pub mod validate;
 pub mod yaml;

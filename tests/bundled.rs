@@ -73,12 +73,15 @@ fn bundled_site_has_every_row_and_anecdote_of_the_seed() {
     assert_eq!(built.site.categories.len(), 9);
 }
 
+/// (category, votes, status, recorded)
+type SeedRow = (&'static str, Option<u32>, Option<&'static str>, Option<u32>);
+
 /// The "Top-level Categories (as of 10/15/18)" table: # incidents (recorded),
 /// # votes in meeting, status. A dash in the seed is no value.
 #[test]
 fn review_matches_the_seed_table() {
     let built = built();
-    let expected: [(&str, Option<u32>, Option<&str>, Option<u32>); 8] = [
+    let expected: [SeedRow; 8] = [
         ("monolith", Some(2), Some("nope"), Some(14)),
         ("modernizing-fed", Some(2), Some("progress"), Some(9)),
         ("coupled-services", Some(2), Some("partial"), Some(5)),
