@@ -12,7 +12,10 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{DuplicateKeyPolicy, Location, Options, Spanned};
+use serde_saphyr::{Budget, DuplicateKeyPolicy, Location, Options, Spanned};
+
+/// How deeply frontmatter values may nest.
+const MAX_DEPTH: usize = 24;
 
 use crate::diagnostic::Pos;
 
@@ -65,6 +68,12 @@ pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Yaml, YamlError> {
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     // YAML 1.2 core schema: `yes`, `on` and `no` are strings (SPEC 9).
     options.strict_booleans = true;
+    // Frontmatter is a few levels deep; a cap well below serde-saphyr's
+    // default keeps the recursive descent far from the end of a thread's
+    // stack (a 10,000-deep document is refused, not a crash).
+    let mut budget = Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    options.budget = Some(budget);
     let parsed: Result<Spanned<RawNode>, _> = serde_saphyr::from_str_with_options(yaml, options);
     match parsed {
         Ok(root) => Ok(convert(root, yaml, first_line)),
@@ -96,6 +105,9 @@ fn tidy_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         return format!("duplicate key \"{key}\": each key may appear once");
+    }
+    if message.starts_with("budget breached: Depth") || message.contains("recursion limit") {
+        return format!("values nest too deeply (more than {MAX_DEPTH} levels)");
     }
     let mut text = message.trim().to_owned();
     if let Some(first) = text.get(..1) {

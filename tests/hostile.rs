@@ -1,0 +1,444 @@
+//! Hostile input: files anyone in the organisation could commit, built the
+//! way CI builds them. Each case must end in a clear diagnostic or a correct
+//! build — never a panic or a hang — within 10 s and 1 GiB of address space,
+//! and nothing may be written outside the output folder.
+//!
+//! Large fixtures are generated here rather than committed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TIME_LIMIT: Duration = Duration::from_secs(10);
+const MEMORY_LIMIT_KB: u64 = 1024 * 1024;
+
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A valid minimal site to which each case adds its poison.
+    fn new() -> Site {
+        let site = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        site.write("content/site.yaml", "title: Hostile\n");
+        site.write(
+            "content/categories/monolith.md",
+            "---\ntitle: Monolith\n---\n",
+        );
+        site.write(
+            "content/incidents/fine.md",
+            "---\ntitle: Fine\ncategory: monolith\n---\nok\n",
+        );
+        site
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// Every file under the temp dir (site and around it), with its bytes.
+    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(self.dir.path()).follow_links(false) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                files.insert(
+                    entry.path().to_owned(),
+                    fs::read(entry.path()).unwrap_or_default(),
+                );
+            }
+        }
+        files
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn diagnostics(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                &self.stdout[..self.stdout.len().min(500)]
+            )
+        })
+    }
+
+    fn codes(&self) -> Vec<String> {
+        self.diagnostics()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+}
+
+/// Runs frictionlog under the memory limit, killing it at the time limit.
+fn run(site: &Site, args: &[&str]) -> Run {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_LIMIT_KB}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_frictionlog"))
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .current_dir(site.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let out_thread = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout_pipe.read_to_string(&mut text);
+        text
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        text
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            panic!("frictionlog {args:?} did not finish within {TIME_LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let run = Run {
+        code: status.code(),
+        stdout: out_thread.join().unwrap(),
+        stderr: err_thread.join().unwrap(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "frictionlog panicked: {}",
+        run.stderr
+    );
+    assert!(
+        matches!(run.code, Some(0) | Some(1)),
+        "exit {:?} (killed by the memory limit?): {}",
+        run.code,
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+    run
+}
+
+/// `check --format json` must report `code` in `file`, and change nothing.
+fn assert_check_reports(site: &Site, code: &str, file: &str) {
+    let before = site.snapshot();
+    let run = run(site, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let diagnostics = run.diagnostics();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == code && d["file"] == file),
+        "no {code} in {file}: {diagnostics:?}"
+    );
+    assert_eq!(before, site.snapshot(), "check changed files");
+}
+
+#[test]
+fn ten_kinds_of_malformed_yaml() {
+    let cases = [
+        "title: [unclosed\ncategory: monolith\n",
+        "title: {a: 1\n",
+        "title: \"unterminated\ncategory: monolith\n",
+        "title: a\n  bad: indent\n",
+        "title: a\ntitle: b\n",
+        "- just\n- a list\n",
+        "title: a\n\tcategory: tab\n",
+        "title: *undefined_alias\n",
+        "? [complex, key]\n: value\n",
+        "title: a\n--- \nsecond: doc\n",
+    ];
+    for (i, yaml) in cases.iter().enumerate() {
+        let site = Site::new();
+        let file = format!("content/incidents/bad-{i}.md");
+        site.write(&file, format!("---\n{yaml}---\n"));
+        let run = run(&site, &["check", "--format", "json"]);
+        assert_eq!(run.code, Some(1), "case {i} was accepted: {yaml:?}");
+        let diagnostics = run.diagnostics();
+        let here: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d["file"] == file.as_str())
+            .collect();
+        assert!(
+            !here.is_empty(),
+            "case {i}: nothing reported for {file}: {diagnostics:?}"
+        );
+        for d in here {
+            assert!(
+                d["line"].as_u64().unwrap_or(0) >= 1,
+                "case {i}: no line: {d}"
+            );
+            assert!(
+                d["column"].as_u64().unwrap_or(0) >= 1,
+                "case {i}: no column: {d}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_alias_bomb_fails_fast() {
+    let site = Site::new();
+    let mut yaml = String::from(
+        "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for i in 1..10 {
+        let prev = i - 1;
+        yaml.push_str(&format!(
+            "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+        ));
+    }
+    site.write(
+        "content/incidents/bomb.md",
+        format!("---\n{yaml}title: x\ncategory: monolith\n---\n"),
+    );
+    assert_check_reports(&site, "yaml-syntax", "content/incidents/bomb.md");
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let site = Site::new();
+    let depth = 10_000;
+    let yaml = format!("title: {}x{}\n", "[".repeat(depth), "]".repeat(depth));
+    site.write(
+        "content/incidents/deep.md",
+        format!("---\n{yaml}category: monolith\n---\n"),
+    );
+    assert_check_reports(&site, "yaml-syntax", "content/incidents/deep.md");
+    let site = Site::new();
+    let mut block = String::new();
+    for level in 0..10_000 {
+        block.push_str(&" ".repeat(level));
+        block.push_str("k:\n");
+    }
+    site.write(
+        "content/incidents/deep.md",
+        format!("---\ntitle: x\ncategory: monolith\nnest:\n{block}---\n"),
+    );
+    let run = run(&site, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn huge_bodies_and_titles_build() {
+    let site = Site::new();
+    let paragraph = "Lorem ipsum *dolor* sit amet, [link](https://example.com) `code`.\n\n";
+    let body = paragraph.repeat(20 * 1024 * 1024 / paragraph.len());
+    site.write(
+        "content/incidents/huge.md",
+        format!("---\ntitle: Huge\ncategory: monolith\n---\n{body}"),
+    );
+    let title = "T".repeat(1024 * 1024);
+    site.write(
+        "content/incidents/long-title.md",
+        format!("---\ntitle: {title}\ncategory: monolith\n---\n"),
+    );
+    let run = run(&site, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let data = fs::read_to_string(site.root().join("output/data.json")).unwrap();
+    assert!(data.contains(&title));
+}
+
+#[test]
+fn nul_bytes_invalid_utf8_utf16_and_empty_files() {
+    let site = Site::new();
+    site.write(
+        "content/incidents/nul.md",
+        b"---\ntitle: a\x00b\ncategory: monolith\n---\n",
+    );
+    site.write(
+        "content/incidents/latin1.md",
+        b"---\ntitle: caf\xe9\ncategory: monolith\n---\n",
+    );
+    let utf16: Vec<u8> = "\u{feff}---\ntitle: x\n---\n"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    site.write("content/incidents/utf16.md", utf16);
+    site.write("content/incidents/empty.md", "");
+    let run = run(&site, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let diagnostics = run.diagnostics();
+    let code_of = |file: &str| -> Vec<String> {
+        diagnostics
+            .iter()
+            .filter(|d| d["file"] == file)
+            .map(|d| d["code"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert!(
+        !code_of("content/incidents/nul.md").is_empty(),
+        "NUL byte accepted silently"
+    );
+    assert_eq!(code_of("content/incidents/latin1.md"), vec!["not-utf8"]);
+    assert_eq!(code_of("content/incidents/utf16.md"), vec!["not-utf8"]);
+    assert_eq!(
+        code_of("content/incidents/empty.md"),
+        vec!["missing-frontmatter"]
+    );
+    let latin1 = diagnostics
+        .iter()
+        .find(|d| d["file"] == "content/incidents/latin1.md")
+        .unwrap();
+    assert_eq!(
+        latin1["line"], 2,
+        "not-utf8 should name the bad byte's line"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_not_followed_or_published() {
+    let site = Site::new();
+    let secret = site.dir.path().join("secret.md");
+    fs::write(&secret, "---\ntitle: TOP SECRET\ncategory: monolith\n---\n").unwrap();
+    std::os::unix::fs::symlink(&secret, site.root().join("content/incidents/link.md")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("content"),
+        site.root().join("content/incidents/loop"),
+    )
+    .unwrap();
+    let run = run(&site, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for entry in walkdir::WalkDir::new(site.root().join("output")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(
+                !text.contains("TOP SECRET"),
+                "{} published the linked file",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(
+        run.stderr.contains("symbolic link"),
+        "skipped links are not reported: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ten_thousand_anecdotes_in_one_incident() {
+    let site = Site::new();
+    let mut yaml = String::from("title: Busy\ncategory: monolith\nanecdotes:\n");
+    for i in 0..10_000 {
+        yaml.push_str(&format!(
+            "  - team: team-{}\n    date: 2018-{:02}\n",
+            i % 50,
+            i % 12 + 1
+        ));
+    }
+    site.write("content/incidents/busy.md", format!("---\n{yaml}---\n"));
+    let run = run(&site, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let data: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.root().join("output/data.json")).unwrap())
+            .unwrap();
+    assert_eq!(data["totals"]["occurrences"], 10_001);
+    assert_eq!(data["totals"]["teams"], 50);
+}
+
+#[test]
+fn twenty_thousand_files_without_frontmatter_are_all_reported() {
+    let site = Site::new();
+    let folder = site.root().join("content/incidents/bulk");
+    fs::create_dir_all(&folder).unwrap();
+    for i in 0..20_000 {
+        fs::write(folder.join(format!("note-{i:05}.md")), "just some text\n").unwrap();
+    }
+    let run = run(&site, &["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let codes = run.codes();
+    assert_eq!(
+        codes.iter().filter(|c| *c == "missing-frontmatter").count(),
+        20_000
+    );
+}
+
+#[test]
+fn a_file_that_disappears_during_the_walk_is_not_a_crash() {
+    // Files are removed while frictionlog runs; whatever the timing, the run
+    // must end in a build or a clear io-error, never a panic.
+    let site = Site::new();
+    let folder = site.root().join("content/incidents/churn");
+    fs::create_dir_all(&folder).unwrap();
+    for i in 0..3_000 {
+        fs::write(
+            folder.join(format!("c-{i:04}.md")),
+            format!("---\ntitle: C{i}\ncategory: monolith\n---\n"),
+        )
+        .unwrap();
+    }
+    let remover = {
+        let folder = folder.clone();
+        std::thread::spawn(move || {
+            for i in (0..3_000).rev() {
+                let _ = fs::remove_file(folder.join(format!("c-{i:04}.md")));
+            }
+        })
+    };
+    let run = run(&site, &["check", "--format", "json"]);
+    remover.join().unwrap();
+    if run.code == Some(1) {
+        assert!(
+            run.codes().iter().all(|c| c == "io-error"),
+            "unexpected diagnostics: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_build_writes_nothing_outside_its_output_folder() {
+    let site = Site::new();
+    site.write(
+        "content/incidents/x.md",
+        "---\ntitle: '../../../escape'\ncategory: monolith\n---\n[a](../../../../etc/passwd)\n",
+    );
+    let before = site.snapshot();
+    let run = run(&site, &["build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let output = site.root().join("output");
+    for (path, bytes) in site.snapshot() {
+        if !path.starts_with(&output) {
+            assert_eq!(
+                before.get(&path),
+                Some(&bytes),
+                "{} changed",
+                path.display()
+            );
+        }
+    }
+    let outside_new: Vec<_> = site
+        .snapshot()
+        .into_keys()
+        .filter(|p| !p.starts_with(&output) && !before.contains_key(p))
+        .collect();
+    assert_eq!(outside_new, Vec::<PathBuf>::new());
+    let _ = Path::new("");
+}
