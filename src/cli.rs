@@ -4,17 +4,22 @@
 //! theme or I/O errors, 2 usage errors. Diagnostics and the summary go to
 //! stderr; `check --format json|github` writes its report to stdout so it can
 //! be piped. A closed stdout is not a crash.
+//!
+//! Commands that produce something for scripts (`new`'s path, completion
+//! scripts, the man page) print it on stdout, even with `-q`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use crate::diagnostic::{Diagnostic, FormatKind, render_github, render_human, render_json};
-use crate::model::BaseUrl;
+use crate::model::{BaseUrl, Date};
 use crate::output::{publish_site, resolve_path};
+use crate::scaffold::{IncidentDraft, ScaffoldError, slug_from_title};
 use crate::{BuildOptions, BuildOutcome, build_in_memory};
 
 /// Turns a folder of Markdown incident reports into an architecture
@@ -55,6 +60,88 @@ pub enum Command {
     Check(CheckArgs),
     /// Preview the site locally: rebuilds on every save and reloads open tabs.
     Serve(ServeArgs),
+    /// Start a new site (settings, two categories, one incident) in an empty
+    /// or new folder.
+    Init(InitArgs),
+    /// Add an incident or a category: writes a valid file named after its
+    /// title and prints its path.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Print a shell completion script on stdout.
+    #[command(after_help = "Examples:\n  \
+        frictionlog completions bash > ~/.local/share/bash-completion/completions/frictionlog\n  \
+        frictionlog completions zsh > ~/.zfunc/_frictionlog\n  \
+        frictionlog completions fish > ~/.config/fish/completions/frictionlog.fish")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `frictionlog man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (default: --root, i.e. the current
+    /// folder); it must be empty or not exist yet.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `new incident` and `new category`.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Add content/incidents/<slug>.md, its slug made from the title.
+    #[command(after_help = "Example:\n  \
+        frictionlog new incident \"Five files to add a setting\" --category monolith --team Payments\n\n\
+        A title starting with '-' goes after `--`: frictionlog new incident --category x -- \"-1 day\"")]
+    Incident(NewIncidentArgs),
+    /// Add content/categories/<slug>.md, its slug made from the title.
+    Category(NewCategoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewIncidentArgs {
+    /// What went wrong, in a line (quote it); the file name is made from it.
+    #[arg(value_name = "TITLE", value_parser = parse_title)]
+    pub title: String,
+    /// The category it counts in: the slug of a file in content/categories/.
+    #[arg(long, value_name = "SLUG")]
+    pub category: String,
+    /// The team that hit it: writes its anecdote (one occurrence).
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+    /// When the team hit it: YYYY, YYYY-MM or YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE", requires = "team", value_parser = parse_date)]
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewCategoryArgs {
+    /// The category's title (quote it); the file name is made from it.
+    #[arg(value_name = "TITLE", value_parser = parse_title)]
+    pub title: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+/// `--date`: a date of any precision, checked against the calendar.
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text.trim()).ok_or_else(|| {
+        "expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date), like 2024-05-01".to_owned()
+    })
+}
+
+/// A title for `new`: anything with a letter or digit to make a slug from.
+fn parse_title(text: &str) -> Result<String, String> {
+    match slug_from_title(text) {
+        Some(_) => Ok(text.to_owned()),
+        None => {
+            Err("a title needs at least one letter or digit to make a file name from".to_owned())
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +292,111 @@ pub fn run_cli(cli: &Cli) -> ExitCode {
         Command::Build(args) => run_build(cli, args, &reporter),
         Command::Check(args) => run_check(cli, args, &reporter),
         Command::Serve(args) => run_serve(cli, args, &reporter),
+        Command::Init(args) => run_init(cli, args, &reporter),
+        Command::New(command) => run_new(cli, command, &reporter),
+        Command::Completions(args) => run_completions(args.shell, &reporter),
+        Command::Man => run_man(&reporter),
     }
+}
+
+/// Today in the local time zone, the default date of a new anecdote.
+fn today() -> Option<Date> {
+    Date::parse(&jiff::Zoned::now().date().to_string())
+}
+
+/// `rel` (relative to the root) as the user would type it from here.
+fn display_in_root(root: &Path, rel: &str) -> String {
+    if root == Path::new(".") {
+        rel.to_owned()
+    } else {
+        root.join(rel).display().to_string()
+    }
+}
+
+fn scaffold_failed(error: &ScaffoldError, reporter: &Reporter) -> ExitCode {
+    reporter.error(&error.to_string());
+    ExitCode::from(if error.is_usage() { 2 } else { 1 })
+}
+
+fn run_init(cli: &Cli, args: &InitArgs, reporter: &Reporter) -> ExitCode {
+    let dir = args.dir.as_deref().unwrap_or(&cli.root);
+    let Some(today) = today() else {
+        reporter.error("cannot tell today's date from the system clock");
+        return ExitCode::from(1);
+    };
+    match crate::scaffold::init_site(dir, today) {
+        Ok(files) => {
+            let next = if dir == Path::new(".") {
+                "frictionlog serve".to_owned()
+            } else {
+                format!("frictionlog --root \"{}\" serve", dir.display())
+            };
+            reporter.line(&format!(
+                "created a new site in \"{}\" ({} files): preview it with `{next}`",
+                dir.display(),
+                files.len()
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(error) => scaffold_failed(&error, reporter),
+    }
+}
+
+fn run_new(cli: &Cli, command: &NewCommand, reporter: &Reporter) -> ExitCode {
+    let written = match command {
+        NewCommand::Incident(args) => {
+            let date = match args.date.or_else(today) {
+                Some(date) => date,
+                None => {
+                    reporter.error("cannot tell today's date from the system clock: pass --date");
+                    return ExitCode::from(1);
+                }
+            };
+            let draft = IncidentDraft {
+                title: &args.title,
+                category: &args.category,
+                team: args.team.as_deref(),
+                date,
+            };
+            crate::scaffold::new_incident(&cli.root, &draft)
+        }
+        NewCommand::Category(args) => crate::scaffold::new_category(&cli.root, &args.title),
+    };
+    match written {
+        Ok(rel) => {
+            let _ = writeln!(io::stdout(), "{}", display_in_root(&cli.root, &rel));
+            ExitCode::SUCCESS
+        }
+        Err(error) => scaffold_failed(&error, reporter),
+    }
+}
+
+/// Writes `bytes` to stdout; a closed pipe is the reader's choice, not an error.
+fn print_bytes(bytes: &[u8], reporter: &Reporter) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            reporter.error(&format!("cannot write to stdout: {error}"));
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn run_completions(shell: Shell, reporter: &Reporter) -> ExitCode {
+    // Generated into memory first: clap_complete panics on a failed write.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "frictionlog", &mut script);
+    print_bytes(&script, reporter)
+}
+
+fn run_man(reporter: &Reporter) -> ExitCode {
+    let mut page = Vec::new();
+    if let Err(error) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        reporter.error(&format!("cannot render the man page: {error}"));
+        return ExitCode::from(1);
+    }
+    print_bytes(&page, reporter)
 }
 
 fn run_serve(cli: &Cli, args: &ServeArgs, reporter: &Reporter) -> ExitCode {

@@ -23,6 +23,8 @@
 //! - [`output`]: publishes a rendered site atomically and safely.
 //! - [`serve`]: the live preview: builds in memory, watches, reloads tabs
 //!   (the only async code).
+//! - [`scaffold`]: the files `init` and `new` write (made by pure functions,
+//!   written without ever replacing a file).
 //! - [`cli`]: the command line, mapping all of the above to exit codes.
 //!
 //! [`build_in_memory`] runs the pure pipeline end to end; `check` stops there,
@@ -37,6 +39,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod tally;
 pub mod validate;

@@ -1,0 +1,750 @@
+//! Authoring: the files `init`, `new incident` and `new category` write.
+//!
+//! The contents are made by pure functions on values (a title, a date, an
+//! outline of the site), so they are tested on strings: every file made here
+//! must parse without a diagnostic, whatever the title. Strings are written
+//! as YAML double-quoted scalars with every special character escaped, so a
+//! title like `Fix: "auth" #2` or `- *not* a list` reads back as written.
+//!
+//! A thin I/O part at the end writes them. It never replaces anything: files
+//! are opened with `create_new`, and `init` refuses a folder that is not
+//! empty before writing the first file.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::hint;
+use crate::load::load_content;
+use crate::model::{Date, default_incident_statuses, is_valid_slug, slugify};
+use crate::parse::parse_site_config;
+
+/// Slugs made from titles are cut to this many bytes (at a word boundary):
+/// a whole sentence makes an unwieldy file name and URL.
+const MAX_SLUG_LEN: usize = 60;
+
+/// A file to create, relative to the site root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFile {
+    /// `/`-separated, relative to the site root: `content/incidents/x.md`.
+    pub path: String,
+    pub text: String,
+}
+
+/// Why `init` or `new` wrote nothing.
+#[derive(Debug)]
+pub enum ScaffoldError {
+    /// The title has no letter or digit to make a file name from.
+    NoSlug {
+        title: String,
+    },
+    /// `init` into a folder that already holds something.
+    NotEmpty {
+        dir: PathBuf,
+    },
+    /// There is no site to add to.
+    NoContent {
+        root: PathBuf,
+    },
+    /// The file to create is already there.
+    Exists {
+        path: PathBuf,
+    },
+    /// Another incident, in a sub-folder, already has this slug.
+    SlugTaken {
+        slug: String,
+        path: String,
+    },
+    /// `--category` names no file in content/categories/.
+    UnknownCategory {
+        slug: String,
+        known: Vec<String>,
+    },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+impl ScaffoldError {
+    /// Whether the command line itself was wrong (exit 2) rather than the
+    /// site or the disk (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, ScaffoldError::NoSlug { .. })
+    }
+}
+
+impl fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScaffoldError::NoSlug { title } => write!(
+                f,
+                "title \"{title}\" has no letter or digit to make a file name from"
+            ),
+            ScaffoldError::NotEmpty { dir } => write!(
+                f,
+                "refusing to create a site in \"{}\": it is not empty (init needs a new or empty folder, e.g. `frictionlog init challenges`)",
+                dir.display()
+            ),
+            ScaffoldError::NoContent { root } => write!(
+                f,
+                "no content/ folder in \"{}\": run `frictionlog init` to start a site, or pass --root",
+                root.display()
+            ),
+            ScaffoldError::Exists { path } => write!(
+                f,
+                "\"{}\" already exists: frictionlog never overwrites a file (edit that file, or choose another title)",
+                path.display()
+            ),
+            ScaffoldError::SlugTaken { slug, path } => write!(
+                f,
+                "an incident with the slug \"{slug}\" already exists: \"{path}\" (slugs are unique; choose another title)"
+            ),
+            ScaffoldError::UnknownCategory { slug, known } => {
+                if known.is_empty() {
+                    write!(
+                        f,
+                        "unknown category \"{slug}\": the site has no categories yet (add one with `frictionlog new category \"TITLE\"`)"
+                    )
+                } else {
+                    let mut suggestion = hint(slug, known.iter().map(String::as_str));
+                    if suggestion.is_empty() {
+                        suggestion = hint(&slugify(slug), known.iter().map(String::as_str));
+                    }
+                    write!(
+                        f,
+                        "unknown category \"{slug}\"{suggestion}; existing categories: {}",
+                        known.join(", ")
+                    )
+                }
+            }
+            ScaffoldError::Io { path, source } => {
+                write!(f, "cannot create \"{}\": {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ScaffoldError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The slug for a title: transliterated, lower case, `-` between words, at
+/// most [`MAX_SLUG_LEN`] bytes; `None` when the title has no letter or digit.
+pub fn slug_from_title(title: &str) -> Option<String> {
+    let slug = slugify(title);
+    let slug = if slug.len() > MAX_SLUG_LEN {
+        // The slug is ASCII, so every index is a char boundary.
+        let head = slug.get(..=MAX_SLUG_LEN).unwrap_or(&slug);
+        let cut = head.rfind('-').filter(|&i| i > 0).unwrap_or(MAX_SLUG_LEN);
+        slug.get(..cut).unwrap_or(&slug).to_owned()
+    } else {
+        slug
+    };
+    is_valid_slug(&slug).then_some(slug)
+}
+
+/// `text` as a YAML double-quoted scalar that reads back exactly as `text`.
+///
+/// Only `"`, `\`, line breaks and characters YAML does not allow raw are
+/// escaped; other Unicode is written as is, so the file stays readable.
+pub fn yaml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            '\u{85}' => quoted.push_str("\\N"),
+            '\u{2028}' => quoted.push_str("\\L"),
+            '\u{2029}' => quoted.push_str("\\P"),
+            c if is_yaml_printable(c) => quoted.push(c),
+            c => {
+                let code = u32::from(c);
+                let escape = if code <= 0xFF {
+                    format!("\\x{code:02X}")
+                } else if code <= 0xFFFF {
+                    format!("\\u{code:04X}")
+                } else {
+                    format!("\\U{code:08X}")
+                };
+                quoted.push_str(&escape);
+            }
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// YAML's printable characters (`c-printable`), less the byte order mark,
+/// which YAML does not allow inside a document.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        && c != '\u{FEFF}'
+}
+
+/// What `new incident` needs to know about the site it adds to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SiteOutline {
+    /// Category slugs (file names in content/categories/), sorted.
+    pub categories: Vec<String>,
+    /// Every incident's (slug, path), sub-folders included.
+    pub incidents: Vec<(String, String)>,
+    /// The keys of site.yaml's `incident_statuses` (or the defaults).
+    pub statuses: Vec<String>,
+    /// The slugs of site.yaml's `sections`.
+    pub sections: Vec<String>,
+}
+
+/// What `new incident` was asked for.
+#[derive(Clone, Debug)]
+pub struct IncidentDraft<'a> {
+    pub title: &'a str,
+    pub category: &'a str,
+    /// The team of the first anecdote; without one, the anecdote is left as
+    /// a commented-out example.
+    pub team: Option<&'a str>,
+    /// The first anecdote's date.
+    pub date: Date,
+}
+
+/// The file `new incident` writes: `content/incidents/<slug>.md`.
+pub fn make_incident_file(
+    draft: &IncidentDraft<'_>,
+    outline: &SiteOutline,
+) -> Result<NewFile, ScaffoldError> {
+    let title = draft.title.trim();
+    let slug = slug_from_title(title).ok_or_else(|| ScaffoldError::NoSlug {
+        title: draft.title.to_owned(),
+    })?;
+    if !outline.categories.iter().any(|c| c == draft.category) {
+        return Err(ScaffoldError::UnknownCategory {
+            slug: draft.category.to_owned(),
+            known: outline.categories.clone(),
+        });
+    }
+    let path = format!("content/incidents/{slug}.md");
+    if let Some((_, taken)) = outline
+        .incidents
+        .iter()
+        .find(|(other, other_path)| *other == slug && *other_path != path)
+    {
+        return Err(ScaffoldError::SlugTaken {
+            slug,
+            path: taken.clone(),
+        });
+    }
+
+    let mut text = String::new();
+    text.push_str("---\n");
+    text.push_str(&format!("title: {}\n", yaml_string(title)));
+    text.push_str(&format!("category: {}\n", yaml_string(draft.category)));
+    if !outline.sections.is_empty() {
+        text.push_str(&format!(
+            "# section: {}   # the heading it is listed under: {}\n",
+            outline.sections.first().map_or("", String::as_str),
+            outline.sections.join(", ")
+        ));
+    }
+    let statuses = if outline.statuses.is_empty() {
+        "none are defined in site.yaml".to_owned()
+    } else {
+        format!("one of {}, or a list", outline.statuses.join(", "))
+    };
+    text.push_str(&format!(
+        "# status: {}   # {statuses}\n",
+        outline.statuses.first().map_or("sad", String::as_str),
+    ));
+    text.push_str("# resolution: \"What fixed it, once something has\"\n");
+    let date = draft.date;
+    match draft.team.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(team) => {
+            text.push_str("anecdotes:   # one per team that hit it: each is one occurrence\n");
+            text.push_str(&format!("  - team: {}\n", yaml_string(team)));
+            text.push_str(&format!("    date: {date}\n"));
+            text.push_str("    # text: \"What happened to this team, in a sentence or two\"\n");
+        }
+        None => {
+            text.push_str("# anecdotes:   # one per team that hit it: each is one occurrence\n");
+            text.push_str("#   - team: \"Your team\"\n");
+            text.push_str(&format!("#     date: {date}\n"));
+            text.push_str("#     text: \"What happened to this team, in a sentence or two\"\n");
+        }
+    }
+    text.push_str("# tags: [example]\n");
+    text.push_str("---\n");
+    Ok(NewFile { path, text })
+}
+
+/// The file `new category` writes: `content/categories/<slug>.md`.
+pub fn make_category_file(title: &str) -> Result<NewFile, ScaffoldError> {
+    let title = title.trim();
+    let slug = slug_from_title(title).ok_or_else(|| ScaffoldError::NoSlug {
+        title: title.to_owned(),
+    })?;
+    let text = format!(
+        "---\n\
+         title: {}\n\
+         # summary: \"One line: the sub-topics it covers\"\n\
+         # notes: \"A short note shown in the tally table\"\n\
+         # efforts:   # remediation work under way\n\
+         #   - owner: \"Architecture group\"\n\
+         #     items: [\"First step\"]\n\
+         ---\n",
+        yaml_string(title)
+    );
+    Ok(NewFile {
+        path: format!("content/categories/{slug}.md"),
+        text,
+    })
+}
+
+/// The files of a new site: settings, two categories, one incident reported
+/// on `today`, and a .gitignore for the output folder.
+pub fn make_site_files(today: Date) -> Vec<NewFile> {
+    let file = |path: &str, text: String| NewFile {
+        path: path.to_owned(),
+        text,
+    };
+    vec![
+        file(
+            ".gitignore",
+            "# What `frictionlog build` writes.\noutput/\n".to_owned(),
+        ),
+        file(
+            "content/site.yaml",
+            "\
+# The site's settings. Every key, with its default, is described in
+# frictionlog's configuration reference (docs/configuration.md).
+title: \"Architecture Challenges\"
+description: |
+  The drag our teams hit because of architecture or design, tallied per
+  category so the architecture group can see where it hurts most.
+  Add an incident with `frictionlog new incident \"TITLE\" --category SLUG`.
+# base_url: /   # where the site is published, e.g. /arch/challenges/
+# rank_by: [occurrences, votes, incidents]   # order of the tally table
+# sections:   # headings of the incident list, in order
+#   - slug: new-features
+#     title: \"New features\"
+# markdown:
+#   raw_html: escape   # or allow: pass raw HTML in bodies through
+# feed_limit: 50   # anecdotes in feed.xml
+"
+            .to_owned(),
+        ),
+        file(
+            "content/categories/monolith.md",
+            "\
+---
+title: \"Monolith (mindset)\"
+summary: \"Pluggability, extensibility, coupling inside the one big codebase\"
+# notes: \"A short note shown in the tally table\"
+# efforts:   # remediation work under way
+#   - owner: \"Architecture group\"
+#     items: [\"Plugin points for new features\"]
+---
+Everything that makes a change to the big codebase harder than it should be.
+"
+            .to_owned(),
+        ),
+        file(
+            "content/categories/environments.md",
+            "\
+---
+title: \"Environments / Testing\"
+summary: \"Keeping stage, sandboxes and production alike; testing across services\"
+---
+"
+            .to_owned(),
+        ),
+        file(
+            "content/incidents/new-feature-touches-many-files.md",
+            format!(
+                "\
+---
+title: \"Adding a feature means editing many files in the monolith\"
+category: \"monolith\"
+status: sad   # one of sad, tick, heart, or a list
+# resolution: \"What fixed it, once something has\"
+anecdotes:   # one per team that hit it: each is one occurrence
+  - team: \"Your team\"
+    date: {today}
+    text: \"Needed to update settings, URLs and installed apps by hand.\"
+---
+An example incident: edit it or delete it. Below the frontmatter goes the
+story in Markdown: what you were trying to do, what got in the way, and what
+it cost.
+"
+            ),
+        ),
+    ]
+}
+
+// ---- I/O ----
+
+/// Writes a new site into `dir` (created if missing), which must be empty.
+/// Returns the files written, relative to `dir`.
+pub fn init_site(dir: &Path, today: Date) -> Result<Vec<NewFile>, ScaffoldError> {
+    let io_error = |path: &Path| {
+        let path = path.to_owned();
+        move |source| ScaffoldError::Io { path, source }
+    };
+    match fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(ScaffoldError::NotEmpty {
+                    dir: dir.to_owned(),
+                });
+            }
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        }
+        Err(error) => return Err(io_error(dir)(error)),
+    }
+    let files = make_site_files(today);
+    for file in &files {
+        write_new_file(dir, file)?;
+    }
+    Ok(files)
+}
+
+/// Reads what `new incident` needs from the site under `root`.
+pub fn read_outline(root: &Path) -> Result<SiteOutline, ScaffoldError> {
+    if !root.join("content").is_dir() {
+        return Err(ScaffoldError::NoContent {
+            root: root.to_owned(),
+        });
+    }
+    let content = load_content(root);
+    let mut categories: Vec<String> = content.categories.iter().map(|f| f.slug.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    let incidents = content
+        .incidents
+        .iter()
+        .map(|f| (f.slug.clone(), f.path.clone()))
+        .collect();
+    let config = content
+        .site
+        .as_ref()
+        .and_then(|file| parse_site_config(file).0);
+    let (statuses, sections) = match config {
+        Some(config) => (
+            config
+                .incident_statuses
+                .into_iter()
+                .map(|s| s.key)
+                .collect(),
+            config.sections.into_iter().map(|s| s.slug).collect(),
+        ),
+        None => (
+            default_incident_statuses()
+                .into_iter()
+                .map(|s| s.key)
+                .collect(),
+            Vec::new(),
+        ),
+    };
+    Ok(SiteOutline {
+        categories,
+        incidents,
+        statuses,
+        sections,
+    })
+}
+
+/// Writes a new incident into the site under `root`; returns its path
+/// relative to the root.
+pub fn new_incident(root: &Path, draft: &IncidentDraft<'_>) -> Result<String, ScaffoldError> {
+    let outline = read_outline(root)?;
+    let file = make_incident_file(draft, &outline)?;
+    write_new_file(root, &file)?;
+    Ok(file.path)
+}
+
+/// Writes a new category into the site under `root`; returns its path
+/// relative to the root.
+pub fn new_category(root: &Path, title: &str) -> Result<String, ScaffoldError> {
+    let file = make_category_file(title)?;
+    if !root.join("content").is_dir() {
+        return Err(ScaffoldError::NoContent {
+            root: root.to_owned(),
+        });
+    }
+    write_new_file(root, &file)?;
+    Ok(file.path)
+}
+
+/// Creates `root/file.path`, failing if anything is already there. A file
+/// left half-written by a failed write is removed.
+fn write_new_file(root: &Path, file: &NewFile) -> Result<(), ScaffoldError> {
+    let path = root.join(&file.path);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|source| ScaffoldError::Io {
+            path: parent.to_owned(),
+            source,
+        })?;
+    }
+    let mut out = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(out) => out,
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(ScaffoldError::Exists { path });
+        }
+        Err(source) => return Err(ScaffoldError::Io { path, source }),
+    };
+    if let Err(source) = out
+        .write_all(file.text.as_bytes())
+        .and_then(|()| out.sync_all())
+    {
+        drop(out);
+        let _ = fs::remove_file(&path);
+        return Err(ScaffoldError::Io { path, source });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{SourceFile, parse_category, parse_incident};
+    use crate::yaml::{YamlValue, parse_yaml};
+    use proptest::prelude::*;
+
+    const NASTY: &[&str] = &[
+        "Fix: \"auth\" #2",
+        "- leading dash",
+        "* star",
+        "&anchor *alias",
+        "! tag",
+        "% directive",
+        "@at `tick`",
+        "? question",
+        "| pipe > fold",
+        "{braces} [brackets]",
+        "'single' \"double\" \\back\\slash",
+        "yes",
+        "null",
+        "~",
+        "2024",
+        "1e3",
+        "true",
+        "---",
+        "...",
+        "tab\there",
+        "line\nbreak\r\n",
+        "bell\u{7}\u{0}\u{1b}[0m",
+        "Köln: Über-Änderung",
+        "日本語のタイトル",
+        "emoji 🔥 and \u{FEFF}bom and \u{2028} sep \u{85}",
+        "trailing colon:",
+        "# hash first",
+        "key: value",
+    ];
+
+    fn source(path: &str, file: &NewFile) -> SourceFile {
+        assert_eq!(path, file.path);
+        SourceFile {
+            path: file.path.clone(),
+            slug: file
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".md")
+                .to_owned(),
+            text: file.text.clone(),
+        }
+    }
+
+    fn outline() -> SiteOutline {
+        SiteOutline {
+            categories: vec!["environments".into(), "monolith".into()],
+            incidents: vec![("taken".into(), "content/incidents/old/taken.md".into())],
+            statuses: vec!["sad".into(), "tick".into()],
+            sections: vec!["new-features".into()],
+        }
+    }
+
+    fn draft<'a>(title: &'a str, team: Option<&'a str>) -> IncidentDraft<'a> {
+        IncidentDraft {
+            title,
+            category: "monolith",
+            team,
+            date: Date::parse("2024-05-01").unwrap(),
+        }
+    }
+
+    #[test]
+    fn yaml_strings_read_back_as_written() {
+        for text in NASTY {
+            let yaml = format!("k: {}\n", yaml_string(text));
+            let root = parse_yaml(&yaml, 1).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+            let YamlValue::Map(entries) = root.value else {
+                panic!("{text:?}: not a map")
+            };
+            assert_eq!(entries[0].1.value, YamlValue::Str((*text).to_owned()));
+        }
+    }
+
+    #[test]
+    fn slugs_are_transliterated_and_cut_at_a_word() {
+        assert_eq!(
+            slug_from_title("Fix: \"auth\" #2").as_deref(),
+            Some("fix-auth-2")
+        );
+        assert_eq!(slug_from_title("Köln Über").as_deref(), Some("koln-uber"));
+        assert_eq!(slug_from_title("!!! ??"), None);
+        assert_eq!(slug_from_title("   "), None);
+        let long = "word ".repeat(40);
+        let slug = slug_from_title(&long).unwrap();
+        assert!(slug.len() <= MAX_SLUG_LEN, "{slug}");
+        assert!(slug.ends_with("word"), "{slug}");
+        let unbroken = "x".repeat(200);
+        assert_eq!(slug_from_title(&unbroken).unwrap().len(), MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn a_new_incident_parses_back_with_its_title() {
+        for title in NASTY.iter().filter(|t| slug_from_title(t).is_some()) {
+            for team in [None, Some("Team: \"A\" #1")] {
+                let file = make_incident_file(&draft(title, team), &outline()).unwrap();
+                let (incident, diagnostics) = parse_incident(&source(&file.path, &file));
+                assert_eq!(diagnostics, [], "{title:?}\n{}", file.text);
+                let incident = incident.unwrap();
+                assert_eq!(incident.title, title.trim());
+                assert_eq!(incident.category.value, "monolith");
+                assert_eq!(incident.anecdotes.len(), usize::from(team.is_some()));
+                if let Some(anecdote) = incident.anecdotes.first() {
+                    assert_eq!(anecdote.team.value, "Team: \"A\" #1");
+                    assert_eq!(anecdote.date.unwrap().to_string(), "2024-05-01");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_incident_names_the_site_s_statuses_and_sections() {
+        let file = make_incident_file(&draft("A", None), &outline()).unwrap();
+        assert!(
+            file.text
+                .contains("# status: sad   # one of sad, tick, or a list\n")
+        );
+        assert!(file.text.contains("# section: new-features"));
+        assert!(file.text.contains("#     date: 2024-05-01\n"));
+    }
+
+    #[test]
+    fn a_new_incident_keeps_the_precision_of_its_date() {
+        let mut d = draft("A", Some("T"));
+        d.date = Date::parse("2017-11").unwrap();
+        let file = make_incident_file(&d, &outline()).unwrap();
+        let (incident, _) = parse_incident(&source(&file.path, &file));
+        let date = incident.unwrap().anecdotes[0].date.unwrap();
+        assert_eq!(date.to_string(), "2017-11");
+        d.date = Date::parse("2017").unwrap();
+        let file = make_incident_file(&d, &outline()).unwrap();
+        let (incident, _) = parse_incident(&source(&file.path, &file));
+        assert_eq!(
+            incident.unwrap().anecdotes[0].date.unwrap().to_string(),
+            "2017"
+        );
+    }
+
+    #[test]
+    fn unknown_category_suggests_and_lists() {
+        let mut d = draft("A", None);
+        d.category = "monolit";
+        let error = make_incident_file(&d, &outline()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown category \"monolit\" (did you mean \"monolith\"?); existing categories: environments, monolith"
+        );
+        assert!(!error.is_usage());
+        d.category = "Monolith";
+        let error = make_incident_file(&d, &outline()).unwrap_err();
+        assert!(error.to_string().contains("did you mean \"monolith\""));
+        let error = make_incident_file(&d, &SiteOutline::default()).unwrap_err();
+        assert!(error.to_string().contains("has no categories yet"));
+    }
+
+    #[test]
+    fn a_slug_taken_in_a_sub_folder_is_refused() {
+        let error = make_incident_file(&draft("Taken", None), &outline()).unwrap_err();
+        assert!(matches!(error, ScaffoldError::SlugTaken { .. }), "{error}");
+        assert!(error.to_string().contains("content/incidents/old/taken.md"));
+    }
+
+    #[test]
+    fn a_title_without_a_slug_is_a_usage_error() {
+        let error = make_incident_file(&draft("?!", None), &outline()).unwrap_err();
+        assert!(error.is_usage());
+        assert!(make_category_file("  ").unwrap_err().is_usage());
+    }
+
+    #[test]
+    fn a_new_category_parses_back_with_its_title() {
+        for title in NASTY.iter().filter(|t| slug_from_title(t).is_some()) {
+            let file = make_category_file(title).unwrap();
+            let (category, diagnostics) = parse_category(&source(&file.path, &file));
+            assert_eq!(diagnostics, [], "{title:?}\n{}", file.text);
+            assert_eq!(category.unwrap().title, title.trim());
+        }
+    }
+
+    #[test]
+    fn the_new_site_s_files_parse_cleanly() {
+        let files = make_site_files(Date::parse("2024-05-01").unwrap());
+        let mut kinds = 0;
+        for file in &files {
+            let diagnostics = match file.path.as_str() {
+                "content/site.yaml" => parse_site_config(&source(&file.path, file)).1,
+                p if p.starts_with("content/categories/") => {
+                    parse_category(&source(&file.path, file)).1
+                }
+                p if p.starts_with("content/incidents/") => {
+                    parse_incident(&source(&file.path, file)).1
+                }
+                _ => continue,
+            };
+            kinds += 1;
+            assert_eq!(diagnostics, [], "{}", file.path);
+        }
+        assert_eq!(kinds, 4);
+    }
+
+    proptest! {
+        #[test]
+        fn any_title_round_trips(title in any::<String>(), team in any::<String>()) {
+            prop_assume!(slug_from_title(&title).is_some());
+            let file = make_incident_file(&draft(&title, Some(&team)), &outline());
+            let file = match file {
+                Ok(file) => file,
+                Err(ScaffoldError::SlugTaken { .. }) => return Ok(()),
+                Err(error) => panic!("{error}"),
+            };
+            let (incident, diagnostics) = parse_incident(&source(&file.path, &file));
+            prop_assert_eq!(&diagnostics, &[], "{}", file.text);
+            let incident = incident.unwrap();
+            prop_assert_eq!(incident.title, title.trim());
+            if team.trim().is_empty() {
+                prop_assert_eq!(incident.anecdotes.len(), 0);
+            } else {
+                prop_assert_eq!(&incident.anecdotes[0].team.value, team.trim());
+            }
+        }
+    }
+}

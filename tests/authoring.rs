@@ -1,0 +1,788 @@
+//! Authoring and CI, through the real binary: `init`, `new incident`,
+//! `new category`, `completions`, `man`, what a build prints at each
+//! verbosity and colour setting, and the configuration reference kept in
+//! step with the keys the code accepts.
+//!
+//! Every run happens in a fresh temporary folder, which is the current
+//! directory of the process; the site is its `site/` sub-folder.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use frictionlog::parse::DOCUMENTED_KEYS;
+
+/// A temporary folder to run `frictionlog` in.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn assert_code(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "{self:#?}");
+        self
+    }
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        Workspace {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A workspace holding a site made by `frictionlog init site`.
+    fn with_site() -> Workspace {
+        let workspace = Workspace::new();
+        workspace.run(&["init", "site"]).assert_code(0);
+        workspace
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Runs `frictionlog ARGS` in the workspace.
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_in(self.dir.path(), args)
+    }
+
+    fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    /// Runs `frictionlog --root site ARGS`.
+    fn site(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--root", "site"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// Every file under the workspace, by relative path, with its bytes.
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(self.dir.path()) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(self.dir.path()).unwrap();
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                files.insert(rel, fs::read(entry.path()).unwrap());
+            }
+        }
+        files
+    }
+
+    /// `data.json` of a fresh build of the site.
+    fn data_json(&self) -> serde_json::Value {
+        self.site(&["build"]).assert_code(0);
+        serde_json::from_str(&self.read("site/output/data.json")).unwrap()
+    }
+}
+
+/// Today as `init` and `new` see it (and yesterday, for a run that crossed
+/// midnight), to take out of snapshots.
+fn todays() -> [String; 2] {
+    let today = jiff::Zoned::now().date();
+    let yesterday = today.yesterday().unwrap();
+    [today.to_string(), yesterday.to_string()]
+}
+
+fn without_dates(text: &str) -> String {
+    todays()
+        .iter()
+        .fold(text.to_owned(), |text, date| text.replace(date, "<today>"))
+}
+
+fn incident_titles(data: &serde_json::Value) -> Vec<String> {
+    data["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+// ---- init ----
+
+#[test]
+fn init_makes_a_site_that_passes_a_strict_check_and_builds() {
+    let workspace = Workspace::new();
+    let run = workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "created a new site in \"site\" (5 files): preview it with `frictionlog --root \"site\" serve`\n"
+    );
+    let check = workspace.site(&["check", "--strict"]).assert_code(0);
+    assert!(
+        check
+            .stderr
+            .starts_with("checked 1 incident in 2 categories in ")
+            && check.stderr.ends_with(" ms: no errors\n"),
+        "{check:#?}"
+    );
+    let data = workspace.data_json();
+    assert_eq!(data["totals"]["categories"], 2);
+    assert_eq!(data["totals"]["incidents"], 1);
+    assert_eq!(data["totals"]["occurrences"], 1);
+
+    let files = workspace.files();
+    assert!(files.keys().any(|p| p == "site/output/index.html"));
+    let made: BTreeMap<String, String> = files
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("site/output/"))
+        .map(|(path, bytes)| (path, without_dates(&String::from_utf8(bytes).unwrap())))
+        .collect();
+    assert_eq!(made["site/.gitignore"].lines().last(), Some("output/"));
+    let listing: String = made
+        .iter()
+        .map(|(path, text)| format!("=== {path}\n{text}"))
+        .collect();
+    insta::assert_snapshot!("init_files", listing);
+}
+
+#[test]
+fn init_defaults_to_the_root_which_defaults_to_the_current_folder() {
+    let workspace = Workspace::new();
+    fs::create_dir(workspace.path("here")).unwrap();
+    let run = workspace
+        .run_in(&workspace.path("here"), &["init"])
+        .assert_code(0);
+    assert!(run.stderr.contains("`frictionlog serve`"), "{run:#?}");
+    assert!(workspace.path("here/content/site.yaml").is_file());
+    workspace.run(&["--root", "there", "init"]).assert_code(0);
+    assert!(workspace.path("there/content/site.yaml").is_file());
+    workspace
+        .run_in(&workspace.path("here"), &["check", "--strict"])
+        .assert_code(0);
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
+    let workspace = Workspace::new();
+    workspace.write("site/notes.txt", "mine\n");
+    let before = workspace.files();
+    let run = workspace.run(&["init", "site"]).assert_code(1);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!("init_not_empty", run.stderr);
+    assert_eq!(workspace.files(), before);
+
+    // An empty hidden file counts too: init never writes beside anything.
+    let workspace = Workspace::new();
+    workspace.write("site/.gitignore", "");
+    workspace.run(&["init", "site"]).assert_code(1);
+    assert_eq!(workspace.read("site/.gitignore"), "");
+    assert!(!workspace.path("site/content").exists());
+}
+
+#[test]
+fn init_into_a_file_fails() {
+    let workspace = Workspace::new();
+    workspace.write("site", "a file\n");
+    let run = workspace.run(&["init", "site"]).assert_code(1);
+    assert!(run.stderr.starts_with("error: "), "{run:#?}");
+    assert_eq!(workspace.read("site"), "a file\n");
+}
+
+// ---- new ----
+
+/// Titles that break naive YAML writing, each with a distinct slug.
+const NASTY_TITLES: &[&str] = &[
+    "Fix: \"auth\" #2",
+    "* starred: not a list",
+    "&anchor and *alias",
+    "! tagged % directive",
+    "@handle `backticks` | pipe > fold",
+    "{flow} [seq], comma",
+    "'single' quotes and a \\ backslash",
+    "yes",
+    "null",
+    "2024",
+    "Köln: Über-Änderung",
+    "日本語のタイトル",
+    "emoji 🔥 fire",
+    "trailing colon:",
+    "# hash first",
+    "tab\tand\nnewline",
+];
+
+#[test]
+fn new_incidents_with_nasty_titles_pass_a_strict_check_and_are_listed() {
+    let workspace = Workspace::with_site();
+    let mut expected = incident_titles(&workspace.data_json());
+    for title in NASTY_TITLES {
+        let run = workspace
+            .site(&[
+                "new",
+                "incident",
+                title,
+                "--category",
+                "monolith",
+                "--team",
+                "Team: \"#1\" - *core*",
+                "--date",
+                "2017-11",
+            ])
+            .assert_code(0);
+        assert_eq!(run.stderr, "");
+        let path = run.stdout.trim_end();
+        assert!(path.starts_with("site/content/incidents/"), "{path}");
+        assert!(workspace.path(path).is_file(), "{path}");
+        expected.push((*title).to_owned());
+    }
+    // A title starting with `-` is passed after `--`.
+    workspace
+        .site(&[
+            "new",
+            "incident",
+            "--category",
+            "environments",
+            "--",
+            "- leading dash",
+        ])
+        .assert_code(0);
+    expected.push("- leading dash".to_owned());
+
+    workspace.site(&["check", "--strict"]).assert_code(0);
+    let data = workspace.data_json();
+    let mut titles = incident_titles(&data);
+    titles.sort();
+    expected.sort();
+    assert_eq!(titles, expected);
+    let fix = data["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["slug"] == "fix-auth-2")
+        .unwrap();
+    assert_eq!(fix["anecdotes"][0]["team"], "Team: \"#1\" - *core*");
+    assert_eq!(fix["anecdotes"][0]["date"], "2017-11");
+    assert_eq!(fix["category"], "monolith");
+}
+
+#[test]
+fn a_new_incident_s_file() {
+    let workspace = Workspace::with_site();
+    let run = workspace
+        .site(&[
+            "new",
+            "incident",
+            "Fix: \"auth\" #2 in Köln",
+            "--category",
+            "monolith",
+            "--team",
+            "Payments",
+            "--date",
+            "2018-10-15",
+        ])
+        .assert_code(0);
+    assert_eq!(run.stdout, "site/content/incidents/fix-auth-2-in-koln.md\n");
+    insta::assert_snapshot!(
+        "new_incident_file",
+        workspace.read("site/content/incidents/fix-auth-2-in-koln.md")
+    );
+}
+
+#[test]
+fn a_new_incident_without_a_team_dates_its_example_anecdote_today() {
+    let workspace = Workspace::with_site();
+    let run = workspace
+        .site(&["new", "incident", "No team yet", "--category", "monolith"])
+        .assert_code(0);
+    let text = workspace.read(run.stdout.trim_end());
+    assert!(
+        todays()
+            .iter()
+            .any(|d| text.contains(&format!("#     date: {d}\n"))),
+        "{text}"
+    );
+    let run = workspace
+        .site(&[
+            "new",
+            "incident",
+            "With a team",
+            "--category",
+            "monolith",
+            "--team",
+            "Web",
+        ])
+        .assert_code(0);
+    let text = workspace.read(run.stdout.trim_end());
+    assert!(
+        todays()
+            .iter()
+            .any(|d| text.contains(&format!("\n    date: {d}\n"))),
+        "{text}"
+    );
+    workspace.site(&["check", "--strict"]).assert_code(0);
+}
+
+#[test]
+fn the_same_title_twice_fails_and_leaves_the_first_file_alone() {
+    let workspace = Workspace::with_site();
+    let args = [
+        "new",
+        "incident",
+        "Settings sprawl",
+        "--category",
+        "monolith",
+    ];
+    let first = workspace.site(&args).assert_code(0);
+    let path = first.stdout.trim_end().to_owned();
+    workspace.write(&path, &format!("{}edited by hand\n", workspace.read(&path)));
+    let before = workspace.files();
+    let second = workspace.site(&args).assert_code(1);
+    assert_eq!(second.stdout, "");
+    assert_eq!(
+        second.stderr,
+        "error: \"site/content/incidents/settings-sprawl.md\" already exists: frictionlog never overwrites a file (edit that file, or choose another title)\n"
+    );
+    assert_eq!(workspace.files(), before);
+}
+
+#[test]
+fn a_slug_used_by_an_incident_in_a_sub_folder_is_refused() {
+    let workspace = Workspace::with_site();
+    workspace.write(
+        "site/content/incidents/old/settings-sprawl.md",
+        "---\ntitle: Old\ncategory: monolith\n---\n",
+    );
+    let before = workspace.files();
+    let run = workspace
+        .site(&[
+            "new",
+            "incident",
+            "Settings sprawl",
+            "--category",
+            "monolith",
+        ])
+        .assert_code(1);
+    assert!(
+        run.stderr
+            .contains("\"content/incidents/old/settings-sprawl.md\""),
+        "{run:#?}"
+    );
+    assert_eq!(workspace.files(), before);
+}
+
+#[test]
+fn an_unknown_category_fails_with_a_suggestion_and_the_list() {
+    let workspace = Workspace::with_site();
+    let before = workspace.files();
+    let run = workspace
+        .site(&["new", "incident", "Anything", "--category", "monolit"])
+        .assert_code(1);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!("unknown_category", run.stderr);
+    assert_eq!(workspace.files(), before);
+}
+
+#[test]
+fn a_bad_date_is_a_usage_error() {
+    let workspace = Workspace::with_site();
+    let before = workspace.files();
+    for bad in ["2018-02-30", "yesterday", "18-01", "2018/01/02"] {
+        let run = workspace
+            .site(&[
+                "new",
+                "incident",
+                "Anything",
+                "--category",
+                "monolith",
+                "--team",
+                "Web",
+                "--date",
+                bad,
+            ])
+            .assert_code(2);
+        assert!(
+            run.stderr
+                .contains(&format!("invalid value '{bad}' for '--date <DATE>'")),
+            "{run:#?}"
+        );
+    }
+    insta::assert_snapshot!(
+        "bad_date",
+        workspace
+            .site(&[
+                "new",
+                "incident",
+                "Anything",
+                "--category",
+                "monolith",
+                "--team",
+                "Web",
+                "--date",
+                "2018-02-30",
+            ])
+            .stderr
+    );
+    // A date belongs to a team's anecdote.
+    workspace
+        .site(&[
+            "new",
+            "incident",
+            "Anything",
+            "--category",
+            "monolith",
+            "--date",
+            "2018",
+        ])
+        .assert_code(2);
+    assert_eq!(workspace.files(), before);
+}
+
+#[test]
+fn a_title_without_letters_or_digits_is_a_usage_error() {
+    let workspace = Workspace::with_site();
+    let before = workspace.files();
+    for args in [
+        &["new", "incident", "?!", "--category", "monolith"][..],
+        &["new", "category", "  ---  "],
+    ] {
+        let run = workspace.site(args).assert_code(2);
+        assert!(
+            run.stderr
+                .contains("a title needs at least one letter or digit"),
+            "{run:#?}"
+        );
+    }
+    assert_eq!(workspace.files(), before);
+}
+
+#[test]
+fn a_new_category_can_be_used_at_once() {
+    let workspace = Workspace::with_site();
+    let run = workspace
+        .site(&["new", "category", "Coupled services: \"data\" #1"])
+        .assert_code(0);
+    assert_eq!(
+        run.stdout,
+        "site/content/categories/coupled-services-data-1.md\n"
+    );
+    insta::assert_snapshot!(
+        "new_category_file",
+        workspace.read("site/content/categories/coupled-services-data-1.md")
+    );
+    workspace
+        .site(&[
+            "new",
+            "incident",
+            "Two copies of the user table",
+            "--category",
+            "coupled-services-data-1",
+            "--team",
+            "Web",
+        ])
+        .assert_code(0);
+    workspace.site(&["check", "--strict"]).assert_code(0);
+    let data = workspace.data_json();
+    assert_eq!(data["totals"]["categories"], 3);
+    assert_eq!(data["totals"]["incidents"], 2);
+
+    let again = workspace
+        .site(&["new", "category", "Coupled services: data #1"])
+        .assert_code(1);
+    assert!(again.stderr.contains("already exists"), "{again:#?}");
+}
+
+#[test]
+fn new_needs_a_site() {
+    let workspace = Workspace::new();
+    for args in [
+        &["new", "incident", "A", "--category", "x"][..],
+        &["new", "category", "A"],
+    ] {
+        let run = workspace.site(args).assert_code(1);
+        assert_eq!(
+            run.stderr,
+            "error: no content/ folder in \"site\": run `frictionlog init` to start a site, or pass --root\n"
+        );
+    }
+    assert_eq!(workspace.files(), BTreeMap::new());
+}
+
+#[test]
+fn new_works_from_the_site_root_without_root() {
+    let workspace = Workspace::with_site();
+    let run = workspace
+        .run_in(
+            &workspace.path("site"),
+            &["new", "incident", "Relative", "--category", "monolith"],
+        )
+        .assert_code(0);
+    assert_eq!(run.stdout, "content/incidents/relative.md\n");
+    assert!(
+        workspace
+            .path("site/content/incidents/relative.md")
+            .is_file()
+    );
+}
+
+// ---- completions and man ----
+
+#[test]
+fn completions_for_every_shell() {
+    let workspace = Workspace::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = workspace.run(&["completions", shell]).assert_code(0);
+        assert!(run.stdout.contains("frictionlog"), "{shell}");
+        assert!(run.stdout.contains("init"), "{shell}");
+        assert!(run.stdout.contains("category"), "{shell}");
+        assert_eq!(run.stderr, "");
+    }
+    let run = workspace.run(&["completions", "tcsh"]).assert_code(2);
+    assert!(run.stderr.contains("possible values"), "{run:#?}");
+    workspace.run(&["completions"]).assert_code(2);
+}
+
+#[test]
+fn the_man_page_is_roff() {
+    let run = Workspace::new().run(&["man"]).assert_code(0);
+    assert!(run.stdout.contains(".TH frictionlog 1"), "{}", run.stdout);
+    assert!(run.stdout.contains(".SH SYNOPSIS"));
+    for command in ["build", "check", "serve", "init", "new", "completions"] {
+        assert!(run.stdout.contains(command), "{command}");
+    }
+}
+
+// ---- what a build prints ----
+
+#[test]
+fn a_build_prints_one_summary_line_by_default() {
+    let workspace = Workspace::with_site();
+    let run = workspace.site(&["build"]).assert_code(0);
+    assert_eq!(run.stdout, "");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{run:#?}");
+    let millis = lines[0]
+        .strip_prefix("built 1 incident in 2 categories into site/output/ in ")
+        .and_then(|rest| rest.strip_suffix(" ms"))
+        .unwrap_or_else(|| panic!("{}", lines[0]));
+    assert!(millis.parse::<u64>().is_ok(), "{millis}");
+}
+
+#[test]
+fn quiet_prints_nothing_on_a_clean_build_and_errors_when_there_are_some() {
+    let workspace = Workspace::with_site();
+    let run = workspace.site(&["-q", "build"]).assert_code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    let run = workspace.site(&["check", "--quiet"]).assert_code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+
+    workspace.write(
+        "site/content/incidents/broken.md",
+        "---\ntitle: Broken\ncategory: monolit\n---\n",
+    );
+    let run = workspace.site(&["-q", "build"]).assert_code(1);
+    assert!(run.stderr.contains("error[unknown-category]"), "{run:#?}");
+}
+
+#[test]
+fn verbose_prints_every_phase_with_its_time() {
+    let workspace = Workspace::with_site();
+    let run = workspace.site(&["-v", "build"]).assert_code(0);
+    for phase in ["load", "parse", "validate", "tally", "render", "publish"] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(phase))
+            .unwrap_or_else(|| panic!("no {phase} phase in:\n{}", run.stderr));
+        assert!(line.contains(" ms"), "{line}");
+    }
+    assert!(
+        run.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("built 1 incident"),
+        "{}",
+        run.stderr
+    );
+    workspace.site(&["-v", "-q", "build"]).assert_code(2);
+}
+
+#[test]
+fn color_always_colours_diagnostics_and_auto_does_not_when_piped() {
+    let workspace = Workspace::with_site();
+    workspace.write(
+        "site/content/incidents/broken.md",
+        "---\ntitle: Broken\ncategory: monolit\n---\n",
+    );
+    let always = workspace
+        .site(&["--color", "always", "check"])
+        .assert_code(1);
+    assert!(always.stderr.contains("\x1b["), "{always:#?}");
+    assert!(always.stderr.contains("unknown-category"));
+    for when in ["auto", "never"] {
+        let run = workspace.site(&["--color", when, "check"]).assert_code(1);
+        assert!(!run.stderr.contains('\x1b'), "{when}: {run:#?}");
+        assert!(run.stderr.contains("error[unknown-category]"), "{when}");
+    }
+    let run = workspace.site(&["check"]).assert_code(1);
+    assert!(!run.stderr.contains('\x1b'));
+    workspace
+        .site(&["--color", "sometimes", "check"])
+        .assert_code(2);
+}
+
+// ---- the docs ----
+
+fn doc(name: &str) -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
+}
+
+/// The keys in the first column of the tables under each heading, by the
+/// heading's text (backticks dropped, lower case).
+fn documented_keys(markdown: &str) -> BTreeMap<String, Vec<String>> {
+    let mut sections: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut in_code = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        if line.starts_with('#') {
+            let heading = line
+                .trim_start_matches('#')
+                .replace('`', "")
+                .trim()
+                .to_lowercase();
+            sections.entry(heading.clone()).or_default();
+            current = Some(heading);
+            continue;
+        }
+        let Some(section) = &current else { continue };
+        let Some(row) = line.trim().strip_prefix('|') else {
+            continue;
+        };
+        let first = row.split('|').next().unwrap_or("").trim();
+        if let Some(key) = first
+            .strip_prefix('`')
+            .and_then(|rest| rest.strip_suffix('`'))
+        {
+            sections.get_mut(section).unwrap().push(key.to_owned());
+        }
+    }
+    sections
+}
+
+/// What the reference gets wrong: keys the code accepts that it does not
+/// document, and keys it documents that the code does not accept.
+fn reference_problems(markdown: &str) -> Vec<String> {
+    let documented = documented_keys(markdown);
+    let mut problems = Vec::new();
+    for (section, keys) in DOCUMENTED_KEYS {
+        let Some(written) = documented.get(&section.to_lowercase()) else {
+            problems.push(format!("no heading \"{section}\""));
+            continue;
+        };
+        for key in *keys {
+            if !written.iter().any(|w| w == key) {
+                problems.push(format!("{section}: `{key}` is not documented"));
+            }
+        }
+        for key in written {
+            if !keys.contains(&key.as_str()) {
+                problems.push(format!("{section}: `{key}` is documented but not accepted"));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_configuration_reference_documents_every_key_the_code_accepts() {
+    assert_eq!(
+        reference_problems(&doc("docs/configuration.md")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn the_reference_check_catches_a_missing_or_stale_key() {
+    let reference = doc("docs/configuration.md");
+    let without_feed_limit: String = reference
+        .lines()
+        .filter(|l| !l.starts_with("| `feed_limit`"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        reference_problems(&without_feed_limit),
+        vec!["site.yaml: `feed_limit` is not documented"]
+    );
+    let with_stale = reference.replacen(
+        "| `feed_limit`",
+        "| `feed_size` | integer | | gone |\n| `feed_limit`",
+        1,
+    );
+    assert_eq!(
+        reference_problems(&with_stale),
+        vec!["site.yaml: `feed_size` is documented but not accepted"]
+    );
+}
+
+#[test]
+fn the_readme_links_the_authoring_docs() {
+    let readme = doc("README.md");
+    for name in ["docs/configuration.md", "docs/ci.md", "docs/publishing.md"] {
+        assert!(
+            readme.contains(&format!("]({name})")),
+            "README has no link to {name}"
+        );
+        assert!(!doc(name).is_empty());
+    }
+}
+
+#[test]
+fn the_ci_doc_runs_the_strict_check_the_way_ci_should() {
+    let ci = doc("docs/ci.md");
+    assert!(ci.contains("frictionlog check --strict --format github"));
+    assert!(ci.contains("frictionlog check --strict --format json"));
+    assert!(ci.contains("pull_request"));
+    assert!(ci.contains("merge_request_event"));
+    let publishing = doc("docs/publishing.md");
+    for needle in [
+        "--base-url /arch/challenges/",
+        "rsync",
+        "--delete",
+        "aws s3 sync",
+        "404.html",
+        "Cache-Control",
+    ] {
+        assert!(publishing.contains(needle), "publishing.md lacks {needle}");
+    }
+}
