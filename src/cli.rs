@@ -427,11 +427,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn problem_summary(outcome: &BuildOutcome) -> String {
-    let mut parts = vec![plural(outcome.error_count(), "error", "errors")];
-    if outcome.warning_count() > 0 {
-        parts.push(plural(outcome.warning_count(), "warning", "warnings"));
+    let warnings = plural(outcome.warning_count(), "warning", "warnings");
+    match (outcome.error_count(), outcome.warning_count()) {
+        (0, _) => format!("{warnings} (--strict treats warnings as errors)"),
+        (errors, 0) => plural(errors, "error", "errors"),
+        (errors, _) => format!("{}, {warnings}", plural(errors, "error", "errors")),
     }
-    parts.join(", ")
 }
 
 fn millis(start: Instant) -> u128 {

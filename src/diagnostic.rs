@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
 /// How bad a diagnostic is: errors fail the run, warnings only with `--strict`.
@@ -205,6 +205,8 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 /// Returns line `line` (1-based) of `text` without its line ending.
 pub fn nth_line(text: &str, line: u32) -> Option<&str> {
     let index = usize::try_from(line.checked_sub(1)?).ok()?;
+    // A byte-order mark is not part of what the user sees on line 1.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.split('\n')
         .nth(index)
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -256,12 +258,13 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
             renderer.render(&[title.element(snippet)])
         }
         (None, Some(pos), Some(file)) => {
-            let origin = Origin::path(file.as_str())
-                .line(usize::try_from(pos.line).unwrap_or(1))
-                .char_column(usize::try_from(pos.column).unwrap_or(1));
-            renderer.render(&[title.element(origin)])
+            let title = renderer.render(&[Group::with_title(title)]);
+            return format!("{title}\n  --> {file}:{}:{}", pos.line, pos.column);
         }
-        (_, None, Some(file)) => renderer.render(&[title.element(Origin::path(file.as_str()))]),
+        (_, None, Some(file)) => {
+            let title = renderer.render(&[Group::with_title(title)]);
+            return format!("{title}\n  --> {file}");
+        }
         _ => renderer.render(&[Group::with_title(title)]),
     };
     // SPEC 6 draws the gutter one column wider than annotate-snippets does

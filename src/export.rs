@@ -277,6 +277,7 @@ mod tests {
                 notes: None,
                 efforts: vec![],
                 body: String::new(),
+                body_line: 1,
             }],
             incidents: vec![Incident {
                 slug: "settings".into(),

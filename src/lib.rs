@@ -173,9 +173,12 @@ pub fn build_in_memory(options: &BuildOptions) -> BuildOutcome {
             .chain(&content.reviews)
             .map(|f| (f.path.as_str(), f.text.as_str()))
             .collect();
+        let category_files: Vec<&str> =
+            content.categories.iter().map(|f| f.slug.as_str()).collect();
         diagnostics.extend(validate_site(
             config,
             &categories,
+            &category_files,
             &incidents,
             &reviews,
             &sources,

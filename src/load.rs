@@ -87,6 +87,16 @@ pub fn load_content(root: &Path) -> ContentFiles {
         if file_type.is_dir() {
             continue;
         }
+        if !file_type.is_file() {
+            // A pipe or a device would block the read or never end.
+            content.diagnostics.push(Diagnostic::in_file(
+                CodeKind::IoError,
+                format!("\"{rel}\" is not a regular file (a pipe, socket or device): frictionlog reads only regular files"),
+                &rel,
+                Pos::START,
+            ));
+            continue;
+        }
         match classify(&rel) {
             Some(kind) => found.push((kind, rel, entry.into_path())),
             None => content.diagnostics.push(
@@ -124,7 +134,7 @@ pub fn load_content(root: &Path) -> ContentFiles {
         && !content
             .diagnostics
             .iter()
-            .any(|d| d.file.as_deref() == Some("content/site.yaml"))
+            .any(|d| d.is_error() && d.file.as_deref() == Some("content/site.yaml"))
     {
         content.diagnostics.push(Diagnostic::global(
             CodeKind::IoError,

@@ -160,6 +160,8 @@ pub struct Category {
     pub notes: Option<String>,
     pub efforts: Vec<Effort>,
     pub body: String,
+    /// The 1-based line of the file the body starts on.
+    pub body_line: u32,
 }
 
 /// One team's report of an incident.
@@ -214,6 +216,8 @@ pub struct Review {
     pub path: String,
     pub categories: Vec<(Located<String>, ReviewEntry)>,
     pub body: String,
+    /// The 1-based line of the file the body starts on.
+    pub body_line: u32,
 }
 
 /// A heading of the incidents list.

@@ -409,7 +409,7 @@ pub const DOCUMENTED_KEYS: &[(&str, &[&str])] = &[
 pub fn parse_category(file: &SourceFile) -> (Option<Category>, Vec<Diagnostic>) {
     let mut r = Reporter::new(file);
     r.check_slug("category");
-    let Some((root, body, _)) = r.frontmatter() else {
+    let Some((root, body, body_line)) = r.frontmatter() else {
         return r.finish(None);
     };
     let Some(fields) = r.fields(&root, CATEGORY_KEYS, "a category", true) else {
@@ -432,6 +432,7 @@ pub fn parse_category(file: &SourceFile) -> (Option<Category>, Vec<Diagnostic>) 
         notes,
         efforts,
         body: body.to_owned(),
+        body_line,
     });
     r.finish(category)
 }
@@ -588,7 +589,7 @@ pub fn parse_review(file: &SourceFile) -> (Option<Review>, Vec<Diagnostic>) {
             Pos::new(1, 1, 3),
         );
     }
-    let Some((root, body, _)) = r.frontmatter() else {
+    let Some((root, body, body_line)) = r.frontmatter() else {
         return r.finish(None);
     };
     let Some(fields) = r.fields(&root, REVIEW_KEYS, "a review", true) else {
@@ -655,6 +656,7 @@ pub fn parse_review(file: &SourceFile) -> (Option<Review>, Vec<Diagnostic>) {
         path: file.path.clone(),
         categories,
         body: body.to_owned(),
+        body_line,
     });
     r.finish(review)
 }
@@ -668,12 +670,13 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
     let Some(fields) = r.fields(&root, SITE_KEYS, "site.yaml", true) else {
         return r.finish(None);
     };
-    let Some(title) = r
+    // Whatever parsed is returned even when something did not, so that the
+    // checks across files still run and every error shows in one run; the
+    // errors themselves fail the build.
+    let title = r
         .required(&fields, "title")
         .and_then(|y| r.non_empty_string(y, "title"))
-    else {
-        return r.finish(None);
-    };
+        .unwrap_or_default();
     let mut config = SiteConfig::with_title(title);
     config.description = r.optional_string(&fields, "description");
     if let Some(yaml) = fields.get("base_url")
@@ -808,8 +811,7 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
     {
         config.feed_limit = limit;
     }
-    let ok = r.diagnostics.is_empty();
-    r.finish(ok.then_some(config))
+    r.finish(Some(config))
 }
 
 /// A mapping from keys (slugs) to definitions, kept in the order written.

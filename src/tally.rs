@@ -339,6 +339,7 @@ mod tests {
             notes: None,
             efforts: vec![],
             body: String::new(),
+            body_line: 1,
         }
     }
 
@@ -388,6 +389,7 @@ mod tests {
                 })
                 .collect(),
             body: String::new(),
+            body_line: 1,
         }
     }
 

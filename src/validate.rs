@@ -55,9 +55,14 @@ impl Checker<'_> {
 }
 
 /// Checks references and uniqueness across the whole site.
+///
+/// `category_files` are the slugs of every category file, including those
+/// that failed to parse: an incident naming one of them gets no follow-on
+/// "unknown category" error burying the real one.
 pub fn validate_site(
     config: &SiteConfig,
     categories: &[Category],
+    category_files: &[&str],
     incidents: &[Incident],
     reviews: &[Review],
     sources: &Sources<'_>,
@@ -66,7 +71,7 @@ pub fn validate_site(
         sources,
         diagnostics: Vec::new(),
     };
-    let category_slugs = || categories.iter().map(|c| c.slug.as_str());
+    let category_slugs = || category_files.iter().copied();
     let section_slugs = || config.sections.iter().map(|s| s.slug.as_str());
     let incident_status_keys = || config.incident_statuses.iter().map(|s| s.key.as_str());
     let category_status_keys = || config.category_statuses.iter().map(|s| s.key.as_str());
@@ -218,6 +223,7 @@ mod tests {
             notes: None,
             efforts: vec![],
             body: String::new(),
+            body_line: 1,
         }
     }
 
@@ -260,6 +266,7 @@ mod tests {
         let d = validate_site(
             &config,
             &[category("monolith")],
+            &["monolith"],
             &[incident("content/incidents/a.md", "monolit", &[])],
             &[],
             &Sources::new(),
@@ -277,6 +284,7 @@ mod tests {
         let d = validate_site(
             &config,
             &[category("m")],
+            &["m"],
             &[
                 incident("content/incidents/z/a.md", "m", &[]),
                 incident("content/incidents/b/a.md", "m", &[]),
@@ -296,6 +304,7 @@ mod tests {
         let d = validate_site(
             &config,
             &[category("m")],
+            &["m"],
             &[
                 incident("content/incidents/a.md", "m", &["Web", "Web"]),
                 incident("content/incidents/b.md", "m", &["web"]),
