@@ -53,7 +53,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::model::{BaseUrl, Site};
 use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
-use crate::render::{RenderedSite, load_default_theme, render_site};
+use crate::render::{RenderedSite, load_theme, render_site};
 use crate::tally::{Tally, tally_site};
 use crate::validate::{Sources, validate_site};
 
@@ -190,13 +190,13 @@ pub fn build_in_memory(options: &BuildOptions) -> BuildOutcome {
         format!("{} problems", diagnostics.len()),
     );
 
-    let theme = match load_default_theme() {
-        Ok(theme) => Some(theme),
-        Err(mut found) => {
-            diagnostics.append(&mut found);
-            None
-        }
-    };
+    // The theme is named by site.yaml; without a readable site.yaml there
+    // is nothing to render, so no theme is compiled either.
+    let theme = config.as_ref().and_then(|config| {
+        let (theme, mut found) = load_theme(&options.root, &config.theme, content.site.as_ref());
+        diagnostics.append(&mut found);
+        theme
+    });
     phase(&mut outcome, "theme", "compiled templates".to_owned());
 
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);

@@ -1,0 +1,355 @@
+//! The speed benchmark: `cargo bench` (add `-- --quick` for 1,000 and 10,000
+//! incidents only). Writes BENCHMARKS.md at the crate root.
+//!
+//! It generates the synthetic corpora with `../shared/bench/gen_corpus.py`
+//! on the RAM disk (/dev/shm), builds the floor program (read, split, YAML,
+//! Markdown, write; no templates, no tallies) and times both on the same
+//! corpus in the same run: wall time, CPU time and peak memory, median of
+//! several runs, measured by GNU time. Then it measures serve's
+//! edit-to-page latency: a file is saved and the time until the new page is
+//! served is taken, 20 times.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shared_bench() -> PathBuf {
+    crate_root().join("../shared/bench")
+}
+
+fn scratch() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        shm.join("frictionlog-bench")
+    } else {
+        std::env::temp_dir().join("frictionlog-bench")
+    }
+}
+
+fn generate(incidents: usize) -> PathBuf {
+    let dir = scratch().join(format!("corpus-{incidents}"));
+    if !dir.join("frictionlog/content/site.yaml").is_file() {
+        let status = Command::new("python3")
+            .arg(shared_bench().join("gen_corpus.py"))
+            .arg(incidents.to_string())
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .status()
+            .expect("python3 runs gen_corpus.py");
+        assert!(status.success(), "gen_corpus.py failed");
+    }
+    dir
+}
+
+fn build_floor() -> PathBuf {
+    let target = crate_root().join("target/floor");
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(shared_bench().join("floor/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .expect("cargo builds the floor");
+    assert!(status.success(), "the floor did not build");
+    target.join("release/floor")
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Measure {
+    wall: f64,
+    cpu: f64,
+    peak_mib: f64,
+}
+
+/// Runs `program args` under GNU time.
+fn measure(program: &Path, args: &[&std::ffi::OsStr]) -> Measure {
+    let report = scratch().join("time.txt");
+    let status = Command::new("/usr/bin/time")
+        .arg("-o")
+        .arg(&report)
+        .args(["-f", "%e %U %S %M"])
+        .arg(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("GNU time (/usr/bin/time, Debian package `time`) runs");
+    assert!(status.success(), "{} failed", program.display());
+    let text = fs::read_to_string(&report).unwrap_or_default();
+    let numbers: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers.as_slice() {
+        [wall, user, system, kib] => Measure {
+            wall: *wall,
+            cpu: user + system,
+            peak_mib: kib / 1024.0,
+        },
+        _ => panic!("unexpected GNU time output: {text}"),
+    }
+}
+
+fn median(mut runs: Vec<Measure>) -> Measure {
+    let pick = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let mut wall: Vec<f64> = runs.iter().map(|m| m.wall).collect();
+    let mut cpu: Vec<f64> = runs.iter().map(|m| m.cpu).collect();
+    let mut peak: Vec<f64> = runs.iter().map(|m| m.peak_mib).collect();
+    runs.clear();
+    Measure {
+        wall: pick(&mut wall),
+        cpu: pick(&mut cpu),
+        peak_mib: pick(&mut peak),
+    }
+}
+
+struct Row {
+    incidents: usize,
+    floor: Measure,
+    ours: Measure,
+}
+
+fn bench_builds(sizes: &[usize], floor: &Path) -> Vec<Row> {
+    let ours = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+    let mut rows = Vec::new();
+    for &incidents in sizes {
+        let corpus = generate(incidents);
+        let floor_out = scratch().join("floor-out");
+        let our_out = scratch().join("frictionlog-out");
+        let runs = if incidents >= 100_000 { 3 } else { RUNS };
+        let floor_runs = (0..runs)
+            .map(|_| {
+                let _ = fs::remove_dir_all(&floor_out);
+                measure(
+                    floor,
+                    &[corpus.join("plain").as_os_str(), floor_out.as_os_str()],
+                )
+            })
+            .collect();
+        let our_runs = (0..runs)
+            .map(|_| {
+                measure(
+                    ours,
+                    &[
+                        "-q".as_ref(),
+                        "build".as_ref(),
+                        "--root".as_ref(),
+                        corpus.join("frictionlog").as_os_str(),
+                        "-o".as_ref(),
+                        our_out.as_os_str(),
+                    ],
+                )
+            })
+            .collect();
+        let row = Row {
+            incidents,
+            floor: median(floor_runs),
+            ours: median(our_runs),
+        };
+        eprintln!(
+            "{incidents:>7} incidents: frictionlog {:.3} s / {:.0} MiB, floor {:.3} s ({:.2}x)",
+            row.ours.wall,
+            row.ours.peak_mib,
+            row.floor.wall,
+            row.ours.wall / row.floor.wall
+        );
+        rows.push(row);
+    }
+    rows
+}
+
+/// GET `path`, returning the body.
+fn get(addr: &str, path: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return String::new();
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    let mut body = Vec::new();
+    let _ = stream.read_to_end(&mut body);
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Edit-to-page latency of `serve` on the 10,000-incident corpus: the time
+/// from a file saved to the new text being served, debounce included.
+fn bench_serve(edits: usize) -> Vec<f64> {
+    let corpus = generate(10_000);
+    let site = scratch().join("serve-site");
+    let _ = fs::remove_dir_all(&site);
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(corpus.join("frictionlog"))
+        .arg(&site)
+        .status()
+        .expect("cp runs");
+    assert!(status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+        .args(["-q", "serve", "--port", "0", "--root"])
+        .arg(&site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    BufReader::new(stdout).read_line(&mut line).unwrap_or(0);
+    let addr = line
+        .trim()
+        .trim_start_matches("Serving http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let incidents_dir = site.join("content/incidents");
+    let mut names: Vec<PathBuf> = fs::read_dir(&incidents_dir)
+        .expect("incidents folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    let mut latencies = Vec::new();
+    for edit in 0..edits {
+        let path = &names[edit * 97 % names.len()];
+        let slug = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let text = fs::read_to_string(path).unwrap_or_default();
+        let marker = format!("edit-marker-{edit}-{}", std::process::id());
+        let edited = text.replacen("title: \"", &format!("title: \"{marker} "), 1);
+        // Let the previous rebuild settle so edits do not overlap.
+        std::thread::sleep(Duration::from_millis(300));
+        let started = Instant::now();
+        fs::write(path, edited).expect("save");
+        let url = format!("/incidents/{slug}/");
+        loop {
+            if get(&addr, &url).contains(&marker) {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                eprintln!("edit {edit} not served within 20 s");
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    latencies
+}
+
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted.get(rank).copied().unwrap_or(f64::NAN)
+}
+
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("unknown")
+        .trim()
+        .to_owned();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d %H:%M UTC")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!(
+        "{cpu}, {cores} cores; output on {}; {date}",
+        scratch().display()
+    )
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick {
+        &[1_000, 10_000]
+    } else {
+        &[1_000, 10_000, 100_000]
+    };
+    fs::create_dir_all(scratch()).expect("scratch folder");
+    let floor = build_floor();
+    let rows = bench_builds(sizes, &floor);
+    let latencies = bench_serve(20);
+
+    let mut report = String::new();
+    let _ = writeln!(report, "# Benchmarks\n");
+    let _ = writeln!(
+        report,
+        "Written by `cargo bench` (benches/build.rs). Machine: {}.\n",
+        machine()
+    );
+    let _ = writeln!(
+        report,
+        "Full builds of the synthetic corpus from `../shared/bench/gen_corpus.py`, median of {RUNS} runs \
+         (3 at 100,000), measured by GNU time. The floor is `../shared/bench/floor` (read, split, YAML, \
+         Markdown, write; no templates, no tallies) on the same incidents in the same run.\n"
+    );
+    let _ = writeln!(
+        report,
+        "| incidents | frictionlog wall | CPU | peak memory | floor wall | ratio to floor |"
+    );
+    let _ = writeln!(report, "|---:|---:|---:|---:|---:|---:|");
+    for row in &rows {
+        let _ = writeln!(
+            report,
+            "| {} | {:.3} s | {:.3} s | {:.0} MiB | {:.3} s | {:.2}x |",
+            row.incidents,
+            row.ours.wall,
+            row.ours.cpu,
+            row.ours.peak_mib,
+            row.floor.wall,
+            row.ours.wall / row.floor.wall
+        );
+    }
+    if let (Some(small), Some(large)) = (
+        rows.iter().find(|r| r.incidents == 10_000),
+        rows.iter().find(|r| r.incidents == 100_000),
+    ) {
+        let _ = writeln!(
+            report,
+            "\n100,000 incidents take {:.1}x the 10,000-incident time (target: at most 13x).",
+            large.ours.wall / small.ours.wall
+        );
+    }
+    let _ = writeln!(
+        report,
+        "\n## serve: edit to page\n\nOn the 10,000-incident corpus: an incident file is saved and the \
+         time until its page serves the new title is taken, debounce included, over {} edits.\n",
+        latencies.len()
+    );
+    let _ = writeln!(
+        report,
+        "| p50 | p95 | max |\n|---:|---:|---:|\n| {:.0} ms | {:.0} ms | {:.0} ms |",
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 95.0),
+        percentile(&latencies, 100.0)
+    );
+    eprintln!("{report}");
+    fs::write(crate_root().join("BENCHMARKS.md"), report).expect("write BENCHMARKS.md");
+}

@@ -1,0 +1,251 @@
+//! Pure: `feed.xml` (Atom, one entry per anecdote) and `sitemap.xml`.
+//!
+//! Written directly rather than through templates: their shape is fixed by
+//! their formats, not by a theme. Links are absolute URLs when base_url is
+//! absolute, paths under base_url's path otherwise.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+use crate::model::{Date, Incident, Site};
+
+use super::chart::escape;
+
+/// The fragment id of each anecdote of `incident` on its page, stable when
+/// anecdotes are added or reordered: `anecdote-<team>-<date>`, with `-2`,
+/// `-3` for repeats.
+pub fn anecdote_anchors(incident: &Incident) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::with_capacity(incident.anecdotes.len());
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut anchors: Vec<String> = Vec::with_capacity(incident.anecdotes.len());
+    for anecdote in &incident.anecdotes {
+        let team = crate::model::slugify(&anecdote.team.value);
+        let base = match anecdote.date {
+            Some(date) => format!("anecdote-{team}-{date}"),
+            None => format!("anecdote-{team}"),
+        };
+        let mut anchor = base.clone();
+        if taken.contains(&anchor) {
+            // Repeats count up from where the last one stopped, so ten
+            // thousand anecdotes of one team stay linear.
+            let n = next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                anchor = format!("{base}-{n}");
+                *n += 1;
+                if !taken.contains(&anchor) {
+                    break;
+                }
+            }
+        }
+        taken.insert(anchor.clone());
+        anchors.push(anchor);
+    }
+    anchors
+}
+
+/// The first possible instant of a date, as RFC 3339.
+fn timestamp(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        date.year, date.month, date.day
+    )
+}
+
+/// Where links point: the absolute base URL, or base_url's path.
+fn link_base(site: &Site) -> &str {
+    &site.config.base_url.full
+}
+
+/// Atom ids must be IRIs: the absolute URL when there is one, else a URN
+/// built from base_url's path.
+fn id_base(site: &Site) -> String {
+    if site.config.base_url.is_absolute() {
+        site.config.base_url.full.clone()
+    } else {
+        format!("urn:frictionlog:{}", site.config.base_url.path)
+    }
+}
+
+/// `feed.xml`: the newest `feed_limit` dated anecdotes, newest first; ties
+/// by incident slug, then the order written. Undated anecdotes have no
+/// place in a feed and are left out.
+pub fn render_feed(site: &Site, anchors: &[Vec<String>]) -> Vec<u8> {
+    let mut entries: Vec<(Date, usize, usize)> = site
+        .incidents
+        .iter()
+        .enumerate()
+        .flat_map(|(i, incident)| {
+            incident
+                .anecdotes
+                .iter()
+                .enumerate()
+                .filter_map(move |(a, anecdote)| anecdote.date.map(|d| (d, i, a)))
+        })
+        .collect();
+    entries.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    entries.truncate(usize::try_from(site.config.feed_limit).unwrap_or(usize::MAX));
+
+    let base = link_base(site);
+    let ids = id_base(site);
+    let title = escape(&site.config.title);
+    let updated = entries
+        .first()
+        .map(|e| e.0)
+        .or_else(|| site.reviews.iter().map(|r| r.date).max())
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), timestamp);
+    let mut xml = String::with_capacity(1024 + entries.len() * 600);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let _ = writeln!(xml, "  <title>{title}</title>");
+    let _ = writeln!(
+        xml,
+        "  <subtitle>New anecdotes of architecture pain</subtitle>"
+    );
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&ids));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
+        escape(base)
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(base)
+    );
+    let _ = writeln!(xml, "  <updated>{updated}</updated>");
+    let _ = writeln!(xml, "  <author><name>{title}</name></author>");
+    let _ = writeln!(xml, "  <generator>frictionlog</generator>");
+    for (date, i, a) in entries {
+        let Some(incident) = site.incidents.get(i) else {
+            continue;
+        };
+        let Some(anecdote) = incident.anecdotes.get(a) else {
+            continue;
+        };
+        let anchor = anchors
+            .get(i)
+            .and_then(|list| list.get(a))
+            .map_or("", String::as_str);
+        let page = format!("incidents/{}/#{anchor}", incident.slug);
+        let team = escape(&anecdote.team.value);
+        xml.push_str("  <entry>\n");
+        let _ = writeln!(
+            xml,
+            "    <title>{team}: {}</title>",
+            escape(&incident.title)
+        );
+        let _ = writeln!(xml, "    <id>{}{}</id>", escape(&ids), escape(&page));
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>",
+            escape(base),
+            escape(&page)
+        );
+        let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(date));
+        let _ = writeln!(xml, "    <author><name>{team}</name></author>");
+        if let Some(category) = site
+            .categories
+            .iter()
+            .find(|c| c.slug == incident.category.value)
+        {
+            let _ = writeln!(
+                xml,
+                "    <category term=\"{}\" label=\"{}\"/>",
+                escape(&category.slug),
+                escape(&category.title)
+            );
+        }
+        let summary = anecdote.text.as_deref().unwrap_or(&incident.title);
+        let _ = writeln!(
+            xml,
+            "    <summary type=\"text\">{} ({date})</summary>",
+            escape(summary)
+        );
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml.into_bytes()
+}
+
+/// `sitemap.xml`: every page but 404.html, given as paths under base_url
+/// (absolute URLs when base_url is absolute).
+pub fn render_sitemap(paths: &[String], site: &Site) -> Vec<u8> {
+    let base = link_base(site);
+    let mut xml = String::with_capacity(128 + paths.len() * 80);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in paths {
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}{}</loc></url>",
+            escape(base),
+            escape(path)
+        );
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+    use crate::model::{Anecdote, Located};
+
+    fn anecdote(team: &str, date: Option<&str>) -> Anecdote {
+        Anecdote {
+            team: Located {
+                value: team.into(),
+                pos: Pos::START,
+            },
+            date: date.and_then(Date::parse),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn anchors_are_stable_and_unique() {
+        let incident = Incident {
+            slug: "a".into(),
+            path: String::new(),
+            title: "A".into(),
+            category: Located {
+                value: "m".into(),
+                pos: Pos::START,
+            },
+            section: None,
+            status: vec![],
+            resolution: None,
+            anecdotes: vec![
+                anecdote("Web Team", Some("2018-01")),
+                anecdote("Web Team", Some("2018-01")),
+                anecdote("Köln", None),
+            ],
+            occurrences: None,
+            tags: vec![],
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        };
+        assert_eq!(
+            anecdote_anchors(&incident),
+            vec![
+                "anecdote-web-team-2018-01",
+                "anecdote-web-team-2018-01-2",
+                "anecdote-koln"
+            ]
+        );
+    }
+
+    #[test]
+    fn timestamps_use_the_first_possible_day() {
+        assert_eq!(
+            timestamp(Date::parse("2017").unwrap()),
+            "2017-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            timestamp(Date::parse("2017-11-05").unwrap()),
+            "2017-11-05T00:00:00Z"
+        );
+    }
+}

@@ -1,0 +1,1367 @@
+//! Pure: the site rendered in memory, `(path, bytes)` for every output file.
+//!
+//! - [`theme`]: the embedded default theme, theme folders and `extends`,
+//!   compiled once per build (the render stage's only I/O is reading them).
+//! - [`markdown`]: bodies to HTML, `.md` links to page URLs, broken links.
+//! - [`chart`]: the inline SVG charts.
+//! - [`feed`]: feed.xml and sitemap.xml.
+//!
+//! What every page shares (the site, the tally table, statuses, sections,
+//! teams) is serialised once into tera's global context; each page adds
+//! only its own small context. Incident summaries, which the index, the
+//! category pages and the team pages all list, are turned into template
+//! values once and shared (tera values are reference-counted). Incidents
+//! are grouped by category once. Pages render in parallel. The variables
+//! each template receives are documented in `docs/templates.md`.
+
+pub mod chart;
+pub mod feed;
+pub mod markdown;
+pub mod theme;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::export::{page_url, render_data_json, render_incidents_csv};
+use crate::model::{Date, Effort, Incident, RankKind, Site};
+use crate::tally::{PeriodKind, Tally};
+
+use chart::{Bar, COLOURS, render_bar_chart};
+use feed::{anecdote_anchors, render_feed, render_sitemap};
+pub use markdown::{MarkdownOptions, MarkdownSource, render_markdown, render_markdown_with};
+pub use theme::{Theme, load_default_theme, load_theme};
+
+/// The file that marks an output folder as frictionlog's own (SPEC 9).
+pub const OUTPUT_MARKER: &str = ".frictionlog-output";
+const OUTPUT_MARKER_TEXT: &[u8] =
+    b"This folder is written by frictionlog build; it is replaced whole on every build.\n";
+
+/// Every file of a built site, by path relative to the output folder.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RenderedSite {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl RenderedSite {
+    fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Template contexts. Field names are the template variables: keep
+// docs/templates.md in step with them.
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description_html: String,
+    base_url: &'a str,
+    base_path: &'a str,
+    absolute: bool,
+    as_of: Option<Date>,
+    rank_by: Vec<&'static str>,
+    totals: TotalsContext,
+    urls: UrlsContext,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct TotalsContext {
+    categories: u32,
+    incidents: u32,
+    occurrences: u32,
+    teams: u32,
+    reviews: u32,
+}
+
+#[derive(Serialize)]
+struct UrlsContext {
+    home: String,
+    timeline: String,
+    teams: String,
+    feed: String,
+    sitemap: String,
+    data_json: String,
+    incidents_csv: String,
+    static_base: String,
+    latest_review: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct TeamRef<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct CategoryRef<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+    colour: usize,
+}
+
+#[derive(Serialize)]
+struct ReviewMention {
+    date: Date,
+    recorded: Option<u32>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CategoryRow<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    notes: Option<&'a str>,
+    efforts: &'a [Effort],
+    rank: u32,
+    incidents: u32,
+    occurrences: u32,
+    votes: u32,
+    status: Option<&'a str>,
+    status_label: Option<&'a str>,
+    since_review: u32,
+    review: Option<ReviewMention>,
+    teams: Vec<TeamRef<'a>>,
+    first_seen: Option<Date>,
+    last_seen: Option<Date>,
+    url: String,
+    colour: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct StatusRef<'a> {
+    key: &'a str,
+    label: &'a str,
+    symbol: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionRef<'a> {
+    slug: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct IncidentSummary<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+    category: Option<CategoryRef<'a>>,
+    section: Option<SectionRef<'a>>,
+    statuses: Vec<StatusRef<'a>>,
+    resolution: Option<&'a str>,
+    occurrences: u32,
+    anecdote_count: usize,
+    teams: Vec<TeamRef<'a>>,
+    first_seen: Option<Date>,
+    last_seen: Option<Date>,
+    tags: &'a [String],
+    draft: bool,
+    /// What the index's filter box searches, lower case: title, teams,
+    /// category, resolution.
+    search_text: String,
+    /// ` slug slug `: team slugs between spaces, for the team filter.
+    team_slugs: String,
+    /// ` key key `: status keys between spaces, for the status filter.
+    status_keys: String,
+}
+
+#[derive(Serialize)]
+struct AnecdoteContext<'a> {
+    team: Option<TeamRef<'a>>,
+    date: Option<Date>,
+    text: Option<&'a str>,
+    anchor: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TeamSummary<'a> {
+    slug: &'a str,
+    name: &'a str,
+    url: String,
+    incidents: u32,
+    occurrences: u32,
+    categories: Vec<CategoryRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReviewRef {
+    date: Date,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ReviewEntryContext<'a> {
+    category: CategoryRef<'a>,
+    votes: Option<u32>,
+    status: Option<&'a str>,
+    status_label: Option<&'a str>,
+    recorded: Option<u32>,
+    incidents_now: u32,
+    occurrences_now: u32,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct GroupContext<'a> {
+    slug: Option<&'a str>,
+    title: Option<&'a str>,
+    occurrences: u32,
+    incidents: Value,
+}
+
+#[derive(Serialize)]
+struct PeriodContext {
+    label: String,
+    short_label: String,
+    key: String,
+    total: u32,
+}
+
+#[derive(Serialize)]
+struct PeriodRowContext<'a> {
+    category: CategoryRef<'a>,
+    counts: Vec<u32>,
+    total: u32,
+}
+
+#[derive(Serialize)]
+struct PeriodView<'a> {
+    periods: Vec<PeriodContext>,
+    rows: Vec<PeriodRowContext<'a>>,
+    totals: Vec<u32>,
+    total: u32,
+    chart_svg: String,
+}
+
+#[derive(Serialize)]
+struct TimelineContext<'a> {
+    years: PeriodView<'a>,
+    quarters: Option<PeriodView<'a>>,
+    undated: u32,
+}
+
+// ---------------------------------------------------------------------------
+
+/// Everything pages look things up in, built once per render.
+struct SiteData<'a> {
+    site: &'a Site,
+    tally: &'a Tally,
+    /// Content file path -> page URL, for `.md` links.
+    pages: HashMap<String, String>,
+    /// Category slug -> index into `tally.categories` (rank order).
+    row_of: HashMap<&'a str, usize>,
+    /// Team name -> index into `tally.teams`.
+    team_of: HashMap<&'a str, usize>,
+    /// Per incident: its summary as a template value.
+    summaries: Vec<Value>,
+    /// Per tally row: indexes of its incidents, slug order.
+    by_category: Vec<Vec<usize>>,
+    /// Per incident: its anecdotes' fragment ids.
+    anchors: Vec<Vec<String>>,
+    /// The tally table's rows (rank order) as template values.
+    rows: Vec<Value>,
+    /// Every team's summary (slug order) as template values.
+    teams: Vec<Value>,
+}
+
+enum Job {
+    Index,
+    Category(usize),
+    Incident(usize),
+    Teams,
+    Team(usize),
+    Timeline,
+    Review(usize),
+    NotFound,
+}
+
+type JobResult = (Option<(String, String)>, Vec<Diagnostic>);
+
+/// The widest span of years the timeline fills with empty years.
+const MAX_YEAR_GAP: i32 = 50;
+
+/// Incident indexes in list order: most occurrences first, then title,
+/// then slug (byte order), so every list reads from the worst pain down.
+fn most_painful_first(incidents: &[Incident]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..incidents.len()).collect();
+    order.sort_by(|&a, &b| match (incidents.get(a), incidents.get(b)) {
+        (Some(x), Some(y)) => y
+            .occurrence_count()
+            .cmp(&x.occurrence_count())
+            .then_with(|| x.title.as_bytes().cmp(y.title.as_bytes()))
+            .then_with(|| x.slug.as_bytes().cmp(y.slug.as_bytes())),
+        _ => a.cmp(&b),
+    });
+    order
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl<'a> SiteData<'a> {
+    fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
+        let mut pages = HashMap::new();
+        for category in &site.categories {
+            pages.insert(
+                category.path.clone(),
+                page_url(site, "categories", &category.slug),
+            );
+        }
+        for incident in &site.incidents {
+            pages.insert(
+                incident.path.clone(),
+                page_url(site, "incidents", &incident.slug),
+            );
+        }
+        for review in &site.reviews {
+            pages.insert(
+                review.path.clone(),
+                page_url(site, "reviews", &review.date.to_string()),
+            );
+        }
+        let row_of: HashMap<&str, usize> = tally
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (row.slug.as_str(), i))
+            .collect();
+        let team_of: HashMap<&str, usize> = tally
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, team)| (team.name.as_str(), i))
+            .collect();
+        let mut by_category = vec![Vec::new(); tally.categories.len()];
+        for &index in &most_painful_first(&site.incidents) {
+            let Some(incident) = site.incidents.get(index) else {
+                continue;
+            };
+            if let Some(list) = row_of
+                .get(incident.category.value.as_str())
+                .and_then(|&row| by_category.get_mut(row))
+            {
+                list.push(index);
+            }
+        }
+        let mut data = SiteData {
+            site,
+            tally,
+            pages,
+            row_of,
+            team_of,
+            summaries: Vec::new(),
+            by_category,
+            anchors: site.incidents.par_iter().map(anecdote_anchors).collect(),
+            rows: Vec::new(),
+            teams: Vec::new(),
+        };
+        data.summaries = site
+            .incidents
+            .par_iter()
+            .map(|incident| Value::from_serializable(&data.incident_summary(incident)))
+            .collect();
+        data.rows = data
+            .category_rows()
+            .iter()
+            .map(Value::from_serializable)
+            .collect();
+        data.teams = data
+            .team_summaries()
+            .iter()
+            .map(Value::from_serializable)
+            .collect();
+        data
+    }
+
+    fn base_path(&self) -> &'a str {
+        &self.site.config.base_url.path
+    }
+
+    fn permalink(&self, path: &str) -> String {
+        let base = &self.site.config.base_url;
+        match path.strip_prefix(base.path.as_str()) {
+            Some(rest) => format!("{}{rest}", base.full),
+            None => path.to_owned(),
+        }
+    }
+
+    fn team_ref(&self, name: &'a str) -> Option<TeamRef<'a>> {
+        let team = self.tally.teams.get(*self.team_of.get(name)?)?;
+        Some(TeamRef {
+            name: &team.name,
+            slug: &team.slug,
+            url: page_url(self.site, "teams", &team.slug),
+        })
+    }
+
+    fn category_ref(&self, slug: &str) -> Option<CategoryRef<'a>> {
+        let row = *self.row_of.get(slug)?;
+        let tallied = self.tally.categories.get(row)?;
+        let category = self.site.categories.get(tallied.index)?;
+        Some(CategoryRef {
+            slug: &category.slug,
+            title: &category.title,
+            url: page_url(self.site, "categories", &category.slug),
+            colour: row % COLOURS,
+        })
+    }
+
+    fn category_rows(&self) -> Vec<CategoryRow<'a>> {
+        let config = &self.site.config;
+        self.tally
+            .categories
+            .iter()
+            .enumerate()
+            .filter_map(|(position, row)| {
+                let category = self.site.categories.get(row.index)?;
+                let status_label = row.status.as_deref().and_then(|key| {
+                    config
+                        .category_statuses
+                        .iter()
+                        .find(|s| s.key == key)
+                        .map(|s| s.label.as_str())
+                });
+                Some(CategoryRow {
+                    slug: &category.slug,
+                    title: &category.title,
+                    summary: category.summary.as_deref(),
+                    notes: category.notes.as_deref(),
+                    efforts: &category.efforts,
+                    rank: row.rank,
+                    incidents: row.incidents,
+                    occurrences: row.occurrences,
+                    votes: row.votes,
+                    status: row.status.as_deref(),
+                    status_label,
+                    since_review: row.since_review,
+                    review: row.review.as_ref().map(|r| ReviewMention {
+                        date: r.date,
+                        recorded: r.recorded,
+                        url: page_url(self.site, "reviews", &r.date.to_string()),
+                    }),
+                    teams: row
+                        .teams
+                        .iter()
+                        .filter_map(|name| self.team_ref(name))
+                        .collect(),
+                    first_seen: row.first_seen,
+                    last_seen: row.last_seen,
+                    url: page_url(self.site, "categories", &category.slug),
+                    colour: position % COLOURS,
+                })
+            })
+            .collect()
+    }
+
+    fn incident_summary(&self, incident: &'a Incident) -> IncidentSummary<'a> {
+        let config = &self.site.config;
+        let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+        let mut teams: Vec<&str> = incident
+            .anecdotes
+            .iter()
+            .map(|a| a.team.value.as_str())
+            .collect();
+        teams.sort_unstable();
+        teams.dedup();
+        let team_refs: Vec<TeamRef<'a>> =
+            teams.into_iter().filter_map(|t| self.team_ref(t)).collect();
+        let category = self.category_ref(&incident.category.value);
+        let mut search_text = incident.title.to_lowercase();
+        for team in &team_refs {
+            search_text.push(' ');
+            search_text.push_str(&team.name.to_lowercase());
+        }
+        if let Some(category) = &category {
+            search_text.push(' ');
+            search_text.push_str(&category.title.to_lowercase());
+        }
+        if let Some(resolution) = &incident.resolution {
+            search_text.push(' ');
+            search_text.push_str(&resolution.to_lowercase());
+        }
+        let spaced = |words: &mut dyn Iterator<Item = &str>| {
+            let mut text = String::from(" ");
+            for word in words {
+                text.push_str(word);
+                text.push(' ');
+            }
+            text
+        };
+        let team_slugs = spaced(&mut team_refs.iter().map(|t| t.slug));
+        let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
+        IncidentSummary {
+            slug: &incident.slug,
+            title: &incident.title,
+            url: page_url(self.site, "incidents", &incident.slug),
+            category,
+            section: incident.section.as_ref().and_then(|s| {
+                config
+                    .sections
+                    .iter()
+                    .find(|section| section.slug == s.value)
+                    .map(|section| SectionRef {
+                        slug: &section.slug,
+                        title: &section.title,
+                    })
+            }),
+            statuses: incident
+                .status
+                .iter()
+                .filter_map(|key| {
+                    config
+                        .incident_statuses
+                        .iter()
+                        .find(|s| s.key == key.value)
+                        .map(|s| StatusRef {
+                            key: &s.key,
+                            label: &s.label,
+                            symbol: &s.symbol,
+                        })
+                })
+                .collect(),
+            resolution: incident.resolution.as_deref(),
+            occurrences: incident.occurrence_count(),
+            anecdote_count: incident.anecdotes.len(),
+            teams: team_refs,
+            first_seen: dates.clone().min(),
+            last_seen: dates.max(),
+            tags: &incident.tags,
+            draft: incident.draft,
+            search_text,
+            team_slugs,
+            status_keys,
+        }
+    }
+
+    fn team_summaries(&self) -> Vec<TeamSummary<'a>> {
+        self.tally
+            .teams
+            .iter()
+            .map(|team| TeamSummary {
+                slug: &team.slug,
+                name: &team.name,
+                url: page_url(self.site, "teams", &team.slug),
+                incidents: team.incidents,
+                occurrences: team.occurrences,
+                categories: team
+                    .categories
+                    .iter()
+                    .filter_map(|slug| self.category_ref(slug))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn site_context(&self, description_html: String) -> SiteContext<'a> {
+        let config = &self.site.config;
+        let base = self.base_path();
+        let totals = &self.tally.totals;
+        SiteContext {
+            title: &config.title,
+            description_html,
+            base_url: &config.base_url.full,
+            base_path: base,
+            absolute: config.base_url.is_absolute(),
+            as_of: self.tally.as_of,
+            rank_by: config.rank_by.iter().map(|&kind| rank_name(kind)).collect(),
+            totals: TotalsContext {
+                categories: totals.categories,
+                incidents: totals.incidents,
+                occurrences: totals.occurrences,
+                teams: totals.teams,
+                reviews: u32::try_from(self.site.reviews.len()).unwrap_or(u32::MAX),
+            },
+            urls: UrlsContext {
+                home: base.to_owned(),
+                timeline: format!("{base}timeline/"),
+                teams: format!("{base}teams/"),
+                feed: format!("{base}feed.xml"),
+                sitemap: format!("{base}sitemap.xml"),
+                data_json: format!("{base}data.json"),
+                incidents_csv: format!("{base}incidents.csv"),
+                static_base: format!("{base}static/"),
+                latest_review: self
+                    .site
+                    .reviews
+                    .last()
+                    .map(|r| page_url(self.site, "reviews", &r.date.to_string())),
+            },
+            generator: concat!("frictionlog ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    fn markdown(
+        &self,
+        text: &str,
+        path: &str,
+        first_line: Option<u32>,
+        top_heading: u8,
+    ) -> (String, Vec<Diagnostic>) {
+        render_markdown_with(
+            text,
+            Some(MarkdownSource { path, first_line }),
+            &MarkdownOptions {
+                raw_html: self.site.config.raw_html,
+                pages: Some(&self.pages),
+                top_heading,
+            },
+        )
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![Job::Index, Job::Teams, Job::Timeline, Job::NotFound];
+        jobs.extend((0..self.tally.categories.len()).map(Job::Category));
+        jobs.extend((0..self.site.incidents.len()).map(Job::Incident));
+        jobs.extend((0..self.tally.teams.len()).map(Job::Team));
+        jobs.extend((0..self.site.reviews.len()).map(Job::Review));
+        jobs
+    }
+
+    /// Renders one page: its output path and HTML, and any diagnostics.
+    fn render_job(&self, tera: &Tera, theme: &Theme, job: &Job) -> JobResult {
+        let mut context = Context::new();
+        let mut diagnostics = Vec::new();
+        let base = self.base_path();
+        let (path, template, kind, title, url): (String, &str, &'static str, String, String) =
+            match job {
+                Job::Index => {
+                    self.index_context(&mut context);
+                    (
+                        "index.html".into(),
+                        "index.html",
+                        "index",
+                        self.site.config.title.clone(),
+                        base.to_owned(),
+                    )
+                }
+                Job::Category(row) => {
+                    let Some(category) = self
+                        .tally
+                        .categories
+                        .get(*row)
+                        .and_then(|r| self.site.categories.get(r.index))
+                    else {
+                        return (None, diagnostics);
+                    };
+                    let (body_html, mut found) =
+                        self.markdown(&category.body, &category.path, Some(category.body_line), 3);
+                    diagnostics.append(&mut found);
+                    context.insert("body_html", &body_html);
+                    self.category_context(&mut context, *row);
+                    (
+                        format!("categories/{}/index.html", category.slug),
+                        "category.html",
+                        "category",
+                        category.title.clone(),
+                        page_url(self.site, "categories", &category.slug),
+                    )
+                }
+                Job::Incident(index) => {
+                    let Some(incident) = self.site.incidents.get(*index) else {
+                        return (None, diagnostics);
+                    };
+                    let (body_html, mut found) =
+                        self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
+                    diagnostics.append(&mut found);
+                    context.insert("body_html", &body_html);
+                    self.incident_context(&mut context, *index, incident);
+                    (
+                        format!("incidents/{}/index.html", incident.slug),
+                        "incident.html",
+                        "incident",
+                        incident.title.clone(),
+                        page_url(self.site, "incidents", &incident.slug),
+                    )
+                }
+                Job::Teams => (
+                    "teams/index.html".into(),
+                    "teams.html",
+                    "teams",
+                    "Teams".into(),
+                    format!("{base}teams/"),
+                ),
+                Job::Team(index) => {
+                    let Some(team) = self.tally.teams.get(*index) else {
+                        return (None, diagnostics);
+                    };
+                    self.team_context(&mut context, *index);
+                    (
+                        format!("teams/{}/index.html", team.slug),
+                        "team.html",
+                        "team",
+                        team.name.clone(),
+                        page_url(self.site, "teams", &team.slug),
+                    )
+                }
+                Job::Timeline => {
+                    context.insert("timeline", &self.timeline_context());
+                    (
+                        "timeline/index.html".into(),
+                        "timeline.html",
+                        "timeline",
+                        "Timeline".into(),
+                        format!("{base}timeline/"),
+                    )
+                }
+                Job::Review(index) => {
+                    let Some(review) = self.site.reviews.get(*index) else {
+                        return (None, diagnostics);
+                    };
+                    let (body_html, mut found) =
+                        self.markdown(&review.body, &review.path, Some(review.body_line), 3);
+                    diagnostics.append(&mut found);
+                    context.insert("body_html", &body_html);
+                    self.review_context(&mut context, *index);
+                    let date = review.date.to_string();
+                    (
+                        format!("reviews/{date}/index.html"),
+                        "review.html",
+                        "review",
+                        format!("Review of {date}"),
+                        page_url(self.site, "reviews", &date),
+                    )
+                }
+                Job::NotFound => (
+                    "404.html".into(),
+                    "404.html",
+                    "404",
+                    "Page not found".into(),
+                    format!("{base}404.html"),
+                ),
+            };
+        context.insert(
+            "page",
+            &PageContext {
+                kind,
+                title: &title,
+                permalink: self.permalink(&url),
+                url,
+            },
+        );
+        match tera.render(template, &context) {
+            Ok(html) => (Some((path, html)), diagnostics),
+            Err(error) => {
+                diagnostics.push(theme.render_diagnostic(&error, template));
+                (None, diagnostics)
+            }
+        }
+    }
+
+    fn summaries_of(&self, indexes: &[usize]) -> Value {
+        Value::from(
+            indexes
+                .iter()
+                .filter_map(|&i| self.summaries.get(i).cloned())
+                .collect::<Vec<Value>>(),
+        )
+    }
+
+    fn index_context(&self, context: &mut Context) {
+        let config = &self.site.config;
+        let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut unsectioned = Vec::new();
+        for index in most_painful_first(&self.site.incidents) {
+            let Some(incident) = self.site.incidents.get(index) else {
+                continue;
+            };
+            match &incident.section {
+                Some(section) => by_section
+                    .entry(section.value.as_str())
+                    .or_default()
+                    .push(index),
+                None => unsectioned.push(index),
+            }
+        }
+        let occurrences = |indexes: &[usize]| -> u32 {
+            indexes
+                .iter()
+                .filter_map(|&i| self.site.incidents.get(i))
+                .map(Incident::occurrence_count)
+                .sum()
+        };
+        let mut groups: Vec<GroupContext<'_>> = Vec::new();
+        for section in &config.sections {
+            if let Some(indexes) = by_section.get(section.slug.as_str()) {
+                groups.push(GroupContext {
+                    slug: Some(&section.slug),
+                    title: Some(&section.title),
+                    occurrences: occurrences(indexes),
+                    incidents: self.summaries_of(indexes),
+                });
+            }
+        }
+        if !unsectioned.is_empty() {
+            groups.push(GroupContext {
+                slug: None,
+                title: None,
+                occurrences: occurrences(&unsectioned),
+                incidents: self.summaries_of(&unsectioned),
+            });
+        }
+        context.insert("groups", &groups);
+        let urls: Vec<String> = self
+            .tally
+            .categories
+            .iter()
+            .map(|row| page_url(self.site, "categories", &row.slug))
+            .collect();
+        let bars: Vec<Bar<'_>> = self
+            .tally
+            .categories
+            .iter()
+            .zip(&urls)
+            .enumerate()
+            .filter_map(|(position, (row, url))| {
+                let category = self.site.categories.get(row.index)?;
+                Some(Bar {
+                    label: &category.title,
+                    url: Some(url),
+                    segments: vec![(position, row.occurrences, &category.title)],
+                    description: format!(
+                        "{}: {}",
+                        category.title,
+                        plural(row.occurrences, "occurrence", "occurrences")
+                    ),
+                })
+            })
+            .collect();
+        context.insert_value(
+            "chart_svg",
+            Value::safe_string(&render_bar_chart(
+                "occurrences-chart",
+                "Occurrences per category",
+                &bars,
+            )),
+        );
+    }
+
+    fn category_context(&self, context: &mut Context, row: usize) {
+        let indexes = self.by_category.get(row).map_or(&[][..], Vec::as_slice);
+        context.insert_value("incidents", self.summaries_of(indexes));
+        if let Some(value) = self.rows.get(row) {
+            context.insert_value("category", value.clone());
+        }
+    }
+
+    fn incident_context(&self, context: &mut Context, index: usize, incident: &'a Incident) {
+        if let Some(summary) = self.summaries.get(index) {
+            context.insert_value("incident", summary.clone());
+        }
+        let anchors = self.anchors.get(index);
+        let page = page_url(self.site, "incidents", &incident.slug);
+        let anecdotes: Vec<AnecdoteContext<'_>> = incident
+            .anecdotes
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let anchor = anchors
+                    .and_then(|list| list.get(i))
+                    .map_or("", String::as_str);
+                AnecdoteContext {
+                    team: self.team_ref(&a.team.value),
+                    date: a.date,
+                    text: a.text.as_deref(),
+                    anchor,
+                    url: format!("{page}#{anchor}"),
+                }
+            })
+            .collect();
+        context.insert("anecdotes", &anecdotes);
+        if let Some(row) = self.row_of.get(incident.category.value.as_str())
+            && let Some(value) = self.rows.get(*row)
+        {
+            context.insert_value("category", value.clone());
+        }
+    }
+
+    fn team_context(&self, context: &mut Context, index: usize) {
+        let Some(team) = self.tally.teams.get(index) else {
+            return;
+        };
+        if let Some(summary) = self.teams.get(index) {
+            context.insert_value("team", summary.clone());
+        }
+        #[derive(Serialize)]
+        struct Reported<'b> {
+            incident: Value,
+            anecdotes: Vec<AnecdoteContext<'b>>,
+        }
+        let reported: Vec<Reported<'_>> = team
+            .incident_indexes
+            .iter()
+            .filter_map(|&i| {
+                let incident = self.site.incidents.get(i)?;
+                let anchors = self.anchors.get(i);
+                let page = page_url(self.site, "incidents", &incident.slug);
+                Some(Reported {
+                    incident: self.summaries.get(i)?.clone(),
+                    anecdotes: incident
+                        .anecdotes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| a.team.value == team.name)
+                        .map(|(a, anecdote)| {
+                            let anchor = anchors
+                                .and_then(|list| list.get(a))
+                                .map_or("", String::as_str);
+                            AnecdoteContext {
+                                team: None,
+                                date: anecdote.date,
+                                text: anecdote.text.as_deref(),
+                                anchor,
+                                url: format!("{page}#{anchor}"),
+                            }
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        context.insert("reported", &reported);
+    }
+
+    fn review_context(&self, context: &mut Context, index: usize) {
+        let Some(review) = self.site.reviews.get(index) else {
+            return;
+        };
+        let config = &self.site.config;
+        let entries: Vec<ReviewEntryContext<'_>> = review
+            .categories
+            .iter()
+            .filter_map(|(slug, entry)| {
+                let row = self
+                    .tally
+                    .categories
+                    .get(*self.row_of.get(slug.value.as_str())?)?;
+                let status = entry.status.as_ref().map(|s| s.value.as_str());
+                Some(ReviewEntryContext {
+                    category: self.category_ref(&slug.value)?,
+                    votes: entry.votes,
+                    status,
+                    status_label: status.and_then(|key| {
+                        config
+                            .category_statuses
+                            .iter()
+                            .find(|s| s.key == key)
+                            .map(|s| s.label.as_str())
+                    }),
+                    recorded: entry.recorded,
+                    incidents_now: row.incidents,
+                    occurrences_now: row.occurrences,
+                })
+            })
+            .collect();
+        let review_ref = |i: usize| {
+            self.site.reviews.get(i).map(|r| ReviewRef {
+                date: r.date,
+                url: page_url(self.site, "reviews", &r.date.to_string()),
+            })
+        };
+        context.insert("review", &review_ref(index));
+        context.insert("entries", &entries);
+        context.insert("previous", &index.checked_sub(1).and_then(review_ref));
+        context.insert("next", &review_ref(index + 1));
+    }
+
+    fn timeline_context(&self) -> TimelineContext<'a> {
+        let timeline = &self.tally.timeline;
+        let mut years: Vec<PeriodKind> = Vec::new();
+        let dated_years: Vec<i16> = timeline
+            .years
+            .keys()
+            .filter_map(|p| match p {
+                PeriodKind::Year(y) => Some(*y),
+                _ => None,
+            })
+            .collect();
+        match (dated_years.first(), dated_years.last()) {
+            // Empty years show as gaps, unless a stray date far away would
+            // stretch the chart over centuries.
+            (Some(&first), Some(&last)) if i32::from(last) - i32::from(first) <= MAX_YEAR_GAP => {
+                years.extend((first..=last).map(PeriodKind::Year));
+            }
+            _ => years.extend(dated_years.iter().copied().map(PeriodKind::Year)),
+        }
+        if timeline.years.contains_key(&PeriodKind::Undated) {
+            years.push(PeriodKind::Undated);
+        }
+        let undated = timeline
+            .years
+            .get(&PeriodKind::Undated)
+            .map_or(0, |counts| counts.values().sum());
+
+        let quarter_keys: Vec<(i16, u8)> = timeline
+            .quarters
+            .keys()
+            .filter_map(|p| match p {
+                PeriodKind::Quarter(y, q) => Some((*y, *q)),
+                _ => None,
+            })
+            .collect();
+        let quarterly: u32 = timeline
+            .quarters
+            .iter()
+            .filter(|(p, _)| matches!(p, PeriodKind::Quarter(..)))
+            .map(|(_, counts)| counts.values().sum::<u32>())
+            .sum();
+        let quarters = match (quarter_keys.first(), quarter_keys.last()) {
+            (Some(&first), Some(&last)) => {
+                let span = (i32::from(last.0) - i32::from(first.0)) * 4 + i32::from(last.1)
+                    - i32::from(first.1)
+                    + 1;
+                // Dense: at least two quarters, and on average at least one
+                // occurrence per quarter of the span.
+                let dense = span >= 2 && i64::from(quarterly) >= i64::from(span);
+                dense.then(|| {
+                    let mut periods = Vec::new();
+                    let first_year = first.0.min(dated_years.first().copied().unwrap_or(first.0));
+                    let last_year = last.0.max(dated_years.last().copied().unwrap_or(last.0));
+                    for year in first_year..=last_year {
+                        for quarter in 1..=4u8 {
+                            if (year, quarter) >= first && (year, quarter) <= last {
+                                periods.push(PeriodKind::Quarter(year, quarter));
+                            }
+                        }
+                        if timeline
+                            .quarters
+                            .contains_key(&PeriodKind::QuarterUnknown(year))
+                        {
+                            periods.push(PeriodKind::QuarterUnknown(year));
+                        }
+                    }
+                    if timeline.quarters.contains_key(&PeriodKind::Undated) {
+                        periods.push(PeriodKind::Undated);
+                    }
+                    periods
+                })
+            }
+            _ => None,
+        };
+        TimelineContext {
+            years: self.period_view(
+                "years-chart",
+                "Occurrences per year",
+                &years,
+                &timeline.years,
+            ),
+            quarters: quarters.map(|periods| {
+                self.period_view(
+                    "quarters-chart",
+                    "Occurrences per quarter",
+                    &periods,
+                    &timeline.quarters,
+                )
+            }),
+            undated,
+        }
+    }
+
+    fn period_view(
+        &self,
+        id: &str,
+        title: &str,
+        periods: &[PeriodKind],
+        counts: &BTreeMap<PeriodKind, BTreeMap<String, u32>>,
+    ) -> PeriodView<'a> {
+        let count = |period: &PeriodKind, slug: &str| -> u32 {
+            counts
+                .get(period)
+                .and_then(|c| c.get(slug))
+                .copied()
+                .unwrap_or(0)
+        };
+        let rows: Vec<PeriodRowContext<'a>> = self
+            .tally
+            .categories
+            .iter()
+            .filter_map(|row| {
+                let counts: Vec<u32> = periods.iter().map(|p| count(p, &row.slug)).collect();
+                let total: u32 = counts.iter().sum();
+                (total > 0).then_some(())?;
+                Some(PeriodRowContext {
+                    category: self.category_ref(&row.slug)?,
+                    counts,
+                    total,
+                })
+            })
+            .collect();
+        let totals: Vec<u32> = (0..periods.len())
+            .map(|i| rows.iter().filter_map(|r| r.counts.get(i)).sum())
+            .collect();
+        let labels: Vec<String> = periods.iter().map(PeriodKind::label).collect();
+        let bars: Vec<Bar<'_>> = periods
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let label = labels.get(i).map_or("", String::as_str);
+                let total = totals.get(i).copied().unwrap_or(0);
+                Bar {
+                    label,
+                    url: None,
+                    segments: rows
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.category.colour,
+                                r.counts.get(i).copied().unwrap_or(0),
+                                r.category.title,
+                            )
+                        })
+                        .collect(),
+                    description: format!("{label}: {}", plural(total, "occurrence", "occurrences")),
+                }
+            })
+            .collect();
+        let chart_svg = render_bar_chart(id, title, &bars);
+        PeriodView {
+            periods: periods
+                .iter()
+                .zip(&totals)
+                .map(|(p, &total)| PeriodContext {
+                    label: p.label(),
+                    short_label: short_label(p),
+                    key: period_key(p),
+                    total,
+                })
+                .collect(),
+            total: totals.iter().sum(),
+            rows,
+            totals,
+            chart_svg,
+        }
+    }
+}
+
+fn rank_name(kind: RankKind) -> &'static str {
+    match kind {
+        RankKind::Occurrences => "occurrences",
+        RankKind::Votes => "votes",
+        RankKind::Incidents => "incidents",
+        RankKind::SinceReview => "since_review",
+    }
+}
+
+/// A period's label where space is short: `2018-Q?` for quarter unknown.
+fn short_label(period: &PeriodKind) -> String {
+    match period {
+        PeriodKind::QuarterUnknown(y) => format!("{y:04}-Q?"),
+        other => other.label(),
+    }
+}
+
+/// A period as an id-safe key: `2018`, `2018-q3`, `2018-qx`, `undated`.
+fn period_key(period: &PeriodKind) -> String {
+    match period {
+        PeriodKind::Year(y) => format!("{y:04}"),
+        PeriodKind::Quarter(y, q) => format!("{y:04}-q{q}"),
+        PeriodKind::QuarterUnknown(y) => format!("{y:04}-qx"),
+        PeriodKind::Undated => "undated".to_owned(),
+    }
+}
+
+/// Renders every output file of the site: the pages through the theme,
+/// feed.xml, sitemap.xml, data.json, incidents.csv and the theme's static
+/// files. Errors (template errors, broken links) are all reported.
+pub fn render_site(
+    site: &Site,
+    tally: &Tally,
+    theme: &Theme,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let data = SiteData::new(site, tally);
+    let mut diagnostics = Vec::new();
+    let (description_html, mut found) = match &site.config.description {
+        Some(description) => data.markdown(description, "content/site.yaml", None, 2),
+        None => (String::new(), Vec::new()),
+    };
+    diagnostics.append(&mut found);
+
+    let mut tera = theme.tera.clone();
+    let globals = tera.global_context();
+    globals.insert("site", &data.site_context(description_html));
+    globals.insert_value("categories", Value::from(data.rows.clone()));
+    globals.insert_value("teams", Value::from(data.teams.clone()));
+    globals.insert("incident_statuses", &site.config.incident_statuses);
+    globals.insert("category_statuses", &site.config.category_statuses);
+    globals.insert("sections", &site.config.sections);
+    let reviews: Vec<ReviewRef> = site
+        .reviews
+        .iter()
+        .map(|r| ReviewRef {
+            date: r.date,
+            url: page_url(site, "reviews", &r.date.to_string()),
+        })
+        .collect();
+    globals.insert("reviews", &reviews);
+
+    let results: Vec<JobResult> = data
+        .jobs()
+        .par_iter()
+        .map(|job| data.render_job(&tera, theme, job))
+        .collect();
+    let mut rendered = RenderedSite::default();
+    for (page, mut found) in results {
+        diagnostics.append(&mut found);
+        if let Some((path, html)) = page {
+            rendered.add(path, html);
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        crate::diagnostic::sort_diagnostics(&mut diagnostics);
+        diagnostics.dedup();
+        return Err(diagnostics);
+    }
+
+    let pages: Vec<String> = rendered
+        .files
+        .keys()
+        .filter_map(|path| path.strip_suffix("index.html"))
+        .map(str::to_owned)
+        .collect();
+    rendered.add("sitemap.xml", render_sitemap(&pages, site));
+    rendered.add("feed.xml", render_feed(site, &data.anchors));
+    rendered.add("data.json", render_data_json(site, tally));
+    rendered.add("incidents.csv", render_incidents_csv(site));
+    rendered.add(OUTPUT_MARKER, OUTPUT_MARKER_TEXT);
+    for (name, bytes) in &theme.statics {
+        rendered.add(format!("static/{name}"), bytes.clone());
+    }
+    Ok(rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+    use crate::model::{Anecdote, Category, Located, SiteConfig};
+    use crate::tally::tally_site;
+
+    fn located(value: &str) -> Located<String> {
+        Located {
+            value: value.into(),
+            pos: Pos::START,
+        }
+    }
+
+    fn site(dates: &[&str]) -> Site {
+        Site {
+            config: SiteConfig::with_title("T".into()),
+            categories: vec![Category {
+                slug: "m".into(),
+                path: "content/categories/m.md".into(),
+                title: "M".into(),
+                summary: None,
+                notes: None,
+                efforts: vec![],
+                body: String::new(),
+                body_line: 1,
+            }],
+            incidents: vec![Incident {
+                slug: "i".into(),
+                path: "content/incidents/i.md".into(),
+                title: "I".into(),
+                category: located("m"),
+                section: None,
+                status: vec![],
+                resolution: None,
+                anecdotes: dates
+                    .iter()
+                    .map(|d| Anecdote {
+                        team: located("Web"),
+                        date: Date::parse(d),
+                        text: None,
+                    })
+                    .collect(),
+                occurrences: None,
+                tags: vec![],
+                draft: false,
+                body: String::new(),
+                body_line: 1,
+            }],
+            reviews: vec![],
+        }
+    }
+
+    fn labels(view: &PeriodView<'_>) -> Vec<String> {
+        view.periods.iter().map(|p| p.label.clone()).collect()
+    }
+
+    #[test]
+    fn years_fill_gaps_and_quarters_appear_only_when_dense() {
+        let sparse = site(&["2016-02", "2018-11"]);
+        let tally = tally_site(&sparse);
+        let timeline = SiteData::new(&sparse, &tally).timeline_context();
+        assert_eq!(labels(&timeline.years), vec!["2016", "2017", "2018"]);
+        assert!(
+            timeline.quarters.is_none(),
+            "2 occurrences over 12 quarters"
+        );
+
+        let dense = site(&["2018-01", "2018-02", "2018-05", "2018", "2018-07", "x"]);
+        let tally = tally_site(&dense);
+        let timeline = SiteData::new(&dense, &tally).timeline_context();
+        let quarters = timeline.quarters.unwrap();
+        assert_eq!(
+            labels(&quarters),
+            vec![
+                "2018-Q1",
+                "2018-Q2",
+                "2018-Q3",
+                "2018 (quarter unknown)",
+                "undated"
+            ]
+        );
+        assert_eq!(quarters.totals, vec![2, 1, 1, 1, 1]);
+        assert_eq!(quarters.rows[0].counts, vec![2, 1, 1, 1, 1]);
+        assert_eq!(timeline.undated, 1);
+    }
+
+    #[test]
+    fn a_stray_date_does_not_stretch_the_years_over_centuries() {
+        let stray = site(&["1901", "2018-01"]);
+        let tally = tally_site(&stray);
+        let timeline = SiteData::new(&stray, &tally).timeline_context();
+        assert_eq!(labels(&timeline.years), vec!["1901", "2018"]);
+    }
+
+    #[test]
+    fn the_default_theme_renders_every_page() {
+        let site = site(&["2018-01"]);
+        let tally = tally_site(&site);
+        let theme = load_default_theme().unwrap();
+        let rendered = render_site(&site, &tally, &theme).unwrap();
+        for path in [
+            "index.html",
+            "404.html",
+            "categories/m/index.html",
+            "incidents/i/index.html",
+            "teams/index.html",
+            "teams/web/index.html",
+            "timeline/index.html",
+            "feed.xml",
+            "sitemap.xml",
+            "data.json",
+            "incidents.csv",
+            "static/style.css",
+            OUTPUT_MARKER,
+        ] {
+            assert!(rendered.files.contains_key(path), "{path}");
+        }
+    }
+}

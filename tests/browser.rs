@@ -1,0 +1,632 @@
+//! The default theme in a real browser: Debian's headless chromium loads the
+//! index, the timeline and a category page of the bundled site at 1280 and
+//! 390 px wide, checks that nothing sticks out sideways, that the tally
+//! table sorts and the incident list filters, and saves full-page
+//! screenshots under `<target>/screenshots/` for a person to look at.
+//!
+//! Chromium is driven over the DevTools protocol (a websocket): device
+//! metrics emulation is the only way to get a viewport narrower than
+//! headless chromium's minimum window width (500 px), and real mouse and
+//! keyboard events test the page as a reader uses it. The built site is
+//! served over HTTP by a small server in this test, since its links are
+//! absolute paths.
+//!
+//! Run with `cargo test --test browser -- --include-ignored` on a machine
+//! with Debian's `chromium` package (or set FRICTIONLOG_CHROMIUM).
+
+#[path = "theme/support.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+const WIDTHS: [u32; 2] = [1280, 390];
+
+/// Serves `root` over HTTP on a free port until the test ends.
+fn serve(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            thread::spawn(move || respond(stream, &root));
+        }
+    });
+    format!("http://{address}")
+}
+
+fn respond(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let mut rel = path.trim_start_matches('/').to_owned();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    let (status, file) = if !rel.contains("..") && root.join(&rel).is_file() {
+        ("200 OK", root.join(&rel))
+    } else {
+        ("404 Not Found", root.join("404.html"))
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// A headless chromium and one page of it, over the DevTools protocol.
+struct Browser {
+    child: Child,
+    socket: WebSocket<MaybeTlsStream<TcpStream>>,
+    session: String,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch() -> Browser {
+        let binary = std::env::var("FRICTIONLOG_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(&binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start \"{binary}\" ({e}): install Debian's chromium package")
+            });
+        let stderr = child.stderr.take().unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DevTools listening on ")
+                    && !sent
+                {
+                    let _ = sender.send(url.trim().to_owned());
+                    sent = true;
+                }
+            }
+        });
+        let url = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("chromium did not print its DevTools address within a minute");
+        let (mut socket, _) = tungstenite::connect(url.as_str()).unwrap();
+        if let MaybeTlsStream::Plain(stream) = socket.get_mut() {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(60)))
+                .unwrap();
+        }
+        let mut browser = Browser {
+            child,
+            socket,
+            session: String::new(),
+            next_id: 0,
+            _profile: profile,
+        };
+        let target = browser.call_browser("Target.createTarget", json!({"url": "about:blank"}));
+        let target_id = target["targetId"].as_str().unwrap().to_owned();
+        let attached = browser.call_browser(
+            "Target.attachToTarget",
+            json!({"targetId": target_id, "flatten": true}),
+        );
+        browser.session = attached["sessionId"].as_str().unwrap().to_owned();
+        browser.call("Page.enable", json!({}));
+        browser.call("Runtime.enable", json!({}));
+        // A background tab never gets focus: typing would go nowhere.
+        browser.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
+        browser
+    }
+
+    fn send(&mut self, method: &str, params: Value, session: Option<&str>) -> u64 {
+        self.next_id += 1;
+        let mut message = json!({"id": self.next_id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        self.socket
+            .send(Message::text(message.to_string()))
+            .unwrap();
+        self.next_id
+    }
+
+    /// Reads messages until `done` accepts one; returns it.
+    fn wait_for(&mut self, what: &str, mut done: impl FnMut(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            let message = self.socket.read().unwrap();
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let value: Value = serde_json::from_str(text.as_str()).unwrap();
+            if let Some(error) = value.get("error") {
+                panic!("DevTools error while waiting for {what}: {error}");
+            }
+            if value.get("method").and_then(Value::as_str) == Some("Runtime.exceptionThrown") {
+                panic!(
+                    "script error on the page: {}",
+                    value["params"]["exceptionDetails"]
+                );
+            }
+            if done(&value) {
+                return value;
+            }
+        }
+    }
+
+    fn call_browser(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send(method, params, None);
+        self.wait_for(method, |v| v["id"] == id)["result"].clone()
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let session = self.session.clone();
+        let id = self.send(method, params, Some(&session));
+        self.wait_for(method, |v| v["id"] == id)["result"].clone()
+    }
+
+    /// Evaluates `expression` in the page; its value, which must be JSON.
+    fn eval(&mut self, expression: &str) -> Value {
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        );
+        if let Some(exception) = result.get("exceptionDetails") {
+            panic!("{expression}\nthrew: {exception}");
+        }
+        result["result"]["value"].clone()
+    }
+
+    fn open(&mut self, url: &str, width: u32) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}),
+        );
+        let session = self.session.clone();
+        self.send("Page.navigate", json!({"url": url}), Some(&session));
+        self.wait_for("the page to load", |v| v["method"] == "Page.loadEventFired");
+        // Let deferred scripts and layout settle.
+        self.settle();
+    }
+
+    fn click(&mut self, selector: &str) {
+        let point = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center', behavior: 'instant'}});
+               const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+        ));
+        let (x, y) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseMoved", "x": x, "y": y}),
+        );
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+        self.settle();
+    }
+
+    /// Waits for the page to handle what it was sent and lay out again.
+    fn settle(&mut self) {
+        self.eval("new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 30)))");
+    }
+
+    fn screenshot(&mut self, path: &Path) {
+        let metrics = self.call("Page.getLayoutMetrics", json!({}));
+        let size = &metrics["cssContentSize"];
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true, "clip": {
+                "x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}),
+        );
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+/// Elements whose box sticks out of the viewport sideways, unless a
+/// scrolling ancestor holds them (a wide table inside its scroll box).
+const OVERFLOW_CHECK: &str = r#"(() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width) out.push("document scrollWidth " + document.documentElement.scrollWidth + " > " + width);
+  for (const element of document.querySelectorAll("body *")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.right <= width + 0.5 && box.left >= -0.5) continue;
+    let held = false;
+    for (let p = element.parentElement; p; p = p.parentElement) {
+      const overflow = getComputedStyle(p).overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden") { held = true; break; }
+    }
+    if (!held && !element.closest(".sr-only, .skip-link")) out.push(element.tagName.toLowerCase() + "." + element.className + " " + Math.round(box.left) + ".." + Math.round(box.right));
+  }
+  return out.slice(0, 10);
+})()"#;
+
+/// Text whose colour is below WCAG AA contrast against the background it
+/// sits on (4.5:1, or 3:1 for large text). Decorative (aria-hidden) and
+/// chart text are left out.
+const CONTRAST_CHECK: &str = r#"(() => {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  };
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const background = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) return c;
+    }
+    return parse(getComputedStyle(document.documentElement).backgroundColor) || { r: 255, g: 255, b: 255, a: 1 };
+  };
+  const failures = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (element.closest("svg, [aria-hidden=true], .sr-only, .skip-link")) continue;
+    const text = [...element.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join("").trim();
+    if (!text || element.getClientRects().length === 0) continue;
+    const style = getComputedStyle(element);
+    const fg = parse(style.color), bg = background(element);
+    const [light, dark] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const size = parseFloat(style.fontSize), weight = parseInt(style.fontWeight, 10);
+    const needed = size >= 24 || (size >= 18.66 && weight >= 700) ? 3 : 4.5;
+    if (ratio < needed) failures.push(text.slice(0, 40) + ": " + ratio.toFixed(2) + " < " + needed + " (" + style.color + " on " + JSON.stringify(bg) + ")");
+  }
+  return failures.slice(0, 10);
+})()"#;
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(target)
+    };
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn visible_incidents(browser: &mut Browser) -> u64 {
+    browser
+        .eval("[...document.querySelectorAll('#incident-groups .incident')].filter(e => e.offsetParent !== null).length")
+        .as_u64()
+        .unwrap()
+}
+
+fn set_select(browser: &mut Browser, id: &str, value: &str) {
+    browser.eval(&format!(
+        "(() => {{ const s = document.getElementById({id:?}); s.value = {value:?};
+           s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value; }})()"
+    ));
+}
+
+#[test]
+#[ignore = "needs Debian's chromium: run with --include-ignored"]
+fn pages_fit_sort_and_filter_in_chromium() {
+    let out = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let built = support::build_site(&root, out.path(), &[]);
+    let data = built.data();
+    let base = serve(out.path().to_owned());
+    let shots = screenshots_dir();
+    let mut browser = Browser::launch();
+
+    let category = data["categories"][0]["slug"].as_str().unwrap().to_owned();
+    // The three pages the issue names, then one of every other kind.
+    let incident = data["incidents"][0]["url"].as_str().unwrap().to_owned();
+    let team = format!("/teams/{}/", data["teams"][0]["slug"].as_str().unwrap());
+    let review = data["reviews"][0]["url"].as_str().unwrap().to_owned();
+    let pages = [
+        ("index", "/".to_owned()),
+        ("timeline", "/timeline/".to_owned()),
+        ("category", format!("/categories/{category}/")),
+        ("incident", incident),
+        ("teams", "/teams/".to_owned()),
+        ("team", team),
+        ("review", review),
+        ("not-found", "/no/such/page/".to_owned()),
+    ];
+    for scheme in ["light", "dark"] {
+        browser.call(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        for (name, path) in &pages {
+            for width in WIDTHS {
+                browser.open(&format!("{base}{path}"), width);
+                let viewport = browser.eval("document.documentElement.clientWidth");
+                assert_eq!(
+                    viewport,
+                    json!(width),
+                    "{name}: the viewport is not {width} px wide"
+                );
+                let overflow = browser.eval(OVERFLOW_CHECK);
+                assert_eq!(
+                    overflow,
+                    json!([]),
+                    "{name} at {width} px overflows sideways"
+                );
+                let contrast = browser.eval(CONTRAST_CHECK);
+                assert_eq!(
+                    contrast,
+                    json!([]),
+                    "{name} ({scheme}) has text below WCAG AA contrast"
+                );
+                let suffix = if scheme == "dark" { "-dark" } else { "" };
+                browser.screenshot(&shots.join(format!("{name}-{width}{suffix}.png")));
+            }
+        }
+    }
+    browser.call("Emulation.setEmulatedMedia", json!({"features": []}));
+
+    check_print(&mut browser, &base, &shots);
+
+    for width in WIDTHS {
+        browser.open(&format!("{base}/"), width);
+        check_sorting(&mut browser, width);
+        check_filtering(&mut browser, &data, width);
+    }
+}
+
+/// Printed, the index's title and tally table fit one landscape A4 page.
+fn check_print(browser: &mut Browser, base: &str, shots: &Path) {
+    // A4 landscape, 297 x 210 mm, less the stylesheet's 10 mm margins, at
+    // 96 CSS px per inch.
+    let (width, height) = (1047, 718);
+    browser.open(&format!("{base}/"), width);
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    browser.settle();
+    let used = browser.eval(
+        "(() => { const top = document.querySelector('.page-head').getBoundingClientRect().top;
+           const table = document.querySelector('table.tally').getBoundingClientRect();
+           return { height: table.bottom - top, width: table.width }; })()",
+    );
+    assert!(
+        used["height"].as_f64().unwrap() <= f64::from(height)
+            && used["width"].as_f64().unwrap() <= f64::from(width),
+        "the printed tally does not fit one landscape page: {used}"
+    );
+    let pdf = browser.call(
+        "Page.printToPDF",
+        json!({"preferCSSPageSize": true, "printBackground": true}),
+    );
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(pdf["data"].as_str().unwrap())
+        .unwrap();
+    std::fs::write(shots.join("index-print.pdf"), bytes).unwrap();
+    browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
+}
+
+fn column_values(browser: &mut Browser, column: usize) -> Vec<String> {
+    let values = browser.eval(&format!(
+        "[...document.querySelector('table.tally').tBodies[0].rows].map(r => r.cells[{column}].getAttribute('data-sort'))"
+    ));
+    values
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn check_sorting(browser: &mut Browser, width: u32) {
+    let header = "table.tally thead th:nth-child(4) button.sort";
+    let numbers =
+        |values: Vec<String>| -> Vec<i64> { values.iter().map(|v| v.parse().unwrap()).collect() };
+    browser.click(header);
+    let descending = numbers(column_values(browser, 3));
+    let mut expected = descending.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(
+        descending, expected,
+        "at {width} px: one click sorts occurrences largest first"
+    );
+    assert_eq!(
+        browser.eval(
+            "document.querySelector('table.tally thead th:nth-child(4)').getAttribute('aria-sort')"
+        ),
+        json!("descending")
+    );
+    browser.click(header);
+    let ascending = numbers(column_values(browser, 3));
+    expected.reverse();
+    assert_eq!(
+        ascending, expected,
+        "at {width} px: a second click reverses"
+    );
+
+    browser.click("table.tally thead th:nth-child(2) button.sort");
+    let titles = column_values(browser, 1);
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted, "at {width} px: categories sort by title");
+
+    browser.click("table.tally thead th:nth-child(1) button.sort");
+    let ranks = numbers(column_values(browser, 0));
+    assert_eq!(
+        ranks,
+        (1..=i64::try_from(ranks.len()).unwrap()).collect::<Vec<_>>()
+    );
+}
+
+fn check_filtering(browser: &mut Browser, data: &Value, width: u32) {
+    let incidents = data["incidents"].as_array().unwrap();
+    let total = u64::try_from(incidents.len()).unwrap();
+    assert_eq!(
+        browser.eval("document.getElementById('incident-filter').hidden"),
+        json!(false),
+        "the filter form is shown when scripts run"
+    );
+    assert_eq!(visible_incidents(browser), total);
+
+    // Team: the one with the most incidents, but not all of them.
+    let team = data["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["incidents"].as_u64().unwrap() < total)
+        .max_by_key(|t| t["incidents"].as_u64().unwrap())
+        .unwrap();
+    set_select(browser, "filter-team", team["slug"].as_str().unwrap());
+    assert_eq!(
+        visible_incidents(browser),
+        team["incidents"].as_u64().unwrap(),
+        "at {width} px: filtering by team \"{}\"",
+        team["name"]
+    );
+    let count = browser.eval("document.getElementById('filter-count').textContent");
+    assert_eq!(
+        count,
+        json!(format!(
+            "Showing {} of {total} incidents",
+            team["incidents"]
+        )),
+    );
+    set_select(browser, "filter-team", "");
+
+    // Status.
+    let resolved = incidents
+        .iter()
+        .filter(|i| i["status"].as_array().unwrap().contains(&json!("tick")))
+        .count();
+    set_select(browser, "filter-status", "tick");
+    assert_eq!(visible_incidents(browser), u64::try_from(resolved).unwrap());
+    set_select(browser, "filter-status", "");
+
+    // Category: groups without a match disappear too.
+    let category = data["categories"][1]["slug"].as_str().unwrap();
+    let in_category = incidents
+        .iter()
+        .filter(|i| i["category"] == category)
+        .count();
+    set_select(browser, "filter-category", category);
+    assert_eq!(
+        visible_incidents(browser),
+        u64::try_from(in_category).unwrap()
+    );
+    let visible_groups = browser.eval(
+        "[...document.querySelectorAll('.incident-group')].filter(g => g.offsetParent !== null).length",
+    );
+    let sections: std::collections::BTreeSet<String> = incidents
+        .iter()
+        .filter(|i| i["category"] == category)
+        .map(|i| i["section"].to_string())
+        .collect();
+    assert_eq!(visible_groups, json!(sections.len()));
+    set_select(browser, "filter-category", "");
+
+    // Typing in the search box, as a reader does.
+    browser.click("#filter-text");
+    browser.call("Input.insertText", json!({"text": "django"}));
+    browser.settle();
+    let matching = incidents
+        .iter()
+        .filter(|i| {
+            // What the page searches: title, teams, category and resolution.
+            let mut text = i["title"].as_str().unwrap().to_lowercase();
+            for anecdote in i["anecdotes"].as_array().unwrap() {
+                text.push_str(&anecdote["team"].as_str().unwrap().to_lowercase());
+            }
+            let category = data["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["slug"] == i["category"])
+                .unwrap();
+            text.push_str(&category["title"].as_str().unwrap().to_lowercase());
+            if let Some(resolution) = i["resolution"].as_str() {
+                text.push_str(&resolution.to_lowercase());
+            }
+            text.contains("django")
+        })
+        .count();
+    assert!(matching > 0 && matching < incidents.len());
+    let state =
+        browser.eval("[document.activeElement.id, document.getElementById('filter-text').value]");
+    assert_eq!(
+        visible_incidents(browser),
+        u64::try_from(matching).unwrap(),
+        "at {width} px: searching \"django\" ({state})"
+    );
+    let overflow = browser.eval(OVERFLOW_CHECK);
+    assert_eq!(
+        overflow,
+        json!([]),
+        "filtered index at {width} px overflows"
+    );
+
+    browser.click("#incident-filter button[type=reset]");
+    browser.settle();
+    assert_eq!(
+        visible_incidents(browser),
+        total,
+        "Clear shows every incident again"
+    );
+}

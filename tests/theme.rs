@@ -1,0 +1,689 @@
+//! The default theme and theme loading, through the real binary: every
+//! kind of page on a small fixture site (snapshots), every internal link
+//! followed, feed.xml and sitemap.xml parsed, hostile text escaped, a theme
+//! that extends the default, and template errors at file:line:column.
+
+#[path = "theme/support.rs"]
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use support::{Built, Site, attribute_values, fixture};
+
+/// The JSON diagnostics of `check`.
+fn check_json(site: &Site) -> Vec<serde_json::Value> {
+    let output = site.run(&["check", "--format", "json"]);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check printed no JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// (code, file, line, column) of each diagnostic.
+fn places(diagnostics: &[serde_json::Value]) -> Vec<(String, String, u64, u64)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn place(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.to_owned(), file.to_owned(), line, column)
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots
+
+#[test]
+fn every_kind_of_page_matches_its_snapshot() {
+    let out = tempfile::tempdir().unwrap();
+    let built = support::build_site(&fixture("small"), out.path(), &[]);
+    for (name, path) in [
+        ("index", "index.html"),
+        ("category", "categories/monolith/index.html"),
+        ("incident", "incidents/plugin-settings/index.html"),
+        ("teams", "teams/index.html"),
+        ("team", "teams/web/index.html"),
+        ("timeline", "timeline/index.html"),
+        ("review", "reviews/2018-10-15/index.html"),
+        ("not_found", "404.html"),
+        ("feed", "feed.xml"),
+        ("sitemap", "sitemap.xml"),
+    ] {
+        insta::assert_snapshot!(name, built.text(path));
+    }
+}
+
+#[test]
+fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
+    let out = tempfile::tempdir().unwrap();
+    let built = support::build_site(&fixture("small"), out.path(), &[]);
+    let paths: Vec<&str> = built.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        paths,
+        vec![
+            ".frictionlog-output",
+            "404.html",
+            "categories/frontend/index.html",
+            "categories/monolith/index.html",
+            "categories/testing/index.html",
+            "data.json",
+            "feed.xml",
+            "incidents.csv",
+            "incidents/css-conflicts/index.html",
+            "incidents/flaky-stage/index.html",
+            "incidents/loose-ends/index.html",
+            "incidents/plugin-settings/index.html",
+            "index.html",
+            "reviews/2018-10-15/index.html",
+            "sitemap.xml",
+            "static/favicon.svg",
+            "static/frictionlog.js",
+            "static/style.css",
+            "teams/index.html",
+            "teams/mobile/index.html",
+            "teams/team-koln/index.html",
+            "teams/web/index.html",
+            "timeline/index.html",
+        ]
+    );
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = support::build_site(&fixture("small"), a.path(), &[]);
+    let second = support::build_site(&fixture("small"), b.path(), &[]);
+    assert_eq!(first.files, second.files);
+}
+
+// ---------------------------------------------------------------------------
+// Links
+
+/// Follows every link from index.html and 404.html; returns what is wrong:
+/// links to missing files or fragments, internal links without base_url's
+/// path, requests to other hosts, pages no link reaches.
+fn crawl(built: &Built, base_path: &str) -> Vec<String> {
+    let ids: BTreeMap<&str, BTreeSet<String>> = built
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| {
+            let html = String::from_utf8_lossy(bytes);
+            (
+                path.as_str(),
+                attribute_values(&html, "id").into_iter().collect(),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: VecDeque<String> =
+        VecDeque::from(["index.html".to_owned(), "404.html".to_owned()]);
+    while let Some(page) = queue.pop_front() {
+        if !seen.insert(page.clone()) {
+            continue;
+        }
+        let html = built.text(&page);
+        let links = attribute_values(&html, "href")
+            .into_iter()
+            .chain(attribute_values(&html, "src"));
+        for link in links {
+            if link.contains("://") || link.starts_with("mailto:") || link.starts_with("//") {
+                problems.push(format!("{page}: link to another host \"{link}\""));
+                continue;
+            }
+            let (target, fragment) = match link.split_once('#') {
+                Some((path, fragment)) => (path.to_owned(), Some(fragment.to_owned())),
+                None => (link.clone(), None),
+            };
+            let file = if target.is_empty() {
+                page.clone()
+            } else {
+                let Some(rest) = target.strip_prefix(base_path) else {
+                    problems.push(format!(
+                        "{page}: \"{link}\" does not start with \"{base_path}\""
+                    ));
+                    continue;
+                };
+                let rest = rest.split('?').next().unwrap_or_default();
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
+                } else {
+                    rest.to_owned()
+                }
+            };
+            if !built.files.contains_key(&file) {
+                problems.push(format!("{page}: \"{link}\" leads to no file ({file})"));
+                continue;
+            }
+            if let Some(fragment) = fragment
+                && !fragment.is_empty()
+                && !ids
+                    .get(file.as_str())
+                    .is_some_and(|ids| ids.contains(&fragment))
+            {
+                problems.push(format!(
+                    "{page}: \"{link}\": {file} has no id \"{fragment}\""
+                ));
+            }
+            if file.ends_with(".html") {
+                queue.push_back(file);
+            }
+        }
+    }
+    for page in ids.keys() {
+        if !seen.contains(*page) {
+            problems.push(format!("{page}: no link leads here"));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_internal_link_works_at_the_root_and_under_a_subpath() {
+    for base in ["/", "/arch/challenges/"] {
+        let out = tempfile::tempdir().unwrap();
+        let built = support::build_site(&fixture("small"), out.path(), &["--base-url", base]);
+        assert_eq!(crawl(&built, base), Vec::<String>::new(), "base_url {base}");
+        let index = built.text("index.html");
+        assert!(index.contains(&format!("href=\"{base}static/style.css\"")));
+    }
+}
+
+#[test]
+fn every_internal_link_of_the_bundled_site_works() {
+    let out = tempfile::tempdir().unwrap();
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let built = support::build_site(&root, out.path(), &["--base-url", "/arch/challenges/"]);
+    assert_eq!(crawl(&built, "/arch/challenges/"), Vec::<String>::new());
+}
+
+#[test]
+fn the_crawler_notices_a_broken_link() {
+    let out = tempfile::tempdir().unwrap();
+    let built = support::build_site(&fixture("small"), out.path(), &[]);
+    let mut broken = Built::read(out.path());
+    broken.files.remove("teams/web/index.html");
+    let problems = crawl(&broken, "/");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("\"/teams/web/\" leads to no file")),
+        "{problems:?}"
+    );
+    assert!(!crawl(&built, "/").iter().any(|p| p.contains("teams/web")));
+    assert!(
+        !crawl(&built, "/arch/").is_empty(),
+        "links without the base path are caught"
+    );
+}
+
+#[test]
+fn content_links_to_md_files_become_page_links() {
+    let out = tempfile::tempdir().unwrap();
+    let built = support::build_site(&fixture("small"), out.path(), &["--base-url", "/arch/"]);
+    let category = built.text("categories/monolith/index.html");
+    assert!(category.contains("href=\"/arch/incidents/plugin-settings/#where-the-settings-live\""));
+    let index = built.text("index.html");
+    assert!(index.contains("<a href=\"/arch/categories/monolith/\">monolith</a>"));
+}
+
+// ---------------------------------------------------------------------------
+// feed.xml and sitemap.xml
+
+fn atom(name: &str) -> (&'static str, &str) {
+    ("http://www.w3.org/2005/Atom", name)
+}
+
+fn child<'a, 'input>(node: roxmltree::Node<'a, 'input>, name: &str) -> roxmltree::Node<'a, 'input> {
+    node.children()
+        .find(|c| c.has_tag_name(atom(name)))
+        .unwrap_or_else(|| panic!("no <{name}>"))
+}
+
+#[test]
+fn the_feed_holds_the_newest_anecdotes_newest_first() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}feed_limit: 3\n"));
+    let built = site.build(&[]);
+    let text = built.text("feed.xml");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name(atom("feed")));
+    assert_eq!(child(feed, "title").text(), Some("Platform Friction"));
+    assert_eq!(child(feed, "updated").text(), Some("2018-11-02T00:00:00Z"));
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|c| c.has_tag_name(atom("entry")))
+        .collect();
+    let summary: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                child(*e, "updated").text().unwrap().to_owned(),
+                child(child(*e, "author"), "name")
+                    .text()
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("2018-11-02T00:00:00Z".to_owned(), "Team Köln".to_owned()),
+            ("2018-03-05T00:00:00Z".to_owned(), "Mobile".to_owned()),
+            ("2018-02-01T00:00:00Z".to_owned(), "Web".to_owned()),
+        ]
+    );
+    let ids: BTreeSet<&str> = entries
+        .iter()
+        .map(|e| child(*e, "id").text().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "entry ids are unique");
+    for entry in &entries {
+        let href = child(*entry, "link").attribute("href").unwrap();
+        let (page, fragment) = href.split_once('#').unwrap();
+        let html = built.text(&format!("{}index.html", page.trim_start_matches('/')));
+        assert!(html.contains(&format!("id=\"{fragment}\"")), "{href}");
+    }
+}
+
+#[test]
+fn feed_and_sitemap_use_absolute_urls_with_an_absolute_base_url() {
+    let out = tempfile::tempdir().unwrap();
+    let base = "https://docs.example.com/arch/";
+    let built = support::build_site(&fixture("small"), out.path(), &["--base-url", base]);
+
+    let sitemap = built.text("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let namespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    assert!(doc.root_element().has_tag_name((namespace, "urlset")));
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((namespace, "loc")))
+        .map(|n| n.text().unwrap())
+        .collect();
+    let pages = built
+        .files
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .count();
+    assert_eq!(locs.len(), pages, "every page but 404.html");
+    for loc in &locs {
+        let rest = loc.strip_prefix(base).unwrap_or_else(|| panic!("{loc}"));
+        assert!(
+            built.files.contains_key(&format!("{rest}index.html")),
+            "{loc}"
+        );
+    }
+    assert!(locs.contains(&base));
+
+    let feed = built.text("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let links: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name(atom("link")))
+        .filter_map(|n| n.attribute("href"))
+        .collect();
+    assert!(links.len() > 2);
+    assert!(links.iter().all(|l| l.starts_with(base)), "{links:?}");
+    let ids: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name(atom("id")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(ids.iter().all(|id| id.starts_with(base)), "{ids:?}");
+    let index = built.text("index.html");
+    assert!(index.contains("<link rel=\"canonical\" href=\"https://docs.example.com/arch/\">"));
+    // Pages still link by path: the site works wherever it is mirrored.
+    assert!(index.contains("href=\"/arch/static/style.css\""));
+}
+
+#[test]
+fn with_a_path_base_url_feed_and_sitemap_use_paths() {
+    let out = tempfile::tempdir().unwrap();
+    let built = support::build_site(&fixture("small"), out.path(), &["--base-url", "/arch/"]);
+    let sitemap = built.text("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    assert!(
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "loc")
+            .all(|n| n.text().unwrap().starts_with("/arch/"))
+    );
+    let feed = built.text("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    assert!(
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "link")
+            .all(|n| n.attribute("href").unwrap().starts_with("/arch/"))
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Hostile text
+
+#[test]
+fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
+    let site = Site::empty();
+    site.write(
+        "content/site.yaml",
+        "title: \"<script>alert('site')</script> & Co\"\ndescription: \"<script>alert('d')</script>\"\nsections:\n  - slug: s\n    title: \"<script>alert('s')</script>\"\n",
+    )
+    .write(
+        "content/categories/evil.md",
+        "---\ntitle: \"<img src=x onerror=alert(1)>\"\nsummary: \"<script>alert('sum')</script>\"\nnotes: \"<b>notes</b>\"\nefforts:\n  - owner: \"<script>o</script>\"\n    items: [\"<script>i</script>\"]\n---\n<script>alert('cat body')</script>\n",
+    )
+    .write(
+        "content/incidents/evil.md",
+        "---\ntitle: \"<script>alert('title')</script>\"\ncategory: evil\nsection: s\nresolution: \"\\\"><svg onload=alert(1)>\"\ntags: [\"<u>tag</u>\"]\nanecdotes:\n  - team: \"<script>team</script>\"\n    date: 2018-01\n    text: \"</textarea><script>alert('text')</script>\"\n---\n<script>alert('body')</script>\n\n[click](javascript:alert(1)) and [data](data:text/html;base64,PHNjcmlwdD4=)\n",
+    )
+    .write(
+        "content/reviews/2018-10-15.md",
+        "---\ndate: 2018-10-15\ncategories:\n  evil: {votes: 1}\n---\n<script>alert('minutes')</script>\n",
+    );
+    let built = site.build(&[]);
+    let own_script = "<script src=\"/static/frictionlog.js\" defer></script>";
+    let mut checked = 0;
+    for (path, bytes) in &built.files {
+        if !(path.ends_with(".html") || path.ends_with(".xml")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let lower = text.to_ascii_lowercase();
+        let scripts = lower.matches("<script").count();
+        let expected = usize::from(path.ends_with(".html"));
+        assert_eq!(
+            scripts, expected,
+            "{path} has a <script> it should not have"
+        );
+        if expected == 1 {
+            assert!(text.contains(own_script), "{path}");
+        }
+        for forbidden in [
+            "<img",
+            "<svg onload",
+            "javascript:",
+            "data:text",
+            "<u>",
+            "<b>notes",
+        ] {
+            assert!(
+                !lower.contains(forbidden),
+                "{path} contains \"{forbidden}\" unescaped"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 9, "every page was checked");
+    let index = built.text("index.html");
+    assert!(index.contains("&lt;script&gt;alert(&#39;site&#39;)&lt;/script&gt; &amp; Co"));
+    assert!(index.contains("&lt;script&gt;team&lt;/script&gt;"));
+    let incident = built.text("incidents/evil/index.html");
+    assert!(
+        incident.contains("&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;")
+            || incident.contains("&lt;script&gt;alert('body')&lt;/script&gt;")
+    );
+    assert!(
+        incident.contains("click"),
+        "the text of a dropped link stays"
+    );
+}
+
+#[test]
+fn raw_html_passes_through_only_when_allowed() {
+    let site = Site::copy_of("small");
+    site.write(
+        "content/incidents/loose-ends.md",
+        "---\ntitle: \"Nobody owns the shared widgets\"\ncategory: frontend\n---\nSome <kbd>Ctrl</kbd> keys.\n",
+    );
+    let escaped = site.build(&[]).text("incidents/loose-ends/index.html");
+    assert!(escaped.contains("&lt;kbd&gt;Ctrl&lt;/kbd&gt;"));
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write(
+        "content/site.yaml",
+        &format!("{yaml}markdown:\n  raw_html: allow\n"),
+    );
+    let allowed = site.build(&[]).text("incidents/loose-ends/index.html");
+    assert!(allowed.contains("<kbd>Ctrl</kbd>"));
+}
+
+// ---------------------------------------------------------------------------
+// Themes
+
+#[test]
+fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: mine\n"))
+        .write("themes/mine/theme.yaml", "extends: default\n")
+        .write(
+            "themes/mine/templates/index.html",
+            "{% extends \"default/index.html\" %}\n{% block title %}Mine: {{ site.title }}{% endblock title %}\n",
+        )
+        .write(
+            "themes/mine/templates/category.html",
+            "{% extends \"base.html\" %}\n{% block content %}<h1 class=\"mine\">{{ category.title }}</h1>{% endblock content %}\n",
+        )
+        .write("themes/mine/static/favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .write("themes/mine/static/extra/mine.css", "body { color: red }");
+    let built = site.build(&[]);
+    let index = built.text("index.html");
+    assert!(index.contains("<title>Mine: Platform Friction</title>"));
+    assert!(
+        index.contains("class=\"tally sortable\""),
+        "the rest of the default index stays"
+    );
+    let category = built.text("categories/monolith/index.html");
+    assert!(category.contains("<h1 class=\"mine\">Monolith</h1>"));
+    assert!(
+        category.contains("class=\"site-header\""),
+        "the default base.html is used"
+    );
+    assert!(
+        built
+            .text("incidents/flaky-stage/index.html")
+            .contains("class=\"anecdotes\"")
+    );
+    assert_eq!(
+        built.text("static/favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+    assert_eq!(built.text("static/extra/mine.css"), "body { color: red }");
+    assert!(
+        built
+            .text("static/style.css")
+            .contains("prefers-color-scheme")
+    );
+}
+
+#[test]
+fn a_site_without_a_themes_folder_uses_the_embedded_default() {
+    let site = Site::copy_of("small");
+    assert!(!site.root().join("themes").exists());
+    let built = site.build(&[]);
+    assert!(built.files.contains_key("static/style.css"));
+    assert!(
+        built
+            .text("index.html")
+            .contains("class=\"tally sortable\"")
+    );
+}
+
+#[test]
+fn a_broken_template_is_reported_at_its_file_line_and_column() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: broken\n"))
+        .write("themes/broken/theme.yaml", "extends: default\n")
+        .write(
+            "themes/broken/templates/incident.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ incident.title | shout }}</h1>\n{% endblock content %}\n",
+        );
+    let diagnostics = check_json(&site);
+    assert_eq!(
+        places(&diagnostics),
+        vec![place(
+            "template-error",
+            "themes/broken/templates/incident.html",
+            3,
+            25
+        )]
+    );
+    let output = site.run(&["check", "--color", "never"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("broken_template", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn every_syntax_error_of_a_theme_is_reported_at_once() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: broken\n"))
+        .write("themes/broken/theme.yaml", "extends: default\n")
+        .write(
+            "themes/broken/templates/team.html",
+            "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock content %}\n",
+        )
+        .write(
+            "themes/broken/templates/teams.html",
+            "ok\n\n  {{ unclosed\n",
+        );
+    let found = places(&check_json(&site));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].1, "themes/broken/templates/team.html");
+    assert_eq!(found[0].2, 2);
+    assert_eq!(found[1].1, "themes/broken/templates/teams.html");
+    assert!(found.iter().all(|f| f.0 == "template-error"));
+}
+
+#[test]
+fn an_error_while_rendering_names_the_template_line() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: wrong\n"))
+        .write("themes/wrong/theme.yaml", "extends: default\n")
+        .write(
+            "themes/wrong/templates/review.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n\n  {{ review.no_such_field }}\n{% endblock content %}\n",
+        );
+    let found = places(&check_json(&site));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "template-error");
+    assert_eq!(found[0].1, "themes/wrong/templates/review.html");
+    assert_eq!(found[0].2, 4);
+}
+
+#[test]
+fn a_theme_without_extends_must_supply_every_template() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: bare\n"))
+        .write(
+            "themes/bare/templates/base.html",
+            "{% block content %}{% endblock content %}",
+        );
+    let found = places(&check_json(&site));
+    let files: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(
+        files,
+        vec![
+            "themes/bare/templates/404.html",
+            "themes/bare/templates/category.html",
+            "themes/bare/templates/incident.html",
+            "themes/bare/templates/index.html",
+            "themes/bare/templates/review.html",
+            "themes/bare/templates/team.html",
+            "themes/bare/templates/teams.html",
+            "themes/bare/templates/timeline.html",
+        ]
+    );
+    assert!(found.iter().all(|f| f.0 == "template-error"));
+}
+
+#[test]
+fn an_unknown_theme_points_at_site_yaml() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    let line = u64::try_from(yaml.lines().count()).unwrap() + 1;
+    site.write("content/site.yaml", &format!("{yaml}theme: mien\n"))
+        .write("themes/mine/theme.yaml", "extends: default\n");
+    let diagnostics = check_json(&site);
+    assert_eq!(
+        places(&diagnostics),
+        vec![place("invalid-value", "content/site.yaml", line, 8)]
+    );
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("did you mean \"mine\""), "{message}");
+}
+
+#[test]
+fn theme_yaml_knows_only_extends() {
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: mine\n"))
+        .write("themes/mine/theme.yaml", "# my theme\nextend: default\n");
+    let diagnostics = check_json(&site);
+    assert_eq!(
+        places(&diagnostics),
+        vec![place("unknown-field", "themes/mine/theme.yaml", 2, 1)]
+    );
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean \"extends\"")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Broken links
+
+#[test]
+fn links_to_missing_md_files_are_broken_link_errors_at_their_place() {
+    let site = Site::copy_of("small");
+    site.write(
+        "content/incidents/loose-ends.md",
+        "---\ntitle: \"Nobody owns the shared widgets\"\ncategory: frontend\n---\n\nSee [the plugins](features/plugin-settings.md) and\n[the old page](features/gone.md).\n",
+    )
+    .write(
+        "content/categories/testing.md",
+        "---\ntitle: \"Testing\"\n---\n\nLike [stage](../incidents/operations/flaky.md).\n",
+    )
+    .write(
+        "content/reviews/2018-10-15.md",
+        "---\ndate: 2018-10-15\ncategories:\n  monolith: {votes: 3}\n---\nSee [x](../categories/monolit.md#why).\n",
+    );
+    let diagnostics = check_json(&site);
+    assert_eq!(
+        places(&diagnostics),
+        vec![
+            place("broken-link", "content/categories/testing.md", 5, 14),
+            place("broken-link", "content/incidents/loose-ends.md", 7, 16),
+            place("broken-link", "content/reviews/2018-10-15.md", 6, 9),
+        ]
+    );
+    let message = diagnostics[2]["message"].as_str().unwrap();
+    assert!(
+        message.contains("did you mean \"content/categories/monolith.md\""),
+        "{message}"
+    );
+    let output = site.run(&["build", "-o", site.root().join("out").to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a broken link fails the build"
+    );
+}
