@@ -197,6 +197,7 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
 #[test]
 fn new_files_appear_and_deleted_ones_disappear() {
     let server = start();
+    assert_eq!(get(&server, "/incidents/settings/").0, 200);
     write(
         &server.root,
         "content/incidents/deep/new/fresh.md",
