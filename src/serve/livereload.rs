@@ -2,6 +2,7 @@
 //! script, and the error overlay while the last edit is broken.
 
 use crate::diagnostic::Diagnostic;
+use crate::render::chart::escape;
 
 /// The endpoint tabs listen on for reload events.
 pub const EVENTS_PATH: &str = "/__frictionlog/events";
@@ -22,21 +23,6 @@ const SCRIPT: &str = r#"<script>
 })();
 </script>
 "#;
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// The overlay listing the build's errors (code, file:line:column, message).
 pub fn render_overlay(diagnostics: &[Diagnostic]) -> String {
