@@ -18,9 +18,10 @@ use clap_complete::Shell;
 
 use crate::diagnostic::{Diagnostic, FormatKind, render_github, render_human, render_json};
 use crate::model::{BaseUrl, Date};
-use crate::output::{publish_site, resolve_path};
+use crate::output::{Staging, resolve_path};
+use crate::render::DiscardSink;
 use crate::scaffold::{IncidentDraft, ScaffoldError, slug_from_title};
-use crate::{BuildOptions, BuildOutcome, build_in_memory};
+use crate::{BuildOptions, BuildOutcome, build_site};
 
 /// Turns a folder of Markdown incident reports into an architecture
 /// challenges site: a ranked tally of where architecture hurts, with pages
@@ -446,7 +447,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, reporter: &Reporter) -> ExitCode {
         drafts: args.common.drafts,
         base_url: None,
     };
-    let outcome = build_in_memory(&options);
+    let outcome = build_site(&options, &DiscardSink);
     reporter.diagnostics(&outcome.diagnostics, args.format);
     reporter.phases(&outcome);
     if failed(&outcome, args.common.strict) {
@@ -504,17 +505,22 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    // Refuse a bad target before spending time on the build.
-    if let Err(error) = crate::output::check_target(&root, &target, args.force) {
-        reporter.error(&error.to_string());
-        return ExitCode::from(1);
-    }
-    let outcome = build_in_memory(&options);
+    // Refuse a bad target before spending time on the build; pages are
+    // written into a staging folder beside it as they are rendered.
+    let staging = match Staging::create(&root, &target, args.force) {
+        Ok(staging) => staging,
+        Err(error) => {
+            reporter.error(&error.to_string());
+            return ExitCode::from(1);
+        }
+    };
+    let outcome = build_site(&options, &staging);
     reporter.diagnostics(&outcome.diagnostics, FormatKind::Human);
     reporter.phases(&outcome);
     let built = match &outcome.built {
         Some(built) if !failed(&outcome, args.common.strict) => built,
         _ => {
+            drop(staging);
             reporter.error(&format!(
                 "build failed: {}; the output folder was left as it was",
                 problem_summary(&outcome)
@@ -523,7 +529,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
         }
     };
     let publish_start = Instant::now();
-    match publish_site(&built.rendered, &root, &target, args.force) {
+    match staging.commit() {
         Ok(report) => {
             if reporter.verbose {
                 reporter.line(&format!(

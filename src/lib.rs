@@ -18,17 +18,22 @@
 //!   of that file as a [`diagnostic::Diagnostic`].
 //! - [`validate`]: rules across files (references, unique slugs).
 //! - [`tally`]: the numbers of SPEC section 4 ([`tally::Tally`]).
-//! - [`render`] and [`export`]: every output file in memory
-//!   ([`render::RenderedSite`]): pages through tera, data.json, incidents.csv.
-//! - [`output`]: publishes a rendered site atomically and safely.
+//! - [`render`] and [`export`]: every output file, handed to a
+//!   [`render::Sink`] as it is made: pages through tera, data.json,
+//!   incidents.csv.
+//! - [`output`]: the sink of `build`, a staging folder swapped in whole,
+//!   atomically and safely.
+//! - [`session`]: the stages above with their results kept, so serve can
+//!   redo only what an edit touches.
 //! - [`serve`]: the live preview: builds in memory, watches, reloads tabs
 //!   (the only async code).
 //! - [`scaffold`]: the files `init` and `new` write (made by pure functions,
 //!   written without ever replacing a file).
 //! - [`cli`]: the command line, mapping all of the above to exit codes.
 //!
-//! [`build_in_memory`] runs the pure pipeline end to end; `check` stops there,
-//! `build` hands the result to [`output::publish_site`].
+//! [`build_site`] runs the pipeline end to end into a sink; `check` renders
+//! into [`render::DiscardSink`] to find template errors and broken links,
+//! `build` into [`output::Staging`], and [`build_in_memory`] into memory.
 
 pub mod cli;
 pub mod diagnostic;
@@ -41,21 +46,19 @@ pub mod parse;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod session;
 pub mod tally;
 pub mod validate;
 pub mod yaml;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rayon::prelude::*;
-
-use crate::diagnostic::{Diagnostic, sort_diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::model::{BaseUrl, Site};
-use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
-use crate::render::{RenderedSite, load_theme, render_site};
-use crate::tally::{Tally, tally_site};
-use crate::validate::{Sources, validate_site};
+use crate::render::{MemorySink, RenderedSite, Sink};
+use crate::session::Session;
+use crate::tally::Tally;
 
 /// What a build or check reads, and how.
 #[derive(Clone, Debug)]
@@ -91,7 +94,8 @@ pub struct BuildOutcome {
 pub struct BuiltSite {
     pub site: Site,
     pub tally: Tally,
-    pub rendered: RenderedSite,
+    /// How many files went to the sink.
+    pub files: usize,
 }
 
 impl BuildOutcome {
@@ -104,141 +108,15 @@ impl BuildOutcome {
     }
 }
 
-/// Parses every file of one kind in parallel, keeping path order.
-fn parse_all<T: Send>(
-    files: &[SourceFile],
-    parse_one: impl Fn(&SourceFile) -> (Option<T>, Vec<Diagnostic>) + Sync + Send,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<T> {
-    let results: Vec<(Option<T>, Vec<Diagnostic>)> = files.par_iter().map(parse_one).collect();
-    let mut values = Vec::with_capacity(results.len());
-    for (value, mut found) in results {
-        diagnostics.append(&mut found);
-        values.extend(value);
-    }
-    values
+/// Runs the whole pipeline once, handing every output file to `sink` (for
+/// `build`, the staging folder that [`output::Staging`] swaps in).
+pub fn build_site(options: &BuildOptions, sink: &dyn Sink) -> BuildOutcome {
+    Session::open(options).render_once(sink)
 }
 
-/// Loads, validates, tallies and renders the site under `options.root`,
-/// entirely in memory.
-pub fn build_in_memory(options: &BuildOptions) -> BuildOutcome {
-    let mut outcome = BuildOutcome::default();
-    let mut timer = Instant::now();
-    let mut phase = |outcome: &mut BuildOutcome, name: &'static str, detail: String| {
-        let now = Instant::now();
-        outcome.phases.push(Phase {
-            name,
-            duration: now - timer,
-            detail,
-        });
-        timer = now;
-    };
-
-    let content = load::load_content(&options.root);
-    let file_count = content.categories.len()
-        + content.incidents.len()
-        + content.reviews.len()
-        + usize::from(content.site.is_some());
-    let mut diagnostics = content.diagnostics;
-    phase(&mut outcome, "load", format!("read {file_count} files"));
-
-    let mut config = None;
-    if let Some(file) = &content.site {
-        let (parsed, mut found) = parse_site_config(file);
-        diagnostics.append(&mut found);
-        config = parsed;
-    }
-    let mut categories = parse_all(&content.categories, parse_category, &mut diagnostics);
-    let mut incidents = parse_all(&content.incidents, parse_incident, &mut diagnostics);
-    let mut reviews = parse_all(&content.reviews, parse_review, &mut diagnostics);
-    phase(
-        &mut outcome,
-        "parse",
-        format!(
-            "{} categories, {} incidents, {} reviews",
-            categories.len(),
-            incidents.len(),
-            reviews.len()
-        ),
-    );
-
-    if let Some(config) = config.as_mut() {
-        if let Some(base_url) = &options.base_url {
-            config.base_url = base_url.clone();
-        }
-        let sources: Sources<'_> = content
-            .categories
-            .iter()
-            .chain(&content.incidents)
-            .chain(&content.reviews)
-            .map(|f| (f.path.as_str(), f.text.as_str()))
-            .collect();
-        let category_files: Vec<&str> =
-            content.categories.iter().map(|f| f.slug.as_str()).collect();
-        diagnostics.extend(validate_site(
-            config,
-            &categories,
-            &category_files,
-            &incidents,
-            &reviews,
-            &sources,
-        ));
-    }
-    phase(
-        &mut outcome,
-        "validate",
-        format!("{} problems", diagnostics.len()),
-    );
-
-    // The theme is named by site.yaml; without a readable site.yaml there
-    // is nothing to render, so no theme is compiled either.
-    let theme = config.as_ref().and_then(|config| {
-        let (theme, mut found) = load_theme(&options.root, &config.theme, content.site.as_ref());
-        diagnostics.append(&mut found);
-        theme
-    });
-    phase(&mut outcome, "theme", "compiled templates".to_owned());
-
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    if let (Some(config), Some(theme), false) = (config, theme, has_errors) {
-        if !options.drafts {
-            incidents.retain(|i| !i.draft);
-        }
-        categories.sort_by(|a, b| a.slug.cmp(&b.slug));
-        incidents.sort_by(|a, b| a.slug.cmp(&b.slug));
-        reviews.sort_by_key(|r| r.date);
-        let site = Site {
-            config,
-            categories,
-            incidents,
-            reviews,
-        };
-        let tally = tally_site(&site);
-        phase(
-            &mut outcome,
-            "tally",
-            format!(
-                "{} occurrences, {} teams",
-                tally.totals.occurrences, tally.totals.teams
-            ),
-        );
-        match render_site(&site, &tally, &theme) {
-            Ok(rendered) => {
-                phase(
-                    &mut outcome,
-                    "render",
-                    format!("{} files", rendered.files.len()),
-                );
-                outcome.built = Some(BuiltSite {
-                    site,
-                    tally,
-                    rendered,
-                });
-            }
-            Err(mut found) => diagnostics.append(&mut found),
-        }
-    }
-    sort_diagnostics(&mut diagnostics);
-    outcome.diagnostics = diagnostics;
-    outcome
+/// Runs the whole pipeline in memory and returns the files too.
+pub fn build_in_memory(options: &BuildOptions) -> (BuildOutcome, RenderedSite) {
+    let sink = MemorySink::default();
+    let outcome = build_site(options, &sink);
+    (outcome, sink.into_site())
 }

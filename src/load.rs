@@ -185,6 +185,40 @@ fn where_files_go(rel: &str) -> &'static str {
     }
 }
 
+/// Reads the content file `rel` (relative to `root`) again, as the walk
+/// would: `None` when it is gone, an `io-error` when it is not a regular
+/// file or cannot be read.
+pub fn read_file(root: &Path, rel: &str) -> Result<Option<SourceFile>, Diagnostic> {
+    let path = root.join(rel);
+    let not_regular = |what: &str| {
+        Diagnostic::in_file(
+            CodeKind::IoError,
+            format!("\"{rel}\" is {what}: frictionlog reads only regular files inside content/"),
+            rel,
+            Pos::START,
+        )
+    };
+    match fs::symlink_metadata(&path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(Diagnostic::in_file(
+            CodeKind::IoError,
+            format!("cannot read \"{rel}\": {error}"),
+            rel,
+            Pos::START,
+        )),
+        Ok(meta) if meta.file_type().is_symlink() => Err(not_regular("a symbolic link")),
+        Ok(meta) if !meta.file_type().is_file() => {
+            Err(not_regular("not a regular file (a pipe, socket or device)"))
+        }
+        Ok(_) => match read_source(rel, &path) {
+            Ok(file) => Ok(Some(file)),
+            // Deleted between the two looks.
+            Err(_) if fs::symlink_metadata(&path).is_err() => Ok(None),
+            Err(diagnostic) => Err(diagnostic),
+        },
+    }
+}
+
 /// Reads one file as UTF-8 text.
 fn read_source(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = fs::read(path).map_err(|error| {

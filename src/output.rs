@@ -1,7 +1,8 @@
 //! I/O: publishing a rendered site safely and atomically (SPEC 5 and 9).
 //!
-//! The whole site is written to a staging folder beside the target, then
-//! swapped in with one `rename` (on Linux an atomic exchange of the two
+//! The whole site is written to a staging folder beside the target (as
+//! pages are rendered, from several threads: [`Staging`]), then swapped in
+//! with one `rename` (on Linux an atomic exchange of the two
 //! folders), so a reader sees the old site or the new one, never a mix, and a
 //! failed or killed build leaves the previous output as it was. Leftovers of
 //! a killed build are removed by the next one.
@@ -14,8 +15,10 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use crate::render::{OUTPUT_MARKER, RenderedSite};
+use crate::render::{OUTPUT_MARKER, RenderedSite, Sink};
 
 /// Why the site could not be published.
 #[derive(Debug)]
@@ -164,6 +167,128 @@ pub struct PublishReport {
     pub bytes: u64,
 }
 
+/// A staging folder beside the target, filled as pages are rendered (from
+/// several threads) and swapped in whole by [`Staging::commit`]. Dropped
+/// without a commit, it is removed and the target is left as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    parent: PathBuf,
+    name: String,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    /// The first write that failed; later writes are skipped.
+    error: Mutex<Option<OutputError>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks `target` and makes an empty staging folder beside it, after
+    /// removing what killed builds left there.
+    pub fn create(root: &Path, target: &Path, force: bool) -> Result<Staging, OutputError> {
+        check_target(root, target, force)?;
+        let parent = target.parent().ok_or_else(|| OutputError::Refused {
+            target: target.to_owned(),
+            reason: "it has no parent folder".to_owned(),
+        })?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        remove_debris(parent, &name);
+        let dir = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
+        fs::create_dir(&dir).map_err(io_error(&dir))?;
+        Ok(Staging {
+            dir,
+            target: target.to_owned(),
+            parent: parent.to_owned(),
+            name,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            error: Mutex::new(None),
+            committed: false,
+        })
+    }
+
+    fn fail(&self, error: OutputError) {
+        let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert(error);
+    }
+
+    fn failed(&self) -> bool {
+        self.error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let rel_path = Path::new(rel);
+        if rel.is_empty()
+            || rel_path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(OutputError::Refused {
+                target: self.dir.join(rel_path),
+                reason: "the rendered file's path leaves the output folder".to_owned(),
+            });
+        }
+        let path = self.dir.join(rel_path);
+        if let Some(parent) = path.parent()
+            && parent != self.dir
+        {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        fs::write(&path, bytes).map_err(io_error(&path))
+    }
+
+    /// Swaps the staged site in for the target's, then deletes the old one.
+    pub fn commit(mut self) -> Result<PublishReport, OutputError> {
+        if let Some(error) = self.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(error);
+        }
+        if self.target.exists() {
+            swap_in(&self.dir, &self.target, &self.parent, &self.name)?;
+        } else {
+            fs::rename(&self.dir, &self.target).map_err(io_error(&self.target))?;
+        }
+        self.committed = true;
+        Ok(PublishReport {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        if self.failed() {
+            return;
+        }
+        match self.write(path, &bytes) {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(
+                    u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `site` into `target`, replacing what was there in one step.
 pub fn publish_site(
     site: &RenderedSite,
@@ -171,31 +296,11 @@ pub fn publish_site(
     target: &Path,
     force: bool,
 ) -> Result<PublishReport, OutputError> {
-    check_target(root, target, force)?;
-    let parent = target.parent().ok_or_else(|| OutputError::Refused {
-        target: target.to_owned(),
-        reason: "it has no parent folder".to_owned(),
-    })?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    fs::create_dir_all(parent).map_err(io_error(parent))?;
-    remove_debris(parent, &name);
-
-    let staging = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
-    let report = write_tree(site, &staging).inspect_err(|_| {
-        let _ = fs::remove_dir_all(&staging);
-    })?;
-
-    if target.exists() {
-        swap_in(&staging, target, parent, &name).inspect_err(|_| {
-            let _ = fs::remove_dir_all(&staging);
-        })?;
-    } else {
-        fs::rename(&staging, target).map_err(io_error(target))?;
+    let staging = Staging::create(root, target, force)?;
+    for (path, bytes) in &site.files {
+        staging.put(path, bytes.clone());
     }
-    Ok(report)
+    staging.commit()
 }
 
 /// Replaces `target` by `staging`, then deletes the old site.
@@ -237,35 +342,6 @@ fn remove_debris(parent: &Path, name: &str) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
-}
-
-/// Writes every file of `site` under `dir` (which must not exist).
-fn write_tree(site: &RenderedSite, dir: &Path) -> Result<PublishReport, OutputError> {
-    fs::create_dir(dir).map_err(io_error(dir))?;
-    let mut report = PublishReport::default();
-    let mut made_dirs = std::collections::HashSet::new();
-    for (rel, bytes) in &site.files {
-        let rel_path = Path::new(rel);
-        if rel_path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(OutputError::Refused {
-                target: dir.join(rel_path),
-                reason: "the rendered file's path leaves the output folder".to_owned(),
-            });
-        }
-        let path = dir.join(rel_path);
-        if let Some(parent) = path.parent()
-            && made_dirs.insert(parent.to_owned())
-        {
-            fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        fs::write(&path, bytes).map_err(io_error(&path))?;
-        report.files += 1;
-        report.bytes += u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    }
-    Ok(report)
 }
 
 #[cfg(test)]

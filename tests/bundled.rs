@@ -13,7 +13,7 @@ fn repo_root() -> PathBuf {
 }
 
 fn built() -> frictionlog::BuiltSite {
-    let outcome = build_in_memory(&BuildOptions {
+    let (outcome, _) = build_in_memory(&BuildOptions {
         root: repo_root(),
         drafts: false,
         base_url: None,

@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Server {
@@ -15,6 +16,8 @@ struct Server {
     addr: String,
     _site: tempfile::TempDir,
     root: std::path::PathBuf,
+    /// What serve printed on stderr so far, line by line.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -54,9 +57,18 @@ fn start() -> Server {
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let stderr = child.stderr.take().unwrap();
+    let lines = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            lines.lock().unwrap().push(line);
+        }
+    });
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
@@ -71,6 +83,7 @@ fn start() -> Server {
         addr,
         _site: site,
         root,
+        log,
     }
 }
 
@@ -238,4 +251,169 @@ fn requests_never_leave_the_site() {
     }
     let (status, _, _) = request(&server.addr, "POST", "/");
     assert_eq!(status, 405);
+}
+
+/// A served page without what serve injects (the live-reload script).
+fn without_injection(body: &str) -> String {
+    let marker = "<script>\n(function () {\n  if (!window.EventSource) return;";
+    match body.find(marker) {
+        Some(start) => {
+            let end = body[start..]
+                .find("</script>\n")
+                .map_or(body.len(), |i| start + i + "</script>\n".len());
+            format!("{}{}", &body[..start], &body[end..])
+        }
+        None => body.to_owned(),
+    }
+}
+
+/// Every file a full `build` of the server's site makes, by URL path.
+fn full_build(server: &Server) -> Vec<(String, String)> {
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+        .args(["-q", "build", "--base-url", "/", "--root"])
+        .arg(&server.root)
+        .arg("-o")
+        .arg(out.path().join("site"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let base = out.path().join("site");
+    let mut files = Vec::new();
+    for entry in walk(&base) {
+        let rel = entry
+            .strip_prefix(&base)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if rel.starts_with('.') || rel.starts_with("static/") {
+            continue;
+        }
+        let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
+        files.push((url, fs::read_to_string(&entry).unwrap()));
+    }
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// Polls (for at most 5 s) until serve answers every URL of a full build
+/// with the same bytes; returns the differences seen last otherwise.
+fn serves_a_full_build(server: &Server) -> Result<(), Vec<String>> {
+    let expected = full_build(server);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut differences = Vec::new();
+        for (url, want) in &expected {
+            let (status, body) = get(server, url);
+            if status != 200 || without_injection(&body) != *want {
+                differences.push(format!("{url} ({status})"));
+            }
+        }
+        if differences.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(differences);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn incident_by(title: &str, category: &str, teams: &[&str]) -> String {
+    let mut text = format!("---\ntitle: \"{title}\"\ncategory: {category}\nanecdotes:\n");
+    for (i, team) in teams.iter().enumerate() {
+        text.push_str(&format!("  - team: {team}\n    date: 2018-0{}\n", i + 1));
+    }
+    text.push_str(&format!("---\nBody of {title}.\n"));
+    text
+}
+
+/// Saves like an editor: a temporary file renamed over the old one.
+fn save(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let temp = path.with_extension("md.tmp");
+    fs::write(&temp, text).unwrap();
+    fs::rename(&temp, &path).unwrap();
+}
+
+#[test]
+fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
+    let server = start();
+    let root = server.root.clone();
+    write(
+        &root,
+        "content/categories/frontend.md",
+        "---\ntitle: Frontend\n---\n",
+    );
+    save(
+        &root,
+        "content/incidents/flaky.md",
+        &incident_by("Flaky tests", "frontend", &["Mobile", "Web"]),
+    );
+    serves_a_full_build(&server).expect("the first edits");
+
+    let edits: [(&str, &str, Option<String>); 6] = [
+        (
+            "a title changes",
+            "content/incidents/settings.md",
+            Some(incident_by("New title", "monolith", &["Web"])),
+        ),
+        (
+            "an incident moves to another category",
+            "content/incidents/settings.md",
+            Some(incident_by("New title", "frontend", &["Web"])),
+        ),
+        (
+            "a new team reports",
+            "content/incidents/flaky.md",
+            Some(incident_by(
+                "Flaky tests",
+                "frontend",
+                &["Mobile", "Web", "Data"],
+            )),
+        ),
+        (
+            "the only report of a team goes",
+            "content/incidents/flaky.md",
+            Some(incident_by("Flaky tests", "frontend", &["Web"])),
+        ),
+        (
+            "a new incident appears",
+            "content/incidents/new-one.md",
+            Some(incident_by("New one", "monolith", &["Platform"])),
+        ),
+        ("an incident is deleted", "content/incidents/flaky.md", None),
+    ];
+    for (what, rel, text) in edits {
+        match &text {
+            Some(text) => save(&root, rel, text),
+            None => fs::remove_file(root.join(rel)).unwrap(),
+        }
+        if let Err(differences) = serves_a_full_build(&server) {
+            panic!("after \"{what}\", serve differs from a full build on: {differences:?}");
+        }
+        // Only the pages the edit touches were rendered again.
+        let log = server.log.lock().unwrap().clone();
+        let last = log.iter().rev().find(|l| l.contains(" ms")).cloned();
+        assert!(
+            last.as_deref().is_some_and(|l| l.contains("re-rendered")),
+            "after \"{what}\", the rebuild was not incremental: {log:?}"
+        );
+    }
+    assert_eq!(get(&server, "/incidents/flaky/").0, 404);
+    assert_eq!(get(&server, "/teams/mobile/").0, 404);
 }

@@ -1,4 +1,7 @@
-//! Pure: the site rendered in memory, `(path, bytes)` for every output file.
+//! Pure: the site rendered to `(path, bytes)` for every output file, handed
+//! to a [`Sink`] as each page is ready: memory for serve and check, the
+//! staging folder of [`crate::output`] for build (so a 100,000-incident site
+//! never sits in memory whole).
 //!
 //! - [`theme`]: the embedded default theme, theme folders and `extends`,
 //!   compiled once per build (the render stage's only I/O is reading them).
@@ -10,16 +13,22 @@
 //! teams) is serialised once into tera's global context; each page adds
 //! only its own small context. Incident summaries, which the index, the
 //! category pages and the team pages all list, are turned into template
-//! values once and shared (tera values are reference-counted). Incidents
-//! are grouped by category once. Pages render in parallel. The variables
-//! each template receives are documented in `docs/templates.md`.
+//! values once and shared (tera values are reference-counted), and each
+//! incident's list entry (`partials/incident_item.html`) is rendered once
+//! and offered to every list as `incident.item_html`. Incidents are grouped
+//! by category once. Pages render in parallel. The variables each template
+//! receives are documented in `docs/templates.md`.
+//!
+//! serve renders again only what an edit touches ([`Selection`]) and keeps
+//! the summaries of untouched incidents ([`RenderCache`]).
 
 pub mod chart;
 pub mod feed;
 pub mod markdown;
 pub mod theme;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -46,10 +55,85 @@ pub struct RenderedSite {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
-impl RenderedSite {
-    fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+/// Where rendered files go. Called from several threads at once.
+pub trait Sink: Sync {
+    /// Takes one output file; `path` is relative to the output folder and
+    /// made of plain names (no `..`, no leading `/`).
+    fn put(&self, path: &str, bytes: Vec<u8>);
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink(Mutex<RenderedSite>);
+
+impl MemorySink {
+    pub fn into_site(self) -> RenderedSite {
+        self.0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        let mut site = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        site.files.insert(path.to_owned(), bytes);
+    }
+}
+
+/// Drops every file: `check` renders only to find template errors and
+/// broken links.
+#[derive(Debug, Default)]
+pub struct DiscardSink;
+
+impl Sink for DiscardSink {
+    fn put(&self, _path: &str, _bytes: Vec<u8>) {}
+}
+
+/// Which files a render produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Every file; when false, only the files named below plus those that
+    /// list every incident (index, teams, timeline, feed, sitemap,
+    /// data.json, incidents.csv).
+    pub everything: bool,
+    /// Incident pages, by slug.
+    pub incidents: BTreeSet<String>,
+    /// Category pages, by slug.
+    pub categories: BTreeSet<String>,
+    /// Team pages, by team name.
+    pub teams: BTreeSet<String>,
+}
+
+impl Selection {
+    pub fn everything() -> Selection {
+        Selection {
+            everything: true,
+            ..Selection::default()
+        }
+    }
+}
+
+/// Template values kept from one render to the next (serve): the summary of
+/// every incident, with its list entry, by slug.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    /// What every summary depends on besides its own incident: category
+    /// titles and colours, team slugs, statuses, sections, the base URL.
+    signature: String,
+    summaries: HashMap<String, Value>,
+}
+
+/// What a render did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderReport {
+    /// Files handed to the sink.
+    pub files: usize,
+    /// Incident summaries taken from the cache rather than made again.
+    pub reused: usize,
 }
 
 // ---------------------------------------------------------------------------
@@ -294,8 +378,45 @@ enum Job {
 
 type JobResult = (Option<(String, String)>, Vec<Diagnostic>);
 
+/// The partial that renders one entry of an incident list.
+const ITEM_TEMPLATE: &str = "partials/incident_item.html";
+
 /// The widest span of years the timeline fills with empty years.
 const MAX_YEAR_GAP: i32 = 50;
+
+/// Every page of the site.
+fn jobs(site: &Site, tally: &Tally) -> Vec<Job> {
+    let mut jobs = vec![Job::Index, Job::Teams, Job::Timeline, Job::NotFound];
+    jobs.extend((0..tally.categories.len()).map(Job::Category));
+    jobs.extend((0..site.incidents.len()).map(Job::Incident));
+    jobs.extend((0..tally.teams.len()).map(Job::Team));
+    jobs.extend((0..site.reviews.len()).map(Job::Review));
+    jobs
+}
+
+/// The output path of the page `job` renders.
+fn job_path(site: &Site, tally: &Tally, job: &Job) -> Option<String> {
+    Some(match job {
+        Job::Index => "index.html".to_owned(),
+        Job::Category(row) => format!("categories/{}/index.html", tally.categories.get(*row)?.slug),
+        Job::Incident(index) => {
+            format!("incidents/{}/index.html", site.incidents.get(*index)?.slug)
+        }
+        Job::Teams => "teams/index.html".to_owned(),
+        Job::Team(index) => format!("teams/{}/index.html", tally.teams.get(*index)?.slug),
+        Job::Timeline => "timeline/index.html".to_owned(),
+        Job::Review(index) => format!("reviews/{}/index.html", site.reviews.get(*index)?.date),
+        Job::NotFound => "404.html".to_owned(),
+    })
+}
+
+/// The output path of every page of the site, in no particular order.
+pub fn page_paths(site: &Site, tally: &Tally) -> Vec<String> {
+    jobs(site, tally)
+        .iter()
+        .filter_map(|job| job_path(site, tally, job))
+        .collect()
+}
 
 /// Incident indexes in list order: most occurrences first, then title,
 /// then slug (byte order), so every list reads from the worst pain down.
@@ -373,11 +494,6 @@ impl<'a> SiteData<'a> {
             rows: Vec::new(),
             teams: Vec::new(),
         };
-        data.summaries = site
-            .incidents
-            .par_iter()
-            .map(|incident| Value::from_serializable(&data.incident_summary(incident)))
-            .collect();
         data.rows = data
             .category_rows()
             .iter()
@@ -389,6 +505,104 @@ impl<'a> SiteData<'a> {
             .map(Value::from_serializable)
             .collect();
         data
+    }
+
+    /// What every incident summary depends on besides the incident: when
+    /// it is unchanged, a cached summary is still right.
+    fn summary_signature(&self) -> String {
+        let mut signature = String::new();
+        for slug in self.tally.categories.iter().map(|row| row.slug.as_str()) {
+            if let Some(category) = self.category_ref(slug) {
+                signature.push_str(&format!(
+                    "c {slug} {} {}\n",
+                    category.title, category.colour
+                ));
+            }
+        }
+        for team in &self.tally.teams {
+            signature.push_str(&format!("t {} {}\n", team.name, team.slug));
+        }
+        let config = &self.site.config;
+        for status in &config.incident_statuses {
+            signature.push_str(&format!(
+                "s {} {} {}\n",
+                status.key, status.label, status.symbol
+            ));
+        }
+        for section in &config.sections {
+            signature.push_str(&format!("g {} {}\n", section.slug, section.title));
+        }
+        signature.push_str(&config.base_url.full);
+        signature
+    }
+
+    /// Fills `summaries`: each incident's summary as a template value, with
+    /// its list entry rendered once as `item_html`. Summaries of incidents
+    /// outside `selection` are taken from `cache` when nothing they depend
+    /// on changed; `cache` is then refreshed.
+    fn make_summaries(
+        &mut self,
+        tera: &Tera,
+        theme: &Theme,
+        selection: &Selection,
+        cache: &mut RenderCache,
+    ) -> (usize, Vec<Diagnostic>) {
+        let signature = self.summary_signature();
+        let reusable = !selection.everything && cache.signature == signature;
+        let has_item = theme.has_template(ITEM_TEMPLATE);
+        let this = &*self;
+        let made: Vec<(Value, bool, Option<Diagnostic>)> = self
+            .site
+            .incidents
+            .par_iter()
+            .map(|incident| {
+                if reusable
+                    && !selection.incidents.contains(&incident.slug)
+                    && let Some(value) = cache.summaries.get(&incident.slug)
+                {
+                    return (value.clone(), true, None);
+                }
+                let value = Value::from_serializable(&this.incident_summary(incident));
+                if !has_item {
+                    return (value, false, None);
+                }
+                let mut context = Context::new();
+                context.insert_value("incident", value.clone());
+                match tera.render(ITEM_TEMPLATE, &context) {
+                    Ok(html) => {
+                        let mut map = value.into_map().unwrap_or_default();
+                        map.insert(
+                            tera::value::Key::Str("item_html"),
+                            Value::safe_string(&html),
+                        );
+                        (Value::from(map), false, None)
+                    }
+                    Err(error) => (
+                        value,
+                        false,
+                        Some(theme.render_diagnostic(&error, ITEM_TEMPLATE)),
+                    ),
+                }
+            })
+            .collect();
+        let mut reused = 0;
+        let mut diagnostics = Vec::new();
+        let mut summaries = Vec::with_capacity(made.len());
+        for (value, from_cache, diagnostic) in made {
+            reused += usize::from(from_cache);
+            diagnostics.extend(diagnostic);
+            summaries.push(value);
+        }
+        cache.signature = signature;
+        cache.summaries = self
+            .site
+            .incidents
+            .iter()
+            .zip(&summaries)
+            .map(|(incident, value)| (incident.slug.clone(), value.clone()))
+            .collect();
+        self.summaries = summaries;
+        (reused, diagnostics)
     }
 
     fn base_path(&self) -> &'a str {
@@ -627,12 +841,37 @@ impl<'a> SiteData<'a> {
     }
 
     fn jobs(&self) -> Vec<Job> {
-        let mut jobs = vec![Job::Index, Job::Teams, Job::Timeline, Job::NotFound];
-        jobs.extend((0..self.tally.categories.len()).map(Job::Category));
-        jobs.extend((0..self.site.incidents.len()).map(Job::Incident));
-        jobs.extend((0..self.tally.teams.len()).map(Job::Team));
-        jobs.extend((0..self.site.reviews.len()).map(Job::Review));
-        jobs
+        jobs(self.site, self.tally)
+    }
+
+    /// Whether `selection` asks for the page `job` renders.
+    fn selects(&self, selection: &Selection, job: &Job) -> bool {
+        if selection.everything {
+            return true;
+        }
+        match job {
+            Job::Index | Job::Teams | Job::Timeline => true,
+            Job::NotFound | Job::Review(_) => false,
+            Job::Category(row) => self
+                .tally
+                .categories
+                .get(*row)
+                .is_some_and(|r| selection.categories.contains(&r.slug)),
+            Job::Incident(index) => self
+                .site
+                .incidents
+                .get(*index)
+                .is_some_and(|i| selection.incidents.contains(&i.slug)),
+            Job::Team(index) => self
+                .tally
+                .teams
+                .get(*index)
+                .is_some_and(|t| selection.teams.contains(&t.name)),
+        }
+    }
+
+    fn job_path(&self, job: &Job) -> Option<String> {
+        job_path(self.site, self.tally, job)
     }
 
     /// Renders one page: its output path and HTML, and any diagnostics.
@@ -640,113 +879,107 @@ impl<'a> SiteData<'a> {
         let mut context = Context::new();
         let mut diagnostics = Vec::new();
         let base = self.base_path();
-        let (path, template, kind, title, url): (String, &str, &'static str, String, String) =
-            match job {
-                Job::Index => {
-                    self.index_context(&mut context);
-                    (
-                        "index.html".into(),
-                        "index.html",
-                        "index",
-                        self.site.config.title.clone(),
-                        base.to_owned(),
-                    )
-                }
-                Job::Category(row) => {
-                    let Some(category) = self
-                        .tally
-                        .categories
-                        .get(*row)
-                        .and_then(|r| self.site.categories.get(r.index))
-                    else {
-                        return (None, diagnostics);
-                    };
-                    let (body_html, mut found) =
-                        self.markdown(&category.body, &category.path, Some(category.body_line), 3);
-                    diagnostics.append(&mut found);
-                    context.insert("body_html", &body_html);
-                    self.category_context(&mut context, *row);
-                    (
-                        format!("categories/{}/index.html", category.slug),
-                        "category.html",
-                        "category",
-                        category.title.clone(),
-                        page_url(self.site, "categories", &category.slug),
-                    )
-                }
-                Job::Incident(index) => {
-                    let Some(incident) = self.site.incidents.get(*index) else {
-                        return (None, diagnostics);
-                    };
-                    let (body_html, mut found) =
-                        self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
-                    diagnostics.append(&mut found);
-                    context.insert("body_html", &body_html);
-                    self.incident_context(&mut context, *index, incident);
-                    (
-                        format!("incidents/{}/index.html", incident.slug),
-                        "incident.html",
-                        "incident",
-                        incident.title.clone(),
-                        page_url(self.site, "incidents", &incident.slug),
-                    )
-                }
-                Job::Teams => (
-                    "teams/index.html".into(),
-                    "teams.html",
-                    "teams",
-                    "Teams".into(),
-                    format!("{base}teams/"),
-                ),
-                Job::Team(index) => {
-                    let Some(team) = self.tally.teams.get(*index) else {
-                        return (None, diagnostics);
-                    };
-                    self.team_context(&mut context, *index);
-                    (
-                        format!("teams/{}/index.html", team.slug),
-                        "team.html",
-                        "team",
-                        team.name.clone(),
-                        page_url(self.site, "teams", &team.slug),
-                    )
-                }
-                Job::Timeline => {
-                    context.insert("timeline", &self.timeline_context());
-                    (
-                        "timeline/index.html".into(),
-                        "timeline.html",
-                        "timeline",
-                        "Timeline".into(),
-                        format!("{base}timeline/"),
-                    )
-                }
-                Job::Review(index) => {
-                    let Some(review) = self.site.reviews.get(*index) else {
-                        return (None, diagnostics);
-                    };
-                    let (body_html, mut found) =
-                        self.markdown(&review.body, &review.path, Some(review.body_line), 3);
-                    diagnostics.append(&mut found);
-                    context.insert("body_html", &body_html);
-                    self.review_context(&mut context, *index);
-                    let date = review.date.to_string();
-                    (
-                        format!("reviews/{date}/index.html"),
-                        "review.html",
-                        "review",
-                        format!("Review of {date}"),
-                        page_url(self.site, "reviews", &date),
-                    )
-                }
-                Job::NotFound => (
-                    "404.html".into(),
-                    "404.html",
-                    "404",
-                    "Page not found".into(),
-                    format!("{base}404.html"),
-                ),
-            };
+        let Some(path) = self.job_path(job) else {
+            return (None, diagnostics);
+        };
+        let (template, kind, title, url): (&str, &'static str, String, String) = match job {
+            Job::Index => {
+                self.index_context(&mut context);
+                (
+                    "index.html",
+                    "index",
+                    self.site.config.title.clone(),
+                    base.to_owned(),
+                )
+            }
+            Job::Category(row) => {
+                let Some(category) = self
+                    .tally
+                    .categories
+                    .get(*row)
+                    .and_then(|r| self.site.categories.get(r.index))
+                else {
+                    return (None, diagnostics);
+                };
+                let (body_html, mut found) =
+                    self.markdown(&category.body, &category.path, Some(category.body_line), 3);
+                diagnostics.append(&mut found);
+                context.insert("body_html", &body_html);
+                self.category_context(&mut context, *row);
+                (
+                    "category.html",
+                    "category",
+                    category.title.clone(),
+                    page_url(self.site, "categories", &category.slug),
+                )
+            }
+            Job::Incident(index) => {
+                let Some(incident) = self.site.incidents.get(*index) else {
+                    return (None, diagnostics);
+                };
+                let (body_html, mut found) =
+                    self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
+                diagnostics.append(&mut found);
+                context.insert("body_html", &body_html);
+                self.incident_context(&mut context, *index, incident);
+                (
+                    "incident.html",
+                    "incident",
+                    incident.title.clone(),
+                    page_url(self.site, "incidents", &incident.slug),
+                )
+            }
+            Job::Teams => (
+                "teams.html",
+                "teams",
+                "Teams".into(),
+                format!("{base}teams/"),
+            ),
+            Job::Team(index) => {
+                let Some(team) = self.tally.teams.get(*index) else {
+                    return (None, diagnostics);
+                };
+                self.team_context(&mut context, *index);
+                (
+                    "team.html",
+                    "team",
+                    team.name.clone(),
+                    page_url(self.site, "teams", &team.slug),
+                )
+            }
+            Job::Timeline => {
+                context.insert("timeline", &self.timeline_context());
+                (
+                    "timeline.html",
+                    "timeline",
+                    "Timeline".into(),
+                    format!("{base}timeline/"),
+                )
+            }
+            Job::Review(index) => {
+                let Some(review) = self.site.reviews.get(*index) else {
+                    return (None, diagnostics);
+                };
+                let (body_html, mut found) =
+                    self.markdown(&review.body, &review.path, Some(review.body_line), 3);
+                diagnostics.append(&mut found);
+                context.insert("body_html", &body_html);
+                self.review_context(&mut context, *index);
+                let date = review.date.to_string();
+                (
+                    "review.html",
+                    "review",
+                    format!("Review of {date}"),
+                    page_url(self.site, "reviews", &date),
+                )
+            }
+            Job::NotFound => (
+                "404.html",
+                "404",
+                "Page not found".into(),
+                format!("{base}404.html"),
+            ),
+        };
         context.insert(
             "page",
             &PageContext {
@@ -1176,15 +1409,37 @@ fn period_key(period: &PeriodKind) -> String {
     }
 }
 
-/// Renders every output file of the site: the pages through the theme,
-/// feed.xml, sitemap.xml, data.json, incidents.csv and the theme's static
-/// files. Errors (template errors, broken links) are all reported.
+/// Renders every output file of the site into `sink`: the pages through
+/// the theme, feed.xml, sitemap.xml, data.json, incidents.csv and the
+/// theme's static files. Errors (template errors, broken links) are all
+/// reported; files already handed to the sink are then to be discarded.
 pub fn render_site(
     site: &Site,
     tally: &Tally,
     theme: &Theme,
-) -> Result<RenderedSite, Vec<Diagnostic>> {
-    let data = SiteData::new(site, tally);
+    sink: &dyn Sink,
+) -> Result<RenderReport, Vec<Diagnostic>> {
+    render_selection(
+        site,
+        tally,
+        theme,
+        &Selection::everything(),
+        &mut RenderCache::default(),
+        sink,
+    )
+}
+
+/// Renders the files `selection` names into `sink`, reusing and refreshing
+/// the incident summaries in `cache` (see [`render_site`]).
+pub fn render_selection(
+    site: &Site,
+    tally: &Tally,
+    theme: &Theme,
+    selection: &Selection,
+    cache: &mut RenderCache,
+    sink: &dyn Sink,
+) -> Result<RenderReport, Vec<Diagnostic>> {
+    let mut data = SiteData::new(site, tally);
     let mut diagnostics = Vec::new();
     let (description_html, mut found) = match &site.config.description {
         Some(description) => data.markdown(description, "content/site.yaml", None, 2),
@@ -1210,39 +1465,58 @@ pub fn render_site(
         .collect();
     globals.insert("reviews", &reviews);
 
-    let results: Vec<JobResult> = data
-        .jobs()
-        .par_iter()
-        .map(|job| data.render_job(&tera, theme, job))
-        .collect();
-    let mut rendered = RenderedSite::default();
-    for (page, mut found) in results {
-        diagnostics.append(&mut found);
-        if let Some((path, html)) = page {
-            rendered.add(path, html);
-        }
-    }
+    let (reused, mut found) = data.make_summaries(&tera, theme, selection, cache);
+    diagnostics.append(&mut found);
+    let mut report = RenderReport { files: 0, reused };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        crate::diagnostic::sort_diagnostics(&mut diagnostics);
-        diagnostics.dedup();
-        return Err(diagnostics);
+        return Err(finish_diagnostics(diagnostics));
     }
 
-    let pages: Vec<String> = rendered
-        .files
-        .keys()
-        .filter_map(|path| path.strip_suffix("index.html"))
-        .map(str::to_owned)
+    let jobs = data.jobs();
+    let results: Vec<(bool, Vec<Diagnostic>)> = jobs
+        .par_iter()
+        .filter(|job| data.selects(selection, job))
+        .map(|job| {
+            let (page, found) = data.render_job(&tera, theme, job);
+            let written = page.map(|(path, html)| sink.put(&path, html.into_bytes()));
+            (written.is_some(), found)
+        })
         .collect();
-    rendered.add("sitemap.xml", render_sitemap(&pages, site));
-    rendered.add("feed.xml", render_feed(site, &data.anchors));
-    rendered.add("data.json", render_data_json(site, tally));
-    rendered.add("incidents.csv", render_incidents_csv(site));
-    rendered.add(OUTPUT_MARKER, OUTPUT_MARKER_TEXT);
-    for (name, bytes) in &theme.statics {
-        rendered.add(format!("static/{name}"), bytes.clone());
+    for (written, mut found) in results {
+        report.files += usize::from(written);
+        diagnostics.append(&mut found);
     }
-    Ok(rendered)
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(finish_diagnostics(diagnostics));
+    }
+
+    let mut paths: Vec<String> = jobs.iter().filter_map(|job| data.job_path(job)).collect();
+    paths.sort();
+    let pages: Vec<String> = paths
+        .iter()
+        .filter_map(|path| path.strip_suffix("index.html").map(str::to_owned))
+        .collect();
+    let mut put = |path: &str, bytes: Vec<u8>| {
+        sink.put(path, bytes);
+        report.files += 1;
+    };
+    put("sitemap.xml", render_sitemap(&pages, site));
+    put("feed.xml", render_feed(site, &data.anchors));
+    put("data.json", render_data_json(site, tally));
+    put("incidents.csv", render_incidents_csv(site));
+    if selection.everything {
+        put(OUTPUT_MARKER, OUTPUT_MARKER_TEXT.to_vec());
+        for (name, bytes) in &theme.statics {
+            put(&format!("static/{name}"), bytes.clone());
+        }
+    }
+    Ok(report)
+}
+
+fn finish_diagnostics(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diagnostic::sort_diagnostics(&mut diagnostics);
+    diagnostics.dedup();
+    diagnostics
 }
 
 #[cfg(test)]
@@ -1345,7 +1619,9 @@ mod tests {
         let site = site(&["2018-01"]);
         let tally = tally_site(&site);
         let theme = load_default_theme().unwrap();
-        let rendered = render_site(&site, &tally, &theme).unwrap();
+        let sink = MemorySink::default();
+        render_site(&site, &tally, &theme, &sink).unwrap();
+        let rendered = sink.into_site();
         for path in [
             "index.html",
             "404.html",

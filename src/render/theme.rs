@@ -166,6 +166,8 @@ pub struct Theme {
     pub(crate) statics: BTreeMap<String, Vec<u8>>,
     /// Theme names, child first.
     pub chain: Vec<String>,
+    /// tera's name prefix of each theme, child first.
+    prefixes: Vec<String>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -179,6 +181,15 @@ impl std::fmt::Debug for Theme {
 }
 
 impl Theme {
+    /// Whether the theme chain has a template of that name.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| {
+            self.prefixes
+                .iter()
+                .any(|p| n.strip_prefix(p.as_str()) == Some(name))
+        })
+    }
+
     /// A tera error met while rendering `template`, as a diagnostic.
     pub(crate) fn render_diagnostic(&self, error: &tera::Error, template: &str) -> Diagnostic {
         template_diagnostic(error, &self.origins, template)
@@ -605,6 +616,7 @@ pub fn compile_theme(chain: &[ThemeSource]) -> Result<Theme, Vec<Diagnostic>> {
         origins,
         statics,
         chain: chain.iter().map(|t| t.name.clone()).collect(),
+        prefixes: chain.iter().map(|t| t.prefix.clone()).collect(),
     })
 }
 

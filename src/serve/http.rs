@@ -83,8 +83,8 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn respond(status: StatusCode, path: &str, body: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(body));
+fn respond(status: StatusCode, path: &str, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(

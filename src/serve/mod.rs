@@ -1,7 +1,9 @@
 //! `frictionlog serve`: the live preview kept open while writing.
 //!
 //! The site is built in memory and served from there (output/ is never
-//! touched). A watcher on content/ and themes/ triggers rebuilds; open tabs
+//! touched). A watcher on content/ and themes/ triggers rebuilds: an edit
+//! to incident files re-reads only those and re-renders only the pages
+//! that show them (see [`crate::session`]); open tabs
 //! are told to reload over Server-Sent Events. A broken edit keeps the last
 //! good site served with an overlay listing the diagnostics, until a fix
 //! removes it. This is the only async part of frictionlog: the build itself
@@ -11,6 +13,7 @@ mod http;
 mod livereload;
 mod watch;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
@@ -18,11 +21,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use axum::body::Bytes;
 use tokio::sync::broadcast;
 
 use crate::diagnostic::{Diagnostic, render_human};
 use crate::model::BaseUrl;
-use crate::{BuildOptions, build_in_memory};
+use crate::render::{MemorySink, Selection, page_paths};
+use crate::session::Session;
+use crate::tally::Tally;
+use crate::{BuildOptions, BuildOutcome};
 
 pub use http::resolve_request_path;
 
@@ -84,10 +91,11 @@ pub enum ReloadKind {
 }
 
 /// The site as currently served.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ServedSite {
-    /// Output path -> bytes, from the last good build.
-    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Output path -> bytes, from the last good build (shared, so an
+    /// incremental rebuild copies only the map).
+    pub files: BTreeMap<String, Bytes>,
     /// The errors of the last build when it failed; empty when it succeeded.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -124,41 +132,152 @@ fn build_options(options: &ServeOptions) -> BuildOptions {
     }
 }
 
-/// Builds the site and returns what to serve, keeping `previous` files when
-/// the build fails.
-fn rebuild(options: &ServeOptions, previous: Option<&ServedSite>) -> (ServedSite, bool) {
-    let outcome = build_in_memory(&build_options(options));
+/// Prints the diagnostics of a build as serve's options ask.
+fn print_diagnostics(options: &ServeOptions, outcome: &BuildOutcome) {
+    let has_errors = outcome.error_count() > 0;
+    if options.quiet && !has_errors {
+        return;
+    }
+    let mut stderr = io::stderr().lock();
+    for diagnostic in &outcome.diagnostics {
+        if options.quiet && !diagnostic.is_error() {
+            continue;
+        }
+        let _ = writeln!(stderr, "{}\n", render_human(diagnostic, options.color));
+    }
+}
+
+/// What one rebuild did, for its line in the terminal.
+struct Rebuilt {
+    ok: bool,
+    errors: usize,
+    /// Pages rendered, when only part of the site was.
+    partial: Option<usize>,
+}
+
+/// Renders `selection` with `session` and publishes the result: over the
+/// served files (an incremental render) or in their place (everything).
+/// A failed build keeps the served files and shows its errors.
+fn render_and_publish(
+    session: &mut Session,
+    selection: &Selection,
+    shared: &Shared,
+    options: &ServeOptions,
+) -> (Rebuilt, Option<Tally>) {
+    let sink = MemorySink::default();
+    let outcome = session.render(selection, &sink);
+    print_diagnostics(options, &outcome);
     let errors: Vec<Diagnostic> = outcome
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    if !options.quiet || !errors.is_empty() {
-        let mut stderr = io::stderr().lock();
-        for diagnostic in &outcome.diagnostics {
-            if options.quiet && !diagnostic.is_error() {
-                continue;
-            }
-            let _ = writeln!(stderr, "{}\n", render_human(diagnostic, options.color));
+    let previous = shared.current();
+    let Some(built) = outcome.built.filter(|_| errors.is_empty()) else {
+        let count = errors.len();
+        shared.replace(ServedSite {
+            files: previous.files.clone(),
+            diagnostics: errors,
+        });
+        return (
+            Rebuilt {
+                ok: false,
+                errors: count,
+                partial: None,
+            },
+            None,
+        );
+    };
+    let rendered = sink.into_site().files;
+    let partial = (!selection.everything).then_some(rendered.len());
+    let mut files = if selection.everything {
+        BTreeMap::new()
+    } else {
+        // Pages of incidents, categories or teams that are gone must 404.
+        let pages: BTreeSet<String> = page_paths(&built.site, &built.tally).into_iter().collect();
+        let mut files = previous.files.clone();
+        files.retain(|path, _| !path.ends_with("index.html") || pages.contains(path));
+        files
+    };
+    for (path, bytes) in rendered {
+        files.insert(path, Bytes::from(bytes));
+    }
+    shared.replace(ServedSite {
+        files,
+        diagnostics: Vec::new(),
+    });
+    (
+        Rebuilt {
+            ok: true,
+            errors: 0,
+            partial,
+        },
+        Some(built.tally),
+    )
+}
+
+/// Rebuilds after `changed` (paths relative to the root), publishes the
+/// result and tells open tabs; returns the line to print.
+fn rebuild(
+    session: &mut Session,
+    changed: &[String],
+    shared: &Shared,
+    options: &ServeOptions,
+) -> String {
+    let started = Instant::now();
+    let incremental = session.can_update(changed);
+    let (rebuilt, tally) = if incremental {
+        // The pages that showed the old incidents, and those that show the
+        // new ones (a moved incident changes two category pages).
+        let mut selection = session.affected_by(changed);
+        session.update_incidents(changed);
+        let after = session.affected_by(changed);
+        selection.incidents.extend(after.incidents);
+        selection.categories.extend(after.categories);
+        selection.teams.extend(after.teams);
+        render_and_publish(session, &selection, shared, options)
+    } else {
+        session.reload();
+        render_and_publish(session, &Selection::everything(), shared, options)
+    };
+    let kind = if rebuilt.ok && changed.iter().all(|p| p.ends_with(".css")) {
+        ReloadKind::Css
+    } else {
+        ReloadKind::Page
+    };
+    let _ = shared.events.send(kind);
+    let what = watch::describe_changes(changed);
+    let mut line = match (&rebuilt, rebuilt.partial) {
+        (
+            Rebuilt {
+                ok: false, errors, ..
+            },
+            _,
+        ) => {
+            format!("{what}: kept the last good site ({errors} errors)")
+        }
+        (_, Some(pages)) => format!("{what}: re-rendered {pages} files"),
+        (_, None) => format!("{what}: rebuilt the site"),
+    };
+    line.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
+    // Totals, the as-of date or the category order changed: every page
+    // shows them, so the rest of the site follows (tabs already reloaded).
+    if let Some(tally) = tally
+        && session.site_wide_changed(&tally)
+        && incremental
+    {
+        let rest = Instant::now();
+        let (rest_rebuilt, _) =
+            render_and_publish(session, &Selection::everything(), shared, options);
+        if rest_rebuilt.ok {
+            line.push_str(&format!(
+                "; the other pages followed in {} ms",
+                rest.elapsed().as_millis()
+            ));
         }
     }
-    match outcome.built {
-        Some(built) if errors.is_empty() => (
-            ServedSite {
-                files: built.rendered.files,
-                diagnostics: Vec::new(),
-            },
-            true,
-        ),
-        _ => (
-            ServedSite {
-                files: previous.map(|p| p.files.clone()).unwrap_or_default(),
-                diagnostics: errors,
-            },
-            false,
-        ),
-    }
+    line
 }
 
 /// Runs the preview server until interrupted. `on_ready` gets the address
@@ -174,17 +293,26 @@ pub fn run_serve(options: ServeOptions) -> Result<(), ServeError> {
 
 async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
     let start = Instant::now();
-    let first = {
-        let options = options.clone();
-        tokio::task::spawn_blocking(move || rebuild(&options, None).0)
-            .await
-            .unwrap_or_default()
-    };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
-        site: RwLock::new(Arc::new(first)),
+        site: RwLock::new(Arc::new(ServedSite::default())),
         events,
     });
+    let session = {
+        let options = options.clone();
+        let shared = Arc::clone(&shared);
+        tokio::task::spawn_blocking(move || {
+            let mut session = Session::open(&build_options(&options));
+            let (_, tally) =
+                render_and_publish(&mut session, &Selection::everything(), &shared, &options);
+            if let Some(tally) = tally {
+                session.site_wide_changed(&tally);
+            }
+            session
+        })
+        .await
+        .map_err(|error| ServeError::Runtime(io::Error::other(error)))?
+    };
 
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -218,35 +346,30 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
     let rebuild_shared = Arc::clone(&shared);
     let rebuild_options = options.clone();
     tokio::spawn(async move {
+        let mut session = Some(session);
         while let Some(mut changed) = changes_rx.recv().await {
             // Fold changes that arrived while the previous build ran.
             while let Ok(more) = changes_rx.try_recv() {
                 changed.extend(more);
             }
-            let started = Instant::now();
-            let previous = rebuild_shared.current();
+            changed.sort();
+            changed.dedup();
+            let Some(mut current) = session.take() else {
+                break;
+            };
+            let shared = Arc::clone(&rebuild_shared);
             let options = rebuild_options.clone();
-            let Ok((site, ok)) =
-                tokio::task::spawn_blocking(move || rebuild(&options, Some(&previous))).await
-            else {
-                continue;
+            let done = tokio::task::spawn_blocking(move || {
+                let line = rebuild(&mut current, &changed, &shared, &options);
+                (current, line)
+            })
+            .await;
+            let Ok((current, line)) = done else {
+                break;
             };
-            let kind = if ok && changed.iter().all(|p| p.ends_with(".css")) {
-                ReloadKind::Css
-            } else {
-                ReloadKind::Page
-            };
-            let error_count = site.diagnostics.len();
-            rebuild_shared.replace(site);
-            let _ = rebuild_shared.events.send(kind);
-            if !rebuild_options.quiet || !ok {
-                let what = watch::describe_changes(&changed);
-                let outcome = if ok {
-                    "rebuilt".to_owned()
-                } else {
-                    format!("kept the last good site ({error_count} errors)")
-                };
-                eprintln!("{what}: {outcome} in {} ms", started.elapsed().as_millis());
+            session = Some(current);
+            if !rebuild_options.quiet || line.contains("kept the last good site") {
+                eprintln!("{line}");
             }
         }
     });

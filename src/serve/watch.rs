@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use notify::RecursiveMode;
+use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -31,6 +32,7 @@ pub fn watch_site(
             let Ok(events) = result else { return };
             let mut paths: Vec<String> = events
                 .iter()
+                .filter(|event| changes_content(&event.kind))
                 .flat_map(|event| event.paths.iter())
                 .filter(|path| is_relevant(path))
                 .map(|path| relative(&root_for_events, path))
@@ -61,6 +63,16 @@ pub fn watch_site(
     Ok(debouncer)
 }
 
+/// Whether an event can change what a build reads. Opening and reading a
+/// file (as every rebuild does) must not trigger another rebuild.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
 /// Ignores editors' temp, swap and backup files (and hidden files).
 fn is_relevant(path: &Path) -> bool {
     path.file_name()
@@ -73,5 +85,26 @@ pub fn describe_changes(paths: &[String]) -> String {
     match paths {
         [one] => format!("{one} changed"),
         _ => format!("{} files changed", paths.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, ModifyKind};
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        assert!(!changes_content(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Any)));
+        assert!(changes_content(&EventKind::Create(CreateKind::File)));
     }
 }

@@ -1,0 +1,384 @@
+//! The pipeline with what it read and parsed kept between runs.
+//!
+//! `build` and `check` run a session once. `serve` keeps one open: when only
+//! incident files changed, [`Session::update_incidents`] re-reads and
+//! re-parses those files alone, and the next render produces only the pages
+//! they touch ([`Session::affected_by`]), reusing every other incident's
+//! summary. Anything else (site.yaml, a category, a review, a theme) goes
+//! through [`Session::reload`], which starts over.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, sort_diagnostics};
+use crate::load::{self, ContentKind, classify, is_ignored_name};
+use crate::model::{Category, Incident, Review, Site, SiteConfig};
+use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
+use crate::render::{RenderCache, Selection, Sink, Theme, load_theme, render_selection};
+use crate::tally::{Tally, tally_site};
+use crate::validate::{Sources, validate_site};
+use crate::{BuildOptions, BuildOutcome, BuiltSite, Phase};
+
+/// A site's sources and their parsed values, ready to render again.
+#[derive(Debug)]
+pub struct Session {
+    options: BuildOptions,
+    /// Every content file read, by path (site.yaml included).
+    sources: BTreeMap<String, SourceFile>,
+    /// What the walk itself found wrong (skipped links, unreadable files).
+    load_diagnostics: Vec<Diagnostic>,
+    /// Each file's parse problems, by path.
+    parse_diagnostics: BTreeMap<String, Vec<Diagnostic>>,
+    config: Option<SiteConfig>,
+    /// Parsed values of each kind, in path byte order.
+    categories: Vec<Category>,
+    /// Slugs of every category file, parsed or not.
+    category_files: Vec<String>,
+    incidents: Vec<Incident>,
+    reviews: Vec<Review>,
+    theme: Option<Theme>,
+    theme_diagnostics: Vec<Diagnostic>,
+    cache: RenderCache,
+    /// The numbers of the last successful render.
+    last_tally: Option<Tally>,
+    phases: Vec<Phase>,
+    timer: Instant,
+}
+
+/// What `path` (relative to the root) is, if it is an incident file that an
+/// incremental update may handle: not hidden, not a link.
+fn incremental_incident(root: &Path, path: &str) -> bool {
+    classify(path) == Some(ContentKind::Incident)
+        && !path.split('/').any(is_ignored_name)
+        && match fs::symlink_metadata(root.join(path)) {
+            Ok(meta) => meta.file_type().is_file(),
+            Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+        }
+}
+
+impl Session {
+    /// Reads and parses every file of the site.
+    pub fn open(options: &BuildOptions) -> Session {
+        let mut session = Session {
+            options: options.clone(),
+            sources: BTreeMap::new(),
+            load_diagnostics: Vec::new(),
+            parse_diagnostics: BTreeMap::new(),
+            config: None,
+            categories: Vec::new(),
+            category_files: Vec::new(),
+            incidents: Vec::new(),
+            reviews: Vec::new(),
+            theme: None,
+            theme_diagnostics: Vec::new(),
+            cache: RenderCache::default(),
+            last_tally: None,
+            phases: Vec::new(),
+            timer: Instant::now(),
+        };
+        session.reload();
+        session
+    }
+
+    fn phase(&mut self, name: &'static str, detail: String) {
+        let now = Instant::now();
+        self.phases.push(Phase {
+            name,
+            duration: now - self.timer,
+            detail,
+        });
+        self.timer = now;
+    }
+
+    /// Forgets everything and reads the whole site again.
+    pub fn reload(&mut self) {
+        self.timer = Instant::now();
+        let content = load::load_content(&self.options.root);
+        let file_count = content.categories.len()
+            + content.incidents.len()
+            + content.reviews.len()
+            + usize::from(content.site.is_some());
+        self.load_diagnostics = content.diagnostics;
+        self.phase("load", format!("read {file_count} files"));
+
+        self.parse_diagnostics.clear();
+        self.config = None;
+        if let Some(file) = &content.site {
+            let (config, found) = parse_site_config(file);
+            self.config = config;
+            self.note(&file.path, found);
+        }
+        self.category_files = content.categories.iter().map(|f| f.slug.clone()).collect();
+        self.categories = self.parse_all(&content.categories, parse_category);
+        self.incidents = self.parse_all(&content.incidents, parse_incident);
+        self.reviews = self.parse_all(&content.reviews, parse_review);
+        self.sources = content
+            .site
+            .into_iter()
+            .chain(content.categories)
+            .chain(content.incidents)
+            .chain(content.reviews)
+            .map(|file| (file.path.clone(), file))
+            .collect();
+        self.phase(
+            "parse",
+            format!(
+                "{} categories, {} incidents, {} reviews",
+                self.categories.len(),
+                self.incidents.len(),
+                self.reviews.len()
+            ),
+        );
+
+        // The theme is named by site.yaml; without a readable site.yaml there
+        // is nothing to render, so no theme is compiled either.
+        self.theme = None;
+        self.theme_diagnostics.clear();
+        if let Some(config) = &self.config {
+            let site_file = self.sources.get("content/site.yaml");
+            let (theme, found) = load_theme(&self.options.root, &config.theme, site_file);
+            self.theme = theme;
+            self.theme_diagnostics = found;
+        }
+        self.phase("theme", "compiled templates".to_owned());
+        self.cache = RenderCache::default();
+        self.last_tally = None;
+    }
+
+    fn note(&mut self, path: &str, found: Vec<Diagnostic>) {
+        if found.is_empty() {
+            self.parse_diagnostics.remove(path);
+        } else {
+            self.parse_diagnostics.insert(path.to_owned(), found);
+        }
+    }
+
+    /// Parses every file of one kind in parallel, keeping path order.
+    fn parse_all<T: Send>(
+        &mut self,
+        files: &[SourceFile],
+        parse_one: impl Fn(&SourceFile) -> (Option<T>, Vec<Diagnostic>) + Sync + Send,
+    ) -> Vec<T> {
+        let results: Vec<(Option<T>, Vec<Diagnostic>)> = files.par_iter().map(parse_one).collect();
+        let mut values = Vec::with_capacity(results.len());
+        for (file, (value, found)) in files.iter().zip(results) {
+            self.note(&file.path, found);
+            values.extend(value);
+        }
+        values
+    }
+
+    /// Whether every path in `changed` (relative to the root) is an incident
+    /// file, so that [`Session::update_incidents`] can take them in.
+    pub fn can_update(&self, changed: &[String]) -> bool {
+        self.config.is_some()
+            && !changed.is_empty()
+            && changed
+                .iter()
+                .all(|path| incremental_incident(&self.options.root, path))
+    }
+
+    /// The pages that show the incidents of `paths` as they are now: their
+    /// own pages, their categories' pages and their teams' pages.
+    pub fn affected_by(&self, paths: &[String]) -> Selection {
+        let mut selection = Selection::default();
+        for path in paths {
+            let Some(incident) = self.incidents.iter().find(|i| &i.path == path) else {
+                if let Some(slug) = path
+                    .rsplit('/')
+                    .next()
+                    .and_then(|name| name.strip_suffix(".md"))
+                {
+                    selection.incidents.insert(slug.to_owned());
+                }
+                continue;
+            };
+            selection.incidents.insert(incident.slug.clone());
+            selection.categories.insert(incident.category.value.clone());
+            for anecdote in &incident.anecdotes {
+                selection.teams.insert(anecdote.team.value.clone());
+            }
+        }
+        selection
+    }
+
+    /// Re-reads and re-parses the incident files of `paths` (each one
+    /// passed [`Session::can_update`]); a file that is gone is dropped.
+    pub fn update_incidents(&mut self, paths: &[String]) {
+        self.phases.clear();
+        self.timer = Instant::now();
+        for path in paths {
+            self.load_diagnostics
+                .retain(|d| d.file.as_deref() != Some(path.as_str()));
+            self.parse_diagnostics.remove(path);
+            self.sources.remove(path);
+            let position = self
+                .incidents
+                .binary_search_by(|i| i.path.as_bytes().cmp(path.as_bytes()));
+            if let Ok(index) = position {
+                self.incidents.remove(index);
+            }
+            let file = match load::read_file(&self.options.root, path) {
+                Ok(Some(file)) => file,
+                Ok(None) => continue,
+                Err(diagnostic) => {
+                    self.load_diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+            let (incident, found) = parse_incident(&file);
+            self.note(path, found);
+            if let Some(incident) = incident {
+                let index = self
+                    .incidents
+                    .partition_point(|i| i.path.as_bytes() < path.as_bytes());
+                self.incidents.insert(index, incident);
+            }
+            self.sources.insert(path.clone(), file);
+        }
+        self.phase("parse", format!("{} changed incident files", paths.len()));
+    }
+
+    /// Validates, tallies and renders what `selection` names into `sink`.
+    ///
+    /// The outcome carries every diagnostic of the site; `built` is `None`
+    /// when an error stopped it (the sink may then hold part of a site, to
+    /// be discarded).
+    pub fn render(&mut self, selection: &Selection, sink: &dyn Sink) -> BuildOutcome {
+        self.render_site(selection, sink, true)
+    }
+
+    /// Renders everything once, giving the parsed values to the site rather
+    /// than copying them (`build` and `check`: the session ends here).
+    pub fn render_once(mut self, sink: &dyn Sink) -> BuildOutcome {
+        self.render_site(&Selection::everything(), sink, false)
+    }
+
+    fn render_site(&mut self, selection: &Selection, sink: &dyn Sink, keep: bool) -> BuildOutcome {
+        let mut diagnostics: Vec<Diagnostic> = self.load_diagnostics.clone();
+        for found in self.parse_diagnostics.values() {
+            diagnostics.extend(found.iter().cloned());
+        }
+        if let Some(config) = self.config.as_mut()
+            && let Some(base_url) = &self.options.base_url
+        {
+            config.base_url = base_url.clone();
+        }
+        if let Some(config) = &self.config {
+            let sources: Sources<'_> = self
+                .sources
+                .values()
+                .map(|f| (f.path.as_str(), f.text.as_str()))
+                .collect();
+            let category_files: Vec<&str> =
+                self.category_files.iter().map(String::as_str).collect();
+            diagnostics.extend(validate_site(
+                config,
+                &self.categories,
+                &category_files,
+                &self.incidents,
+                &self.reviews,
+                &sources,
+            ));
+        }
+        diagnostics.extend(self.theme_diagnostics.iter().cloned());
+        self.phase("validate", format!("{} problems", diagnostics.len()));
+
+        let mut built = None;
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        if let (Some(config), Some(theme), false) = (&self.config, &self.theme, has_errors) {
+            let (mut categories, mut incidents, mut reviews) = if keep {
+                (
+                    self.categories.clone(),
+                    self.incidents.clone(),
+                    self.reviews.clone(),
+                )
+            } else {
+                (
+                    std::mem::take(&mut self.categories),
+                    std::mem::take(&mut self.incidents),
+                    std::mem::take(&mut self.reviews),
+                )
+            };
+            if !self.options.drafts {
+                incidents.retain(|i| !i.draft);
+            }
+            categories.sort_by(|a, b| a.slug.cmp(&b.slug));
+            incidents.sort_by(|a, b| a.slug.cmp(&b.slug));
+            reviews.sort_by_key(|r| r.date);
+            let site = Site {
+                config: config.clone(),
+                categories,
+                incidents,
+                reviews,
+            };
+            let tally = tally_site(&site);
+            let timer = Instant::now();
+            self.phases.push(Phase {
+                name: "tally",
+                duration: timer - self.timer,
+                detail: format!(
+                    "{} occurrences, {} teams",
+                    tally.totals.occurrences, tally.totals.teams
+                ),
+            });
+            self.timer = timer;
+            match render_selection(&site, &tally, theme, selection, &mut self.cache, sink) {
+                Ok(report) => {
+                    let detail = if report.reused > 0 {
+                        format!(
+                            "{} files ({} incident summaries reused)",
+                            report.files, report.reused
+                        )
+                    } else {
+                        format!("{} files", report.files)
+                    };
+                    self.phase("render", detail);
+                    built = Some(BuiltSite {
+                        site,
+                        tally,
+                        files: report.files,
+                    });
+                }
+                Err(mut found) => diagnostics.append(&mut found),
+            }
+        }
+        sort_diagnostics(&mut diagnostics);
+        BuildOutcome {
+            diagnostics,
+            built,
+            phases: std::mem::take(&mut self.phases),
+        }
+    }
+
+    /// Whether something every page shows (the totals, the as-of date, the
+    /// order of the categories, the teams) differs from the last render's;
+    /// then pages outside an incremental selection are out of date too.
+    /// Remembers `tally` for the next call.
+    pub fn site_wide_changed(&mut self, tally: &Tally) -> bool {
+        let summary = |t: &Tally| {
+            (
+                t.totals,
+                t.as_of,
+                t.categories
+                    .iter()
+                    .map(|row| (row.slug.clone(), row.rank))
+                    .collect::<Vec<_>>(),
+                t.teams
+                    .iter()
+                    .map(|team| (team.name.clone(), team.slug.clone()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let changed = self
+            .last_tally
+            .as_ref()
+            .is_none_or(|last| summary(last) != summary(tally));
+        self.last_tally = Some(tally.clone());
+        changed
+    }
+}
