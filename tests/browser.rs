@@ -11,9 +11,13 @@
 //! served over HTTP by a small server in this test, since its links are
 //! absolute paths.
 //!
+//! A second test opens `frictionlog serve`'s preview of a small site and
+//! edits a file on disk: the open tab must reload by itself.
+//!
 //! Run with `cargo test --test browser -- --include-ignored` on a machine
 //! with Debian's `chromium` package (or set FRICTIONLOG_CHROMIUM).
 
+mod serve_support;
 #[path = "theme/support.rs"]
 mod support;
 
@@ -219,6 +223,30 @@ impl Browser {
         let session = self.session.clone();
         let id = self.send(method, params, Some(&session));
         self.wait_for(method, |v| v["id"] == id)["result"].clone()
+    }
+
+    /// Like [`Browser::eval`], but `None` when the page cannot answer (it
+    /// is being replaced by a reload) or the expression throws.
+    fn try_eval(&mut self, expression: &str) -> Option<Value> {
+        let session = self.session.clone();
+        let id = self.send(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true}),
+            Some(&session),
+        );
+        loop {
+            let Message::Text(text) = self.socket.read().unwrap() else {
+                continue;
+            };
+            let value: Value = serde_json::from_str(text.as_str()).unwrap();
+            if value["id"] != id {
+                continue;
+            }
+            if value.get("error").is_some() || value["result"].get("exceptionDetails").is_some() {
+                return None;
+            }
+            return Some(value["result"]["result"]["value"].clone());
+        }
     }
 
     /// Evaluates `expression` in the page; its value, which must be JSON.
@@ -628,5 +656,94 @@ fn check_filtering(browser: &mut Browser, data: &Value, width: u32) {
         visible_incidents(browser),
         total,
         "Clear shows every incident again"
+    );
+}
+
+/// What the live-reload script listens to (src/serve/livereload.rs).
+const EVENTS_PATH: &str = "/__frictionlog/events";
+
+#[test]
+#[ignore = "needs Debian's chromium: run with --include-ignored"]
+fn an_open_tab_reloads_itself_when_a_file_is_edited() {
+    let site = support::Site::copy_of("small");
+    let serve = serve_support::Serve::start(site.root());
+    let mut browser = Browser::launch();
+    browser.call("Network.enable", json!({}));
+
+    // Open the index, and wait until it has loaded and its live-reload
+    // script has its event stream (the server answered, so it will be told
+    // of the edit).
+    let session = browser.session.clone();
+    browser.send(
+        "Page.navigate",
+        json!({"url": format!("http://{}/", serve.addr)}),
+        Some(&session),
+    );
+    let (mut loaded, mut listening) = (false, false);
+    browser.wait_for("the index and its live-reload stream", |message| {
+        match message["method"].as_str() {
+            Some("Page.loadEventFired") => loaded = true,
+            Some("Network.responseReceived") => {
+                let response = &message["params"]["response"];
+                if response["url"]
+                    .as_str()
+                    .is_some_and(|url| url.ends_with(EVENTS_PATH))
+                {
+                    assert_eq!(response["status"], json!(200), "{response}");
+                    listening = true;
+                }
+            }
+            _ => {}
+        }
+        loaded && listening
+    });
+    let old = "Nobody owns the shared widgets";
+    let new = "The shared widgets found an owner";
+    let text = browser.eval("document.body.innerText");
+    assert!(
+        text.as_str().unwrap().contains(old),
+        "the index does not show {old:?}"
+    );
+
+    // A marker that only a reload of the tab can remove; and nothing
+    // reloads it while nothing changes.
+    browser.eval("window.__marker = 1");
+    thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        browser.eval("window.__marker"),
+        json!(1),
+        "the tab reloaded with no edit; serve's log:\n{}",
+        serve.log()
+    );
+
+    serve_support::save_like_an_editor(
+        site.root(),
+        "content/incidents/loose-ends.md",
+        &format!("---\ntitle: \"{new}\"\ncategory: frontend\n---\n"),
+    );
+    // The test only watches: no navigation, no reload from here on.
+    let check = format!(
+        "[document.body !== null && document.body.innerText.includes({new:?}), typeof window.__marker]"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut state = None;
+    while Instant::now() < deadline {
+        state = browser.try_eval(&check);
+        if state == Some(json!([true, "undefined"])) {
+            break;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        state,
+        Some(json!([true, "undefined"])),
+        "within 10 s of the edit, the tab did not reload by itself to show {new:?} \
+         ([shows it, typeof marker]); serve's log:\n{}",
+        serve.log()
+    );
+    let text = browser.eval("document.body.innerText");
+    assert!(
+        !text.as_str().unwrap().contains(old),
+        "the old title is still shown"
     );
 }

@@ -1,0 +1,127 @@
+//! Running the real `frictionlog serve` from a test: on a free loopback port,
+//! over a site in a temporary folder, killed when the test ends, with its
+//! stderr kept for failure messages. Edits are saved the way editors save
+//! (write a temporary file, rename it over the old one), so the watcher sees
+//! what it sees in real use. Shared by tests/serve_load.rs and
+//! tests/browser.rs.
+
+// Each test binary uses a part of this.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// How long the first build may take before `Serving` is printed (a debug
+/// binary on a busy machine).
+const READY_WITHIN: Duration = Duration::from_secs(120);
+
+/// A running `frictionlog serve --port 0 --root <site>`.
+pub struct Serve {
+    child: Child,
+    /// `127.0.0.1:PORT`, from the `Serving` line.
+    pub addr: String,
+    /// The site's root (canonical).
+    pub root: PathBuf,
+    log: Arc<Mutex<Vec<String>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Serve {
+    /// Starts serve on the site at `root` and waits for its
+    /// `Serving http://ADDR:PORT/` line. Declare the site's folder before
+    /// the server, so that the server is dropped (killed) first.
+    pub fn start(root: &Path) -> Serve {
+        let root = root.canonicalize().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+            .args(["serve", "--bind", "127.0.0.1", "--port", "0", "--root"])
+            .arg(&root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let stderr_log = Arc::clone(&log);
+        let stderr_reader = thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                stderr_log.lock().unwrap().push(line);
+            }
+        });
+        let stdout = child.stdout.take().unwrap();
+        let (first_line, ready) = mpsc::channel();
+        let stdout_reader = thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+            if let Some(line) = lines.next() {
+                let _ = first_line.send(line);
+            }
+            // Keep the pipe open and drained until the server exits.
+            lines.for_each(drop);
+        });
+        let mut serve = Serve {
+            child,
+            addr: String::new(),
+            root,
+            log,
+            readers: vec![stderr_reader, stdout_reader],
+        };
+        let line = ready.recv_timeout(READY_WITHIN).unwrap_or_else(|_| {
+            panic!(
+                "serve printed no `Serving` line within {READY_WITHIN:?}; stderr:\n{}",
+                serve.log()
+            )
+        });
+        serve.addr = line
+            .trim()
+            .strip_prefix("Serving http://")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        assert!(
+            serve.addr.starts_with("127.0.0.1:"),
+            "not on loopback: {line}"
+        );
+        serve
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything the server wrote to stderr so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // The pipes are closed now, so the readers end.
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+    }
+}
+
+/// Writes `text` to `root/rel`, creating folders.
+pub fn write_file(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// Saves `text` over `root/rel` as an editor does: a temporary file beside it
+/// (a name the watcher ignores), renamed over the old one.
+pub fn save_like_an_editor(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    let temporary = path.with_extension("md.tmp");
+    fs::write(&temporary, text).unwrap();
+    fs::rename(&temporary, &path).unwrap();
+}
