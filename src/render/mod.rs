@@ -1473,15 +1473,30 @@ pub fn render_selection(
     }
 
     let jobs = data.jobs();
-    let results: Vec<(bool, Vec<Diagnostic>)> = jobs
-        .par_iter()
-        .filter(|job| data.selects(selection, job))
-        .map(|job| {
-            let (page, found) = data.render_job(&tera, theme, job);
-            let written = page.map(|(path, html)| sink.put(&path, html.into_bytes()));
-            (written.is_some(), found)
-        })
-        .collect();
+    // The exports need no template: made alongside the pages.
+    let (results, (feed, (data_json, csv))) = rayon::join(
+        || -> Vec<(bool, Vec<Diagnostic>)> {
+            jobs.par_iter()
+                .filter(|job| data.selects(selection, job))
+                .map(|job| {
+                    let (page, found) = data.render_job(&tera, theme, job);
+                    let written = page.map(|(path, html)| sink.put(&path, html.into_bytes()));
+                    (written.is_some(), found)
+                })
+                .collect()
+        },
+        || {
+            rayon::join(
+                || render_feed(site, &data.anchors),
+                || {
+                    rayon::join(
+                        || render_data_json(site, tally),
+                        || render_incidents_csv(site),
+                    )
+                },
+            )
+        },
+    );
     for (written, mut found) in results {
         report.files += usize::from(written);
         diagnostics.append(&mut found);
@@ -1501,9 +1516,9 @@ pub fn render_selection(
         report.files += 1;
     };
     put("sitemap.xml", render_sitemap(&pages, site));
-    put("feed.xml", render_feed(site, &data.anchors));
-    put("data.json", render_data_json(site, tally));
-    put("incidents.csv", render_incidents_csv(site));
+    put("feed.xml", feed);
+    put("data.json", data_json);
+    put("incidents.csv", csv);
     if selection.everything {
         put(OUTPUT_MARKER, OUTPUT_MARKER_TEXT.to_vec());
         for (name, bytes) in &theme.statics {
