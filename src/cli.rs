@@ -409,6 +409,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs, reporter: &Reporter) -> ExitCode {
         open: args.open,
         color: reporter.color,
         quiet: reporter.quiet,
+        verbose: reporter.verbose,
     };
     match crate::serve::run_serve(options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -258,6 +258,7 @@ mod tests {
     use crate::diagnostic::Pos;
     use crate::model::{Anecdote, Category, Located, SiteConfig};
     use crate::tally::tally_site;
+    use std::sync::Arc;
 
     fn located(value: &str) -> Located<String> {
         Located {
@@ -279,7 +280,7 @@ mod tests {
                 body: String::new(),
                 body_line: 1,
             }],
-            incidents: vec![Incident {
+            incidents: vec![Arc::new(Incident {
                 slug: "settings".into(),
                 path: String::new(),
                 title: "Commas, \"quotes\"\nand newlines".into(),
@@ -304,7 +305,7 @@ mod tests {
                 draft: false,
                 body: String::new(),
                 body_line: 1,
-            }],
+            })],
             reviews: vec![],
         }
     }

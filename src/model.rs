@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::diagnostic::Pos;
 
@@ -387,7 +388,8 @@ pub struct Site {
     /// In slug order.
     pub categories: Vec<Category>,
     /// Non-draft incidents (and drafts when `--drafts`), in slug order.
-    pub incidents: Vec<Incident>,
+    /// Shared with serve's session, which keeps them between rebuilds.
+    pub incidents: Vec<Arc<Incident>>,
     /// In date order.
     pub reviews: Vec<Review>,
 }

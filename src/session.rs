@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -38,7 +39,7 @@ pub struct Session {
     categories: Vec<Category>,
     /// Slugs of every category file, parsed or not.
     category_files: Vec<String>,
-    incidents: Vec<Incident>,
+    incidents: Vec<Arc<Incident>>,
     reviews: Vec<Review>,
     theme: Option<Theme>,
     theme_diagnostics: Vec<Diagnostic>,
@@ -75,7 +76,7 @@ impl Session {
             reviews: Vec::new(),
             theme: None,
             theme_diagnostics: Vec::new(),
-            cache: RenderCache::default(),
+            cache: RenderCache::kept(),
             last_tally: None,
             phases: Vec::new(),
             timer: Instant::now(),
@@ -114,7 +115,11 @@ impl Session {
         }
         self.category_files = content.categories.iter().map(|f| f.slug.clone()).collect();
         self.categories = self.parse_all(&content.categories, parse_category);
-        self.incidents = self.parse_all(&content.incidents, parse_incident);
+        self.incidents = self
+            .parse_all(&content.incidents, parse_incident)
+            .into_iter()
+            .map(Arc::new)
+            .collect();
         self.reviews = self.parse_all(&content.reviews, parse_review);
         self.sources = content
             .site
@@ -145,7 +150,7 @@ impl Session {
             self.theme_diagnostics = found;
         }
         self.phase("theme", "compiled templates".to_owned());
-        self.cache = RenderCache::default();
+        self.cache = RenderCache::kept();
         self.last_tally = None;
     }
 
@@ -236,7 +241,7 @@ impl Session {
                 let index = self
                     .incidents
                     .partition_point(|i| i.path.as_bytes() < path.as_bytes());
-                self.incidents.insert(index, incident);
+                self.incidents.insert(index, Arc::new(incident));
             }
             self.sources.insert(path.clone(), file);
         }
@@ -255,6 +260,7 @@ impl Session {
     /// Renders everything once, giving the parsed values to the site rather
     /// than copying them (`build` and `check`: the session ends here).
     pub fn render_once(mut self, sink: &dyn Sink) -> BuildOutcome {
+        self.cache = RenderCache::default();
         self.render_site(&Selection::everything(), sink, false)
     }
 
@@ -338,6 +344,12 @@ impl Session {
                         format!("{} files", report.files)
                     };
                     self.phase("render", detail);
+                    self.phases
+                        .extend(report.stages.iter().map(|&(name, duration)| Phase {
+                            name,
+                            duration,
+                            detail: String::new(),
+                        }));
                     built = Some(BuiltSite {
                         site,
                         tally,

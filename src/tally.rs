@@ -5,6 +5,7 @@
 //! as-of date. Drafts never reach this stage unless `--drafts` asked for them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::model::{Date, Incident, PrecisionKind, RankKind, Site, slugify};
 
@@ -236,7 +237,7 @@ fn rank_categories(site: &Site, rows: &mut [CategoryTally]) {
     }
 }
 
-fn tally_teams(incidents: &[Incident]) -> Vec<TeamTally> {
+fn tally_teams(incidents: &[Arc<Incident>]) -> Vec<TeamTally> {
     let mut by_name: BTreeMap<&str, (BTreeSet<usize>, u32, BTreeSet<&str>)> = BTreeMap::new();
     for (index, incident) in incidents.iter().enumerate() {
         for anecdote in &incident.anecdotes {
@@ -268,7 +269,7 @@ fn tally_teams(incidents: &[Incident]) -> Vec<TeamTally> {
 /// Occurrences per year and per quarter. Occurrences without an anecdote
 /// date (undated anecdotes, an explicit count above the anecdotes written,
 /// an incident with none) count as undated, so every view sums to the total.
-fn tally_timeline(incidents: &[Incident]) -> Timeline {
+fn tally_timeline(incidents: &[Arc<Incident>]) -> Timeline {
     let mut timeline = Timeline::default();
     let mut add = |period_year: PeriodKind, period_quarter: PeriodKind, category: &str, n: u32| {
         *timeline
@@ -397,7 +398,7 @@ mod tests {
         Site {
             config: SiteConfig::with_title("t".into()),
             categories,
-            incidents,
+            incidents: incidents.into_iter().map(Arc::new).collect(),
             reviews,
         }
     }

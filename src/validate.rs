@@ -2,6 +2,7 @@
 //! must be unique — checked once every file is parsed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::model::{Category, Incident, Located, Review, SiteConfig, slugify};
@@ -63,7 +64,7 @@ pub fn validate_site(
     config: &SiteConfig,
     categories: &[Category],
     category_files: &[&str],
-    incidents: &[Incident],
+    incidents: &[Arc<Incident>],
     reviews: &[Review],
     sources: &Sources<'_>,
 ) -> Vec<Diagnostic> {
@@ -88,6 +89,8 @@ pub fn validate_site(
     );
 
     let mut team_slugs: BTreeMap<String, String> = BTreeMap::new();
+    // Thousands of anecdotes name a few dozen teams: slug each name once.
+    let mut slug_of: HashMap<&str, String> = HashMap::new();
     for incident in incidents {
         let file = incident.path.as_str();
         checker.reference(
@@ -117,7 +120,10 @@ pub fn validate_site(
         }
         for anecdote in &incident.anecdotes {
             let name = &anecdote.team.value;
-            let slug = slugify(name);
+            let slug = slug_of
+                .entry(name.as_str())
+                .or_insert_with(|| slugify(name))
+                .clone();
             if slug.is_empty() {
                 checker.error(
                     CodeKind::InvalidValue,
@@ -267,7 +273,7 @@ mod tests {
             &config,
             &[category("monolith")],
             &["monolith"],
-            &[incident("content/incidents/a.md", "monolit", &[])],
+            &[Arc::new(incident("content/incidents/a.md", "monolit", &[]))],
             &[],
             &Sources::new(),
         );
@@ -286,8 +292,8 @@ mod tests {
             &[category("m")],
             &["m"],
             &[
-                incident("content/incidents/z/a.md", "m", &[]),
-                incident("content/incidents/b/a.md", "m", &[]),
+                Arc::new(incident("content/incidents/z/a.md", "m", &[])),
+                Arc::new(incident("content/incidents/b/a.md", "m", &[])),
             ],
             &[],
             &Sources::new(),
@@ -306,8 +312,8 @@ mod tests {
             &[category("m")],
             &["m"],
             &[
-                incident("content/incidents/a.md", "m", &["Web", "Web"]),
-                incident("content/incidents/b.md", "m", &["web"]),
+                Arc::new(incident("content/incidents/a.md", "m", &["Web", "Web"])),
+                Arc::new(incident("content/incidents/b.md", "m", &["web"])),
             ],
             &[],
             &Sources::new(),

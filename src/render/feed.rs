@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
+use std::sync::Arc;
 
 use crate::model::{Date, Incident, Site};
 
@@ -69,7 +70,7 @@ fn id_base(site: &Site) -> String {
 /// `feed.xml`: the newest `feed_limit` dated anecdotes, newest first; ties
 /// by incident slug, then the order written. Undated anecdotes have no
 /// place in a feed and are left out.
-pub fn render_feed(site: &Site, anchors: &[Vec<String>]) -> Vec<u8> {
+pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
     let mut entries: Vec<(Date, usize, usize)> = site
         .incidents
         .iter()

@@ -28,7 +28,8 @@ pub mod markdown;
 pub mod theme;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -118,22 +119,61 @@ impl Selection {
 }
 
 /// Template values kept from one render to the next (serve): the summary of
-/// every incident, with its list entry, by slug.
+/// every incident, with its list entry, by slug. A one-off build keeps none
+/// ([`RenderCache::default`]); serve uses [`RenderCache::kept`].
 #[derive(Debug, Default)]
 pub struct RenderCache {
+    enabled: bool,
     /// What every summary depends on besides its own incident: category
     /// titles and colours, team slugs, statuses, sections, the base URL.
     signature: String,
     summaries: HashMap<String, Value>,
+    /// Each incident's anecdote fragment ids, by slug.
+    anchors: HashMap<String, Arc<Vec<String>>>,
+}
+
+impl RenderCache {
+    /// A cache that keeps what each render made, for the next one.
+    pub fn kept() -> RenderCache {
+        RenderCache {
+            enabled: true,
+            ..RenderCache::default()
+        }
+    }
+}
+
+/// Brings `cache` (by incident slug) up to date with `values` (one per
+/// incident): entries of the selected incidents (which an edit changed,
+/// added or removed) are replaced or dropped, missing ones added; after a
+/// full render, everything is replaced.
+fn refresh<T: Clone>(
+    cache: &mut HashMap<String, T>,
+    incidents: &[Arc<Incident>],
+    values: &[T],
+    selection: &Selection,
+) {
+    if selection.everything {
+        cache.clear();
+    }
+    for slug in &selection.incidents {
+        cache.remove(slug);
+    }
+    for (incident, value) in incidents.iter().zip(values) {
+        if !cache.contains_key(&incident.slug) {
+            cache.insert(incident.slug.clone(), value.clone());
+        }
+    }
 }
 
 /// What a render did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RenderReport {
     /// Files handed to the sink.
     pub files: usize,
     /// Incident summaries taken from the cache rather than made again.
     pub reused: usize,
+    /// How long its stages took, for `-v`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 // ---------------------------------------------------------------------------
@@ -308,6 +348,8 @@ struct GroupContext<'a> {
     title: Option<&'a str>,
     occurrences: u32,
     incidents: Value,
+    /// Every incident's `item_html`, joined.
+    items_html: String,
 }
 
 #[derive(Serialize)]
@@ -358,7 +400,9 @@ struct SiteData<'a> {
     /// Per tally row: indexes of its incidents, slug order.
     by_category: Vec<Vec<usize>>,
     /// Per incident: its anecdotes' fragment ids.
-    anchors: Vec<Vec<String>>,
+    anchors: Vec<Arc<Vec<String>>>,
+    /// Incident indexes, most painful first (see `most_painful_first`).
+    painful: Vec<usize>,
     /// The tally table's rows (rank order) as template values.
     rows: Vec<Value>,
     /// Every team's summary (slug order) as template values.
@@ -420,7 +464,7 @@ pub fn page_paths(site: &Site, tally: &Tally) -> Vec<String> {
 
 /// Incident indexes in list order: most occurrences first, then title,
 /// then slug (byte order), so every list reads from the worst pain down.
-fn most_painful_first(incidents: &[Incident]) -> Vec<usize> {
+fn most_painful_first(incidents: &[Arc<Incident>]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..incidents.len()).collect();
     order.sort_by(|&a, &b| match (incidents.get(a), incidents.get(b)) {
         (Some(x), Some(y)) => y
@@ -471,7 +515,8 @@ impl<'a> SiteData<'a> {
             .map(|(i, team)| (team.name.as_str(), i))
             .collect();
         let mut by_category = vec![Vec::new(); tally.categories.len()];
-        for &index in &most_painful_first(&site.incidents) {
+        let painful = most_painful_first(&site.incidents);
+        for &index in &painful {
             let Some(incident) = site.incidents.get(index) else {
                 continue;
             };
@@ -490,7 +535,8 @@ impl<'a> SiteData<'a> {
             team_of,
             summaries: Vec::new(),
             by_category,
-            anchors: site.incidents.par_iter().map(anecdote_anchors).collect(),
+            anchors: Vec::new(),
+            painful,
             rows: Vec::new(),
             teams: Vec::new(),
         };
@@ -547,6 +593,31 @@ impl<'a> SiteData<'a> {
         selection: &Selection,
         cache: &mut RenderCache,
     ) -> (usize, Vec<Diagnostic>) {
+        // Fragment ids depend on nothing but the incident.
+        let anchors: Vec<Arc<Vec<String>>> = self
+            .site
+            .incidents
+            .par_iter()
+            .map(|incident| {
+                if !selection.everything
+                    && !selection.incidents.contains(&incident.slug)
+                    && let Some(anchors) = cache.anchors.get(&incident.slug)
+                {
+                    return Arc::clone(anchors);
+                }
+                Arc::new(anecdote_anchors(incident))
+            })
+            .collect();
+        if cache.enabled {
+            refresh(
+                &mut cache.anchors,
+                &self.site.incidents,
+                &anchors,
+                selection,
+            );
+        }
+        self.anchors = anchors;
+
         let signature = self.summary_signature();
         let reusable = !selection.everything && cache.signature == signature;
         let has_item = theme.has_template(ITEM_TEMPLATE);
@@ -593,14 +664,18 @@ impl<'a> SiteData<'a> {
             diagnostics.extend(diagnostic);
             summaries.push(value);
         }
-        cache.signature = signature;
-        cache.summaries = self
-            .site
-            .incidents
-            .iter()
-            .zip(&summaries)
-            .map(|(incident, value)| (incident.slug.clone(), value.clone()))
-            .collect();
+        if cache.enabled {
+            if cache.signature != signature {
+                cache.summaries.clear();
+            }
+            cache.signature = signature;
+            refresh(
+                &mut cache.summaries,
+                &self.site.incidents,
+                &summaries,
+                selection,
+            );
+        }
         self.summaries = summaries;
         (reused, diagnostics)
     }
@@ -1011,7 +1086,7 @@ impl<'a> SiteData<'a> {
         let config = &self.site.config;
         let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut unsectioned = Vec::new();
-        for index in most_painful_first(&self.site.incidents) {
+        for &index in &self.painful {
             let Some(incident) = self.site.incidents.get(index) else {
                 continue;
             };
@@ -1027,7 +1102,7 @@ impl<'a> SiteData<'a> {
             indexes
                 .iter()
                 .filter_map(|&i| self.site.incidents.get(i))
-                .map(Incident::occurrence_count)
+                .map(|incident| incident.occurrence_count())
                 .sum()
         };
         let mut groups: Vec<GroupContext<'_>> = Vec::new();
@@ -1038,6 +1113,7 @@ impl<'a> SiteData<'a> {
                     title: Some(&section.title),
                     occurrences: occurrences(indexes),
                     incidents: self.summaries_of(indexes),
+                    items_html: self.items_html(indexes),
                 });
             }
         }
@@ -1047,6 +1123,7 @@ impl<'a> SiteData<'a> {
                 title: None,
                 occurrences: occurrences(&unsectioned),
                 incidents: self.summaries_of(&unsectioned),
+                items_html: self.items_html(&unsectioned),
             });
         }
         context.insert("groups", &groups);
@@ -1086,9 +1163,20 @@ impl<'a> SiteData<'a> {
         );
     }
 
+    /// The list entries of these incidents, joined (a long list is then
+    /// one string for the template, not thousands of lookups).
+    fn items_html(&self, indexes: &[usize]) -> String {
+        let items: Vec<&str> = indexes
+            .iter()
+            .filter_map(|&i| self.summaries.get(i)?.get_from_path("item_html")?.as_str())
+            .collect();
+        items.concat()
+    }
+
     fn category_context(&self, context: &mut Context, row: usize) {
         let indexes = self.by_category.get(row).map_or(&[][..], Vec::as_slice);
         context.insert_value("incidents", self.summaries_of(indexes));
+        context.insert_value("items_html", Value::safe_string(&self.items_html(indexes)));
         if let Some(value) = self.rows.get(row) {
             context.insert_value("category", value.clone());
         }
@@ -1439,6 +1527,13 @@ pub fn render_selection(
     cache: &mut RenderCache,
     sink: &dyn Sink,
 ) -> Result<RenderReport, Vec<Diagnostic>> {
+    let mut timer = Instant::now();
+    let mut stages = Vec::new();
+    let mut stage = |name: &'static str| {
+        let now = Instant::now();
+        stages.push((name, now - timer));
+        timer = now;
+    };
     let mut data = SiteData::new(site, tally);
     let mut diagnostics = Vec::new();
     let (description_html, mut found) = match &site.config.description {
@@ -1465,9 +1560,15 @@ pub fn render_selection(
         .collect();
     globals.insert("reviews", &reviews);
 
+    stage("render/data");
     let (reused, mut found) = data.make_summaries(&tera, theme, selection, cache);
     diagnostics.append(&mut found);
-    let mut report = RenderReport { files: 0, reused };
+    stage("render/items");
+    let mut report = RenderReport {
+        files: 0,
+        reused,
+        stages: Vec::new(),
+    };
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(finish_diagnostics(diagnostics));
     }
@@ -1525,6 +1626,8 @@ pub fn render_selection(
             put(&format!("static/{name}"), bytes.clone());
         }
     }
+    stage("render/pages");
+    report.stages = stages;
     Ok(report)
 }
 
@@ -1561,7 +1664,7 @@ mod tests {
                 body: String::new(),
                 body_line: 1,
             }],
-            incidents: vec![Incident {
+            incidents: vec![Arc::new(Incident {
                 slug: "i".into(),
                 path: "content/incidents/i.md".into(),
                 title: "I".into(),
@@ -1582,7 +1685,7 @@ mod tests {
                 draft: false,
                 body: String::new(),
                 body_line: 1,
-            }],
+            })],
             reviews: vec![],
         }
     }

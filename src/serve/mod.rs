@@ -44,6 +44,8 @@ pub struct ServeOptions {
     pub open: bool,
     pub color: bool,
     pub quiet: bool,
+    /// Print how long each stage of every rebuild took.
+    pub verbose: bool,
 }
 
 /// Why the server could not run.
@@ -153,6 +155,8 @@ struct Rebuilt {
     errors: usize,
     /// Pages rendered, when only part of the site was.
     partial: Option<usize>,
+    /// "parse 0.1 ms, validate 9.8 ms, ...", for -v.
+    phases: String,
 }
 
 /// Renders `selection` with `session` and publishes the result: over the
@@ -167,6 +171,12 @@ fn render_and_publish(
     let sink = MemorySink::default();
     let outcome = session.render(selection, &sink);
     print_diagnostics(options, &outcome);
+    let mut phases: Vec<String> = outcome
+        .phases
+        .iter()
+        .map(|p| format!("{} {:.1} ms", p.name, p.duration.as_secs_f64() * 1000.0))
+        .collect();
+    let publish_start = Instant::now();
     let errors: Vec<Diagnostic> = outcome
         .diagnostics
         .iter()
@@ -185,6 +195,7 @@ fn render_and_publish(
                 ok: false,
                 errors: count,
                 partial: None,
+                phases: phases.join(", "),
             },
             None,
         );
@@ -207,11 +218,16 @@ fn render_and_publish(
         files,
         diagnostics: Vec::new(),
     });
+    phases.push(format!(
+        "publish {:.1} ms",
+        publish_start.elapsed().as_secs_f64() * 1000.0
+    ));
     (
         Rebuilt {
             ok: true,
             errors: 0,
             partial,
+            phases: phases.join(", "),
         },
         Some(built.tally),
     )
@@ -261,6 +277,9 @@ fn rebuild(
         (_, None) => format!("{what}: rebuilt the site"),
     };
     line.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
+    if options.verbose {
+        line.push_str(&format!(" ({})", rebuilt.phases));
+    }
     // Totals, the as-of date or the category order changed: every page
     // shows them, so the rest of the site follows (tabs already reloaded).
     if let Some(tally) = tally
