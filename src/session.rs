@@ -292,6 +292,11 @@ impl Session {
             ));
         }
         diagnostics.extend(self.theme_diagnostics.iter().cloned());
+        if !keep {
+            // Only validation quotes the files; rendering quotes the bodies
+            // it holds. A one-off build frees the texts here.
+            self.sources = BTreeMap::new();
+        }
         self.phase("validate", format!("{} problems", diagnostics.len()));
 
         let mut built = None;

@@ -33,12 +33,13 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::value::Key;
 use tera::{Context, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::export::{page_url, render_data_json, render_incidents_csv};
 use crate::model::{Date, Effort, Incident, RankKind, Site};
-use crate::tally::{PeriodKind, Tally};
+use crate::tally::{PeriodKind, Tally, TeamTally};
 
 use chart::{Bar, COLOURS, render_bar_chart};
 use feed::{anecdote_anchors, render_feed, render_sitemap};
@@ -273,18 +274,17 @@ struct SectionRef<'a> {
     title: &'a str,
 }
 
+/// An incident as lists show it. Its `category`, `section`, `statuses` and
+/// `teams` are added as values shared by every incident that names them
+/// (see `SiteData::summary_value`).
 #[derive(Serialize)]
 struct IncidentSummary<'a> {
     slug: &'a str,
     title: &'a str,
     url: String,
-    category: Option<CategoryRef<'a>>,
-    section: Option<SectionRef<'a>>,
-    statuses: Vec<StatusRef<'a>>,
     resolution: Option<&'a str>,
     occurrences: u32,
     anecdote_count: usize,
-    teams: Vec<TeamRef<'a>>,
     first_seen: Option<Date>,
     last_seen: Option<Date>,
     tags: &'a [String],
@@ -348,7 +348,8 @@ struct GroupContext<'a> {
     title: Option<&'a str>,
     occurrences: u32,
     incidents: Value,
-    /// Every incident's `item_html`, joined.
+    /// Every incident's `item_html`, joined (a placeholder that
+    /// `SiteData::splice` replaces in the rendered page).
     items_html: String,
 }
 
@@ -407,6 +408,18 @@ struct SiteData<'a> {
     rows: Vec<Value>,
     /// Every team's summary (slug order) as template values.
     teams: Vec<Value>,
+    /// What incident summaries refer to, made once.
+    shared: SharedRefs<'a>,
+}
+
+/// Category, section, status and team references as template values, by
+/// slug, key or team name: one value each, shared by every summary.
+#[derive(Default)]
+struct SharedRefs<'a> {
+    categories: HashMap<&'a str, Value>,
+    sections: HashMap<&'a str, Value>,
+    statuses: HashMap<&'a str, Value>,
+    teams: HashMap<&'a str, Value>,
 }
 
 enum Job {
@@ -421,6 +434,24 @@ enum Job {
 }
 
 type JobResult = (Option<(String, String)>, Vec<Diagnostic>);
+
+/// The incident lists one page prints through `items_html` placeholders.
+struct Splices {
+    /// Makes placeholders no content can contain by chance.
+    nonce: u64,
+    /// (placeholder, incident indexes), in the order they were made.
+    lists: Vec<(String, Vec<usize>)>,
+}
+
+impl Default for Splices {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, RandomState};
+        Splices {
+            nonce: RandomState::new().hash_one(std::process::id()),
+            lists: Vec::new(),
+        }
+    }
+}
 
 /// The partial that renders one entry of an incident list.
 const ITEM_TEMPLATE: &str = "partials/incident_item.html";
@@ -539,6 +570,49 @@ impl<'a> SiteData<'a> {
             painful,
             rows: Vec::new(),
             teams: Vec::new(),
+            shared: SharedRefs::default(),
+        };
+        let config = &site.config;
+        data.shared = SharedRefs {
+            categories: tally
+                .categories
+                .iter()
+                .filter_map(|row| {
+                    let category = data.category_ref(&row.slug)?;
+                    Some((row.slug.as_str(), Value::from_serializable(&category)))
+                })
+                .collect(),
+            sections: config
+                .sections
+                .iter()
+                .map(|section| {
+                    let value = Value::from_serializable(&SectionRef {
+                        slug: &section.slug,
+                        title: &section.title,
+                    });
+                    (section.slug.as_str(), value)
+                })
+                .collect(),
+            statuses: config
+                .incident_statuses
+                .iter()
+                .map(|s| {
+                    let value = Value::from_serializable(&StatusRef {
+                        key: &s.key,
+                        label: &s.label,
+                        symbol: &s.symbol,
+                    });
+                    (s.key.as_str(), value)
+                })
+                .collect(),
+            teams: tally
+                .teams
+                .iter()
+                .filter_map(|team| {
+                    let team_ref = data.team_ref(&team.name)?;
+                    Some((team.name.as_str(), Value::from_serializable(&team_ref)))
+                })
+                .collect(),
         };
         data.rows = data
             .category_rows()
@@ -633,7 +707,7 @@ impl<'a> SiteData<'a> {
                 {
                     return (value.clone(), true, None);
                 }
-                let value = Value::from_serializable(&this.incident_summary(incident));
+                let value = this.summary_value(incident);
                 if !has_item {
                     return (value, false, None);
                 }
@@ -642,10 +716,7 @@ impl<'a> SiteData<'a> {
                 match tera.render(ITEM_TEMPLATE, &context) {
                     Ok(html) => {
                         let mut map = value.into_map().unwrap_or_default();
-                        map.insert(
-                            tera::value::Key::Str("item_html"),
-                            Value::safe_string(&html),
-                        );
+                        map.insert(Key::Str("item_html"), Value::safe_string(&html));
                         (Value::from(map), false, None)
                     }
                     Err(error) => (
@@ -761,7 +832,6 @@ impl<'a> SiteData<'a> {
     }
 
     fn incident_summary(&self, incident: &'a Incident) -> IncidentSummary<'a> {
-        let config = &self.site.config;
         let dates = incident.anecdotes.iter().filter_map(|a| a.date);
         let mut teams: Vec<&str> = incident
             .anecdotes
@@ -770,15 +840,16 @@ impl<'a> SiteData<'a> {
             .collect();
         teams.sort_unstable();
         teams.dedup();
-        let team_refs: Vec<TeamRef<'a>> =
-            teams.into_iter().filter_map(|t| self.team_ref(t)).collect();
-        let category = self.category_ref(&incident.category.value);
+        let known_teams: Vec<&TeamTally> = teams
+            .into_iter()
+            .filter_map(|t| self.tally.teams.get(*self.team_of.get(t)?))
+            .collect();
         let mut search_text = incident.title.to_lowercase();
-        for team in &team_refs {
+        for team in &known_teams {
             search_text.push(' ');
             search_text.push_str(&team.name.to_lowercase());
         }
-        if let Some(category) = &category {
+        if let Some(category) = self.category_ref(&incident.category.value) {
             search_text.push(' ');
             search_text.push_str(&category.title.to_lowercase());
         }
@@ -794,42 +865,15 @@ impl<'a> SiteData<'a> {
             }
             text
         };
-        let team_slugs = spaced(&mut team_refs.iter().map(|t| t.slug));
+        let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
         let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
         IncidentSummary {
             slug: &incident.slug,
             title: &incident.title,
             url: page_url(self.site, "incidents", &incident.slug),
-            category,
-            section: incident.section.as_ref().and_then(|s| {
-                config
-                    .sections
-                    .iter()
-                    .find(|section| section.slug == s.value)
-                    .map(|section| SectionRef {
-                        slug: &section.slug,
-                        title: &section.title,
-                    })
-            }),
-            statuses: incident
-                .status
-                .iter()
-                .filter_map(|key| {
-                    config
-                        .incident_statuses
-                        .iter()
-                        .find(|s| s.key == key.value)
-                        .map(|s| StatusRef {
-                            key: &s.key,
-                            label: &s.label,
-                            symbol: &s.symbol,
-                        })
-                })
-                .collect(),
             resolution: incident.resolution.as_deref(),
             occurrences: incident.occurrence_count(),
             anecdote_count: incident.anecdotes.len(),
-            teams: team_refs,
             first_seen: dates.clone().min(),
             last_seen: dates.max(),
             tags: &incident.tags,
@@ -838,6 +882,39 @@ impl<'a> SiteData<'a> {
             team_slugs,
             status_keys,
         }
+    }
+
+    /// The summary of `incident` as a template value, its category,
+    /// section, statuses and teams shared with every other incident's.
+    fn summary_value(&self, incident: &'a Incident) -> Value {
+        let summary = Value::from_serializable(&self.incident_summary(incident));
+        let mut map = summary.into_map().unwrap_or_default();
+        let shared = &self.shared;
+        let category = shared.categories.get(incident.category.value.as_str());
+        map.insert(
+            Key::Str("category"),
+            category.cloned().unwrap_or_else(Value::none),
+        );
+        let section = incident
+            .section
+            .as_ref()
+            .and_then(|s| shared.sections.get(s.value.as_str()));
+        map.insert(
+            Key::Str("section"),
+            section.cloned().unwrap_or_else(Value::none),
+        );
+        let statuses: Vec<Value> = incident
+            .status
+            .iter()
+            .filter_map(|s| shared.statuses.get(s.value.as_str()).cloned())
+            .collect();
+        map.insert(Key::Str("statuses"), Value::from(statuses));
+        let teams: Vec<Value> = crate::export::incident_teams(incident)
+            .into_iter()
+            .filter_map(|name| shared.teams.get(name).cloned())
+            .collect();
+        map.insert(Key::Str("teams"), Value::from(teams));
+        Value::from(map)
     }
 
     fn team_summaries(&self) -> Vec<TeamSummary<'a>> {
@@ -953,13 +1030,14 @@ impl<'a> SiteData<'a> {
     fn render_job(&self, tera: &Tera, theme: &Theme, job: &Job) -> JobResult {
         let mut context = Context::new();
         let mut diagnostics = Vec::new();
+        let mut splices = Splices::default();
         let base = self.base_path();
         let Some(path) = self.job_path(job) else {
             return (None, diagnostics);
         };
         let (template, kind, title, url): (&str, &'static str, String, String) = match job {
             Job::Index => {
-                self.index_context(&mut context);
+                self.index_context(&mut context, &mut splices);
                 (
                     "index.html",
                     "index",
@@ -980,7 +1058,7 @@ impl<'a> SiteData<'a> {
                     self.markdown(&category.body, &category.path, Some(category.body_line), 3);
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
-                self.category_context(&mut context, *row);
+                self.category_context(&mut context, *row, &mut splices);
                 (
                     "category.html",
                     "category",
@@ -1065,7 +1143,7 @@ impl<'a> SiteData<'a> {
             },
         );
         match tera.render(template, &context) {
-            Ok(html) => (Some((path, html)), diagnostics),
+            Ok(html) => (Some((path, self.splice(html, &splices))), diagnostics),
             Err(error) => {
                 diagnostics.push(theme.render_diagnostic(&error, template));
                 (None, diagnostics)
@@ -1082,7 +1160,7 @@ impl<'a> SiteData<'a> {
         )
     }
 
-    fn index_context(&self, context: &mut Context) {
+    fn index_context(&self, context: &mut Context, splices: &mut Splices) {
         let config = &self.site.config;
         let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut unsectioned = Vec::new();
@@ -1113,7 +1191,7 @@ impl<'a> SiteData<'a> {
                     title: Some(&section.title),
                     occurrences: occurrences(indexes),
                     incidents: self.summaries_of(indexes),
-                    items_html: self.items_html(indexes),
+                    items_html: self.items_html(indexes, splices),
                 });
             }
         }
@@ -1123,7 +1201,7 @@ impl<'a> SiteData<'a> {
                 title: None,
                 occurrences: occurrences(&unsectioned),
                 incidents: self.summaries_of(&unsectioned),
-                items_html: self.items_html(&unsectioned),
+                items_html: self.items_html(&unsectioned, splices),
             });
         }
         context.insert("groups", &groups);
@@ -1163,20 +1241,66 @@ impl<'a> SiteData<'a> {
         );
     }
 
-    /// The list entries of these incidents, joined (a long list is then
-    /// one string for the template, not thousands of lookups).
-    fn items_html(&self, indexes: &[usize]) -> String {
-        let items: Vec<&str> = indexes
-            .iter()
-            .filter_map(|&i| self.summaries.get(i)?.get_from_path("item_html")?.as_str())
-            .collect();
-        items.concat()
+    /// A placeholder for the list entries of these incidents, joined: the
+    /// page is rendered around it and [`SiteData::splice`] writes the
+    /// entries in, straight from the summaries (a list of 100,000 entries
+    /// is then neither a template loop nor copied through tera).
+    fn items_html(&self, indexes: &[usize], splices: &mut Splices) -> String {
+        let marker = format!(
+            "\u{1}frictionlog-items-{}-{}\u{1}",
+            splices.nonce,
+            splices.lists.len()
+        );
+        splices.lists.push((marker.clone(), indexes.to_vec()));
+        marker
     }
 
-    fn category_context(&self, context: &mut Context, row: usize) {
+    fn item_html(&self, index: usize) -> &str {
+        self.summaries
+            .get(index)
+            .and_then(|summary| summary.get_from_path("item_html"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// `html` with each placeholder of `splices` replaced by its entries,
+    /// wherever (and however often) the template printed it.
+    fn splice(&self, html: String, splices: &Splices) -> String {
+        let mut found: Vec<(usize, usize, &[usize])> = Vec::new();
+        for (marker, indexes) in &splices.lists {
+            for (at, _) in html.match_indices(marker.as_str()) {
+                found.push((at, marker.len(), indexes));
+            }
+        }
+        if found.is_empty() {
+            return html;
+        }
+        found.sort_unstable_by_key(|&(at, _, _)| at);
+        let extra: usize = found
+            .iter()
+            .flat_map(|&(_, _, indexes)| indexes)
+            .map(|&i| self.item_html(i).len())
+            .sum();
+        let mut out = String::with_capacity(html.len() + extra);
+        let mut done = 0;
+        for (at, len, indexes) in found {
+            out.push_str(html.get(done..at).unwrap_or(""));
+            for &index in indexes {
+                out.push_str(self.item_html(index));
+            }
+            done = at + len;
+        }
+        out.push_str(html.get(done..).unwrap_or(""));
+        out
+    }
+
+    fn category_context(&self, context: &mut Context, row: usize, splices: &mut Splices) {
         let indexes = self.by_category.get(row).map_or(&[][..], Vec::as_slice);
         context.insert_value("incidents", self.summaries_of(indexes));
-        context.insert_value("items_html", Value::safe_string(&self.items_html(indexes)));
+        context.insert_value(
+            "items_html",
+            Value::safe_string(&self.items_html(indexes, splices)),
+        );
         if let Some(value) = self.rows.get(row) {
             context.insert_value("category", value.clone());
         }
