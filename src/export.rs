@@ -18,7 +18,8 @@ struct DataJson<'a> {
     site: SiteJson<'a>,
     totals: TotalsJson,
     categories: Vec<CategoryJson<'a>>,
-    incidents: Vec<IncidentJson<'a>>,
+    /// Written empty, then filled with [`incident_json`] fragments.
+    incidents: Vec<u8>,
     teams: Vec<TeamJson<'a>>,
     reviews: Vec<ReviewJson>,
 }
@@ -107,6 +108,16 @@ pub fn page_url(site: &Site, kind: &str, slug: &str) -> String {
 
 /// `data.json`, pretty-printed, ending in a newline.
 pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
+    let fragments: Vec<String> = site
+        .incidents
+        .iter()
+        .map(|incident| incident_json(site, incident))
+        .collect();
+    render_data_json_from(site, tally, &fragments)
+}
+
+/// data.json with each incident's [`incident_json`] given.
+pub fn render_data_json_from(site: &Site, tally: &Tally, fragments: &[impl AsRef<str>]) -> Vec<u8> {
     let data = DataJson {
         schema_version: SCHEMA_VERSION,
         site: SiteJson {
@@ -148,30 +159,7 @@ pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
                 })
             })
             .collect(),
-        incidents: site
-            .incidents
-            .iter()
-            .map(|incident| IncidentJson {
-                slug: &incident.slug,
-                title: &incident.title,
-                category: &incident.category.value,
-                section: incident.section.as_ref().map(|s| s.value.as_str()),
-                status: incident.status.iter().map(|s| s.value.as_str()).collect(),
-                resolution: incident.resolution.as_deref(),
-                occurrences: incident.occurrence_count(),
-                tags: &incident.tags,
-                anecdotes: incident
-                    .anecdotes
-                    .iter()
-                    .map(|a| AnecdoteJson {
-                        team: &a.team.value,
-                        date: a.date,
-                        text: a.text.as_deref(),
-                    })
-                    .collect(),
-                url: page_url(site, "incidents", &incident.slug),
-            })
-            .collect(),
+        incidents: Vec::new(),
         teams: tally
             .teams
             .iter()
@@ -192,9 +180,56 @@ pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&data).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    let head = serde_json::to_string_pretty(&data).unwrap_or_default();
+    // Splice the incidents in where serde_json wrote an empty list (the
+    // only top-level key at this indentation that can hold `[]`).
+    let empty = "\n  \"incidents\": [],\n";
+    let total: usize = fragments.iter().map(|f| f.as_ref().len() + 7).sum();
+    let mut json = String::with_capacity(head.len() + total + 8);
+    match (head.find(empty), fragments.is_empty()) {
+        (Some(at), false) => {
+            json.push_str(head.get(..at).unwrap_or_default());
+            json.push_str("\n  \"incidents\": [");
+            for (i, fragment) in fragments.iter().enumerate() {
+                json.push_str(if i == 0 { "\n    " } else { ",\n    " });
+                json.push_str(fragment.as_ref());
+            }
+            json.push_str("\n  ],\n");
+            json.push_str(head.get(at + empty.len()..).unwrap_or_default());
+        }
+        _ => json.push_str(&head),
+    }
+    json.push('\n');
+    json.into_bytes()
+}
+
+/// One incident of data.json, written as it sits in the `incidents` list
+/// (indented for its depth), so serve can keep it between rebuilds.
+pub fn incident_json(site: &Site, incident: &Incident) -> String {
+    let value = IncidentJson {
+        slug: &incident.slug,
+        title: &incident.title,
+        category: &incident.category.value,
+        section: incident.section.as_ref().map(|s| s.value.as_str()),
+        status: incident.status.iter().map(|s| s.value.as_str()).collect(),
+        resolution: incident.resolution.as_deref(),
+        occurrences: incident.occurrence_count(),
+        tags: &incident.tags,
+        anecdotes: incident
+            .anecdotes
+            .iter()
+            .map(|a| AnecdoteJson {
+                team: &a.team.value,
+                date: a.date,
+                text: a.text.as_deref(),
+            })
+            .collect(),
+        url: page_url(site, "incidents", &incident.slug),
+    };
+    // JSON strings hold no raw newline: every one is a line break.
+    serde_json::to_string_pretty(&value)
+        .unwrap_or_default()
+        .replace('\n', "\n    ")
 }
 
 /// An incident's distinct anecdote teams, byte order.
@@ -211,6 +246,12 @@ pub fn incident_teams(incident: &Incident) -> Vec<&str> {
 
 /// `incidents.csv`: a header, then one row per incident in slug order.
 pub fn render_incidents_csv(site: &Site) -> Vec<u8> {
+    let rows: Vec<Vec<u8>> = site.incidents.iter().map(|i| incident_csv_row(i)).collect();
+    render_incidents_csv_from(&rows)
+}
+
+/// incidents.csv with each incident's [`incident_csv_row`] given.
+pub fn render_incidents_csv_from(rows: &[impl AsRef<[u8]>]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -228,27 +269,37 @@ pub fn render_incidents_csv(site: &Site) -> Vec<u8> {
     // Writing to a Vec cannot fail; a failure would only drop rows, which the
     // round-trip test would catch.
     let _ = writer.write_record(header);
-    for incident in &site.incidents {
-        let dates = incident.anecdotes.iter().filter_map(|a| a.date);
-        let first = dates
-            .clone()
-            .min()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        let last = dates.max().map(|d| d.to_string()).unwrap_or_default();
-        let status: Vec<&str> = incident.status.iter().map(|s| s.value.as_str()).collect();
-        let _ = writer.write_record([
-            incident.slug.as_str(),
-            incident.title.as_str(),
-            incident.category.value.as_str(),
-            incident.section.as_ref().map_or("", |s| s.value.as_str()),
-            status.join("; ").as_str(),
-            incident.occurrence_count().to_string().as_str(),
-            incident_teams(incident).join("; ").as_str(),
-            first.as_str(),
-            last.as_str(),
-        ]);
+    let mut bytes = writer.into_inner().unwrap_or_default();
+    for row in rows {
+        bytes.extend_from_slice(row.as_ref());
     }
+    bytes
+}
+
+/// One incident's row of incidents.csv (serve keeps it between rebuilds).
+pub fn incident_csv_row(incident: &Incident) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+    let first = dates
+        .clone()
+        .min()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let last = dates.max().map(|d| d.to_string()).unwrap_or_default();
+    let status: Vec<&str> = incident.status.iter().map(|s| s.value.as_str()).collect();
+    let _ = writer.write_record([
+        incident.slug.as_str(),
+        incident.title.as_str(),
+        incident.category.value.as_str(),
+        incident.section.as_ref().map_or("", |s| s.value.as_str()),
+        status.join("; ").as_str(),
+        incident.occurrence_count().to_string().as_str(),
+        incident_teams(incident).join("; ").as_str(),
+        first.as_str(),
+        last.as_str(),
+    ]);
     writer.into_inner().unwrap_or_default()
 }
 

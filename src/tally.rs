@@ -270,20 +270,13 @@ fn tally_teams(incidents: &[Arc<Incident>]) -> Vec<TeamTally> {
 /// date (undated anecdotes, an explicit count above the anecdotes written,
 /// an incident with none) count as undated, so every view sums to the total.
 fn tally_timeline(incidents: &[Arc<Incident>]) -> Timeline {
-    let mut timeline = Timeline::default();
-    let mut add = |period_year: PeriodKind, period_quarter: PeriodKind, category: &str, n: u32| {
-        *timeline
-            .years
-            .entry(period_year)
-            .or_default()
-            .entry(category.to_owned())
-            .or_default() += n;
-        *timeline
-            .quarters
-            .entry(period_quarter)
-            .or_default()
-            .entry(category.to_owned())
-            .or_default() += n;
+    // Counted under borrowed keys first: one entry per period and category,
+    // not a new string for every anecdote.
+    let mut years: HashMap<(PeriodKind, &str), u32> = HashMap::new();
+    let mut quarters: HashMap<(PeriodKind, &str), u32> = HashMap::new();
+    let mut add = |period_year: PeriodKind, period_quarter: PeriodKind, category, n: u32| {
+        *years.entry((period_year, category)).or_default() += n;
+        *quarters.entry((period_quarter, category)).or_default() += n;
     };
     for incident in incidents {
         let category = incident.category.value.as_str();
@@ -310,6 +303,23 @@ fn tally_timeline(incidents: &[Arc<Incident>]) -> Timeline {
                 unwritten,
             );
         }
+    }
+    let mut timeline = Timeline::default();
+    for ((period, category), n) in years {
+        *timeline
+            .years
+            .entry(period)
+            .or_default()
+            .entry(category.to_owned())
+            .or_default() += n;
+    }
+    for ((period, category), n) in quarters {
+        *timeline
+            .quarters
+            .entry(period)
+            .or_default()
+            .entry(category.to_owned())
+            .or_default() += n;
     }
     timeline
 }

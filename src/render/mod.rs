@@ -37,7 +37,9 @@ use tera::value::Key;
 use tera::{Context, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::export::{page_url, render_data_json, render_incidents_csv};
+use crate::export::{
+    incident_csv_row, incident_json, page_url, render_data_json_from, render_incidents_csv_from,
+};
 use crate::model::{Date, Effort, Incident, RankKind, Site};
 use crate::tally::{PeriodKind, Tally, TeamTally};
 
@@ -131,6 +133,9 @@ pub struct RenderCache {
     summaries: HashMap<String, Value>,
     /// Each incident's anecdote fragment ids, by slug.
     anchors: HashMap<String, Arc<Vec<String>>>,
+    /// Each incident's entry of data.json and row of incidents.csv.
+    json: HashMap<String, Arc<str>>,
+    csv: HashMap<String, Arc<[u8]>>,
 }
 
 impl RenderCache {
@@ -164,6 +169,28 @@ fn refresh<T: Clone>(
             cache.insert(incident.slug.clone(), value.clone());
         }
     }
+}
+
+/// `make` for every incident, in parallel, or its value in `cache` when the
+/// incident is not among those `selection` says changed.
+fn per_incident<T: ?Sized + Send + Sync>(
+    incidents: &[Arc<Incident>],
+    selection: &Selection,
+    cache: &HashMap<String, Arc<T>>,
+    make: impl Fn(&Incident) -> Arc<T> + Sync + Send,
+) -> Vec<Arc<T>> {
+    incidents
+        .par_iter()
+        .map(|incident| {
+            if !selection.everything
+                && !selection.incidents.contains(&incident.slug)
+                && let Some(value) = cache.get(&incident.slug)
+            {
+                return Arc::clone(value);
+            }
+            make(incident)
+        })
+        .collect()
 }
 
 /// What a render did.
@@ -668,20 +695,12 @@ impl<'a> SiteData<'a> {
         cache: &mut RenderCache,
     ) -> (usize, Vec<Diagnostic>) {
         // Fragment ids depend on nothing but the incident.
-        let anchors: Vec<Arc<Vec<String>>> = self
-            .site
-            .incidents
-            .par_iter()
-            .map(|incident| {
-                if !selection.everything
-                    && !selection.incidents.contains(&incident.slug)
-                    && let Some(anchors) = cache.anchors.get(&incident.slug)
-                {
-                    return Arc::clone(anchors);
-                }
-                Arc::new(anecdote_anchors(incident))
-            })
-            .collect();
+        let anchors = per_incident(
+            &self.site.incidents,
+            selection,
+            &cache.anchors,
+            |incident| Arc::new(anecdote_anchors(incident)),
+        );
         if cache.enabled {
             refresh(
                 &mut cache.anchors,
@@ -1697,6 +1716,17 @@ pub fn render_selection(
         return Err(finish_diagnostics(diagnostics));
     }
 
+    let json: Vec<Arc<str>> = per_incident(&site.incidents, selection, &cache.json, |i| {
+        Arc::from(incident_json(site, i))
+    });
+    let csv_rows: Vec<Arc<[u8]>> = per_incident(&site.incidents, selection, &cache.csv, |i| {
+        Arc::from(incident_csv_row(i))
+    });
+    if cache.enabled {
+        refresh(&mut cache.json, &site.incidents, &json, selection);
+        refresh(&mut cache.csv, &site.incidents, &csv_rows, selection);
+    }
+
     let jobs = data.jobs();
     // The exports need no template: made alongside the pages.
     let (results, (feed, (data_json, csv))) = rayon::join(
@@ -1715,8 +1745,8 @@ pub fn render_selection(
                 || render_feed(site, &data.anchors),
                 || {
                     rayon::join(
-                        || render_data_json(site, tally),
-                        || render_incidents_csv(site),
+                        || render_data_json_from(site, tally, &json),
+                        || render_incidents_csv_from(&csv_rows),
                     )
                 },
             )
