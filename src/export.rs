@@ -108,16 +108,20 @@ pub fn page_url(site: &Site, kind: &str, slug: &str) -> String {
 
 /// `data.json`, pretty-printed, ending in a newline.
 pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
-    let fragments: Vec<String> = site
+    let fragments = site
         .incidents
         .iter()
-        .map(|incident| incident_json(site, incident))
-        .collect();
-    render_data_json_from(site, tally, &fragments)
+        .map(|incident| incident_json(site, incident));
+    render_data_json_from(site, tally, fragments)
 }
 
-/// data.json with each incident's [`incident_json`] given.
-pub fn render_data_json_from(site: &Site, tally: &Tally, fragments: &[impl AsRef<str>]) -> Vec<u8> {
+/// data.json with each incident's [`incident_json`] given, written one
+/// after the other (a fragment need not outlive its turn).
+pub fn render_data_json_from(
+    site: &Site,
+    tally: &Tally,
+    fragments: impl Iterator<Item = impl AsRef<str>>,
+) -> Vec<u8> {
     let data = DataJson {
         schema_version: SCHEMA_VERSION,
         site: SiteJson {
@@ -184,21 +188,20 @@ pub fn render_data_json_from(site: &Site, tally: &Tally, fragments: &[impl AsRef
     // Splice the incidents in where serde_json wrote an empty list (the
     // only top-level key at this indentation that can hold `[]`).
     let empty = "\n  \"incidents\": [],\n";
-    let total: usize = fragments.iter().map(|f| f.as_ref().len() + 7).sum();
-    let mut json = String::with_capacity(head.len() + total + 8);
-    match (head.find(empty), fragments.is_empty()) {
-        (Some(at), false) => {
-            json.push_str(head.get(..at).unwrap_or_default());
-            json.push_str("\n  \"incidents\": [");
-            for (i, fragment) in fragments.iter().enumerate() {
-                json.push_str(if i == 0 { "\n    " } else { ",\n    " });
-                json.push_str(fragment.as_ref());
-            }
-            json.push_str("\n  ],\n");
-            json.push_str(head.get(at + empty.len()..).unwrap_or_default());
-        }
-        _ => json.push_str(&head),
+    let Some(at) = head.find(empty) else {
+        return format!("{head}\n").into_bytes();
+    };
+    let mut json = String::with_capacity(head.len() + site.incidents.len() * 600);
+    json.push_str(head.get(..at).unwrap_or_default());
+    json.push_str("\n  \"incidents\": [");
+    let mut any = false;
+    for fragment in fragments {
+        json.push_str(if any { ",\n    " } else { "\n    " });
+        json.push_str(fragment.as_ref());
+        any = true;
     }
+    json.push_str(if any { "\n  ],\n" } else { "],\n" });
+    json.push_str(head.get(at + empty.len()..).unwrap_or_default());
     json.push('\n');
     json.into_bytes()
 }
@@ -246,12 +249,11 @@ pub fn incident_teams(incident: &Incident) -> Vec<&str> {
 
 /// `incidents.csv`: a header, then one row per incident in slug order.
 pub fn render_incidents_csv(site: &Site) -> Vec<u8> {
-    let rows: Vec<Vec<u8>> = site.incidents.iter().map(|i| incident_csv_row(i)).collect();
-    render_incidents_csv_from(&rows)
+    render_incidents_csv_from(site.incidents.iter().map(|i| incident_csv_row(i)))
 }
 
 /// incidents.csv with each incident's [`incident_csv_row`] given.
-pub fn render_incidents_csv_from(rows: &[impl AsRef<[u8]>]) -> Vec<u8> {
+pub fn render_incidents_csv_from(rows: impl Iterator<Item = impl AsRef<[u8]>>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

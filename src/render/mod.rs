@@ -38,7 +38,8 @@ use tera::{Context, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::export::{
-    incident_csv_row, incident_json, page_url, render_data_json_from, render_incidents_csv_from,
+    incident_csv_row, incident_json, page_url, render_data_json, render_data_json_from,
+    render_incidents_csv, render_incidents_csv_from,
 };
 use crate::model::{Date, Effort, Incident, RankKind, Site};
 use crate::tally::{PeriodKind, Tally, TeamTally};
@@ -1716,16 +1717,36 @@ pub fn render_selection(
         return Err(finish_diagnostics(diagnostics));
     }
 
-    let json: Vec<Arc<str>> = per_incident(&site.incidents, selection, &cache.json, |i| {
-        Arc::from(incident_json(site, i))
-    });
-    let csv_rows: Vec<Arc<[u8]>> = per_incident(&site.incidents, selection, &cache.csv, |i| {
-        Arc::from(incident_csv_row(i))
-    });
-    if cache.enabled {
+    // serve keeps each incident's data.json entry and CSV row; a one-off
+    // build writes them straight into the files.
+    let (json, csv_rows): (Vec<Arc<str>>, Vec<Arc<[u8]>>) = if cache.enabled {
+        let json = per_incident(&site.incidents, selection, &cache.json, |i| {
+            Arc::from(incident_json(site, i))
+        });
+        let csv_rows = per_incident(&site.incidents, selection, &cache.csv, |i| {
+            Arc::from(incident_csv_row(i))
+        });
         refresh(&mut cache.json, &site.incidents, &json, selection);
         refresh(&mut cache.csv, &site.incidents, &csv_rows, selection);
-    }
+        (json, csv_rows)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let keep = cache.enabled;
+    let data_json = || {
+        if keep {
+            render_data_json_from(site, tally, json.iter())
+        } else {
+            render_data_json(site, tally)
+        }
+    };
+    let incidents_csv = || {
+        if keep {
+            render_incidents_csv_from(csv_rows.iter())
+        } else {
+            render_incidents_csv(site)
+        }
+    };
 
     let jobs = data.jobs();
     // The exports need no template: made alongside the pages.
@@ -1743,12 +1764,7 @@ pub fn render_selection(
         || {
             rayon::join(
                 || render_feed(site, &data.anchors),
-                || {
-                    rayon::join(
-                        || render_data_json_from(site, tally, &json),
-                        || render_incidents_csv_from(&csv_rows),
-                    )
-                },
+                || rayon::join(data_json, incidents_csv),
             )
         },
     );
