@@ -3,34 +3,34 @@
 //! served. Requests are written by hand over TCP so that paths like `/../`
 //! reach the server exactly as sent.
 
+mod serve_support;
+
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use serve_support::{Serve, save_like_an_editor, write_file};
+
+/// A running serve over a temporary copy of a small site (the site's folder
+/// is dropped after the server, which is killed first).
 struct Server {
-    child: Child,
-    addr: String,
+    serve: Serve,
+    root: PathBuf,
     _site: tempfile::TempDir,
-    root: std::path::PathBuf,
-    /// What serve printed on stderr so far, line by line.
-    log: Arc<Mutex<Vec<String>>>,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl std::ops::Deref for Server {
+    type Target = Serve;
+    fn deref(&self) -> &Serve {
+        &self.serve
     }
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
+    write_file(root, rel, text);
 }
 
 fn incident(title: &str) -> String {
@@ -53,37 +53,10 @@ fn start() -> Server {
         "content/incidents/settings.md",
         &incident("Old title"),
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let stderr = child.stderr.take().unwrap();
-    let lines = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            lines.lock().unwrap().push(line);
-        }
-    });
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("Serving http://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
     Server {
-        child,
-        addr,
-        _site: site,
+        serve: Serve::start(&root),
         root,
-        log,
+        _site: site,
     }
 }
 
@@ -341,13 +314,11 @@ fn incident_by(title: &str, category: &str, teams: &[&str]) -> String {
     text
 }
 
-/// Saves like an editor: a temporary file renamed over the old one.
+/// Saves like an editor: a temporary file renamed over the old one, in a
+/// folder that may not exist yet.
 fn save(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let temp = path.with_extension("md.tmp");
-    fs::write(&temp, text).unwrap();
-    fs::rename(&temp, &path).unwrap();
+    fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+    save_like_an_editor(root, rel, text);
 }
 
 #[test]
@@ -407,8 +378,12 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
             panic!("after \"{what}\", serve differs from a full build on: {differences:?}");
         }
         // Only the pages the edit touches were rendered again.
-        let log = server.log.lock().unwrap().clone();
-        let last = log.iter().rev().find(|l| l.contains(" ms")).cloned();
+        let log = server.log();
+        let last = log
+            .lines()
+            .rev()
+            .find(|l| l.contains(" ms"))
+            .map(str::to_owned);
         assert!(
             last.as_deref().is_some_and(|l| l.contains("re-rendered")),
             "after \"{what}\", the rebuild was not incremental: {log:?}"
