@@ -89,12 +89,7 @@ pub fn load_content(root: &Path) -> ContentFiles {
         }
         if !file_type.is_file() {
             // A pipe or a device would block the read or never end.
-            content.diagnostics.push(Diagnostic::in_file(
-                CodeKind::IoError,
-                format!("\"{rel}\" is not a regular file (a pipe, socket or device): frictionlog reads only regular files"),
-                &rel,
-                Pos::START,
-            ));
+            content.diagnostics.push(not_a_regular_file(&rel));
             continue;
         }
         match classify(&rel) {
@@ -190,14 +185,6 @@ fn where_files_go(rel: &str) -> &'static str {
 /// file or cannot be read.
 pub fn read_file(root: &Path, rel: &str) -> Result<Option<SourceFile>, Diagnostic> {
     let path = root.join(rel);
-    let not_regular = |what: &str| {
-        Diagnostic::in_file(
-            CodeKind::IoError,
-            format!("\"{rel}\" is {what}: frictionlog reads only regular files inside content/"),
-            rel,
-            Pos::START,
-        )
-    };
     match fs::symlink_metadata(&path) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(Diagnostic::in_file(
@@ -206,10 +193,7 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<SourceFile>, Diagnosti
             rel,
             Pos::START,
         )),
-        Ok(meta) if meta.file_type().is_symlink() => Err(not_regular("a symbolic link")),
-        Ok(meta) if !meta.file_type().is_file() => {
-            Err(not_regular("not a regular file (a pipe, socket or device)"))
-        }
+        Ok(meta) if !meta.file_type().is_file() => Err(not_a_regular_file(rel)),
         Ok(_) => match read_source(rel, &path) {
             Ok(file) => Ok(Some(file)),
             // Deleted between the two looks.
@@ -217,6 +201,20 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<SourceFile>, Diagnosti
             Err(diagnostic) => Err(diagnostic),
         },
     }
+}
+
+/// `io-error` for something other than a regular file where a content file
+/// was expected (the walk skips links with a warning before this; serve
+/// meets one here only if it appeared after the watcher's look).
+fn not_a_regular_file(rel: &str) -> Diagnostic {
+    Diagnostic::in_file(
+        CodeKind::IoError,
+        format!(
+            "\"{rel}\" is not a regular file (a pipe, socket or device): frictionlog reads only regular files"
+        ),
+        rel,
+        Pos::START,
+    )
 }
 
 /// Reads one file as UTF-8 text.

@@ -189,10 +189,15 @@ impl Session {
 
     /// The pages that show the incidents of `paths` as they are now: their
     /// own pages, their categories' pages and their teams' pages.
-    pub fn affected_by(&self, paths: &[String]) -> Selection {
+    fn affected_by(&self, paths: &[String]) -> Selection {
         let mut selection = Selection::default();
         for path in paths {
-            let Some(incident) = self.incidents.iter().find(|i| &i.path == path) else {
+            let found = self
+                .incidents
+                .binary_search_by(|i| i.path.as_bytes().cmp(path.as_bytes()))
+                .ok()
+                .and_then(|index| self.incidents.get(index));
+            let Some(incident) = found else {
                 if let Some(slug) = path
                     .rsplit('/')
                     .next()
@@ -213,7 +218,11 @@ impl Session {
 
     /// Re-reads and re-parses the incident files of `paths` (each one
     /// passed [`Session::can_update`]); a file that is gone is dropped.
-    pub fn update_incidents(&mut self, paths: &[String]) {
+    /// Returns the pages to render again: those that showed the incidents
+    /// before and those that show them now (a moved incident changes two
+    /// category pages).
+    pub fn update_incidents(&mut self, paths: &[String]) -> Selection {
+        let mut selection = self.affected_by(paths);
         self.phases.clear();
         self.timer = Instant::now();
         for path in paths {
@@ -246,6 +255,8 @@ impl Session {
             self.sources.insert(path.clone(), file);
         }
         self.phase("parse", format!("{} changed incident files", paths.len()));
+        selection.extend(self.affected_by(paths));
+        selection
     }
 
     /// Validates, tallies and renders what `selection` names into `sink`.
@@ -254,17 +265,8 @@ impl Session {
     /// when an error stopped it (the sink may then hold part of a site, to
     /// be discarded).
     pub fn render(&mut self, selection: &Selection, sink: &dyn Sink) -> BuildOutcome {
-        self.render_site(selection, sink, true)
-    }
-
-    /// Renders everything once, giving the parsed values to the site rather
-    /// than copying them (`build` and `check`: the session ends here).
-    pub fn render_once(mut self, sink: &dyn Sink) -> BuildOutcome {
-        self.cache = RenderCache::default();
-        self.render_site(&Selection::everything(), sink, false)
-    }
-
-    fn render_site(&mut self, selection: &Selection, sink: &dyn Sink, keep: bool) -> BuildOutcome {
+        // A session that keeps no render cache ends with this render.
+        let keep = self.cache.is_kept();
         let mut diagnostics: Vec<Diagnostic> = self.load_diagnostics.clone();
         for found in self.parse_diagnostics.values() {
             diagnostics.extend(found.iter().cloned());
@@ -370,6 +372,13 @@ impl Session {
             built,
             phases: std::mem::take(&mut self.phases),
         }
+    }
+
+    /// Renders everything once, giving the parsed values to the site rather
+    /// than copying them (`build` and `check`: the session ends here).
+    pub fn render_once(mut self, sink: &dyn Sink) -> BuildOutcome {
+        self.cache = RenderCache::default();
+        self.render(&Selection::everything(), sink)
     }
 
     /// Whether something every page shows (the totals, the as-of date, the

@@ -120,6 +120,14 @@ impl Selection {
             ..Selection::default()
         }
     }
+
+    /// Adds what `other` selects.
+    pub fn extend(&mut self, other: Selection) {
+        self.everything |= other.everything;
+        self.incidents.extend(other.incidents);
+        self.categories.extend(other.categories);
+        self.teams.extend(other.teams);
+    }
 }
 
 /// Template values kept from one render to the next (serve): the summary of
@@ -146,6 +154,12 @@ impl RenderCache {
             enabled: true,
             ..RenderCache::default()
         }
+    }
+
+    /// Whether renders are kept for the next one (serve) or not (a one-off
+    /// build).
+    pub fn is_kept(&self) -> bool {
+        self.enabled
     }
 }
 
@@ -1278,7 +1292,8 @@ impl<'a> SiteData<'a> {
     fn item_html(&self, index: usize) -> &str {
         self.summaries
             .get(index)
-            .and_then(|summary| summary.get_from_path("item_html"))
+            .and_then(Value::as_map)
+            .and_then(|summary| summary.get(&Key::Str("item_html")))
             .and_then(Value::as_str)
             .unwrap_or("")
     }

@@ -244,14 +244,7 @@ fn rebuild(
     let started = Instant::now();
     let incremental = session.can_update(changed);
     let (rebuilt, tally) = if incremental {
-        // The pages that showed the old incidents, and those that show the
-        // new ones (a moved incident changes two category pages).
-        let mut selection = session.affected_by(changed);
-        session.update_incidents(changed);
-        let after = session.affected_by(changed);
-        selection.incidents.extend(after.incidents);
-        selection.categories.extend(after.categories);
-        selection.teams.extend(after.teams);
+        let selection = session.update_incidents(changed);
         render_and_publish(session, &selection, shared, options)
     } else {
         session.reload();
