@@ -8,6 +8,15 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's settings, read once at start-up (the `_RJEM_MALLOC_CONF`
+/// environment variable still overrides them). Freed pages go back to the
+/// system after 100 ms instead of 10 s: a build frees the file texts after
+/// validation and the list pages once written, and with the default the
+/// 100,000-incident build peaked at 1.24 GiB against 0.95 GiB with this.
+#[allow(non_upper_case_globals)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+pub static malloc_conf: &[u8; 19] = b"dirty_decay_ms:100\0";
+
 fn main() -> ExitCode {
     frictionlog::cli::run()
 }
