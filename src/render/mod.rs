@@ -501,15 +501,22 @@ const ITEM_TEMPLATE: &str = "partials/incident_item.html";
 /// The widest span of years the timeline fills with empty years.
 const MAX_YEAR_GAP: i32 = 50;
 
-/// Every page of the site.
+/// Every page of the site, the long ones first: a team's page lists
+/// everything the team reported, so when they came last one core rendered
+/// them alone while the other had nothing left to take.
 fn jobs(site: &Site, tally: &Tally) -> Vec<Job> {
-    let mut jobs = vec![Job::Index, Job::Teams, Job::Timeline, Job::NotFound];
-    jobs.extend((0..tally.categories.len()).map(Job::Category));
-    jobs.extend((0..site.incidents.len()).map(Job::Incident));
+    let mut jobs = vec![Job::Index];
     jobs.extend((0..tally.teams.len()).map(Job::Team));
+    jobs.extend((0..tally.categories.len()).map(Job::Category));
+    jobs.extend([Job::Teams, Job::Timeline, Job::NotFound]);
     jobs.extend((0..site.reviews.len()).map(Job::Review));
+    jobs.extend((0..site.incidents.len()).map(Job::Incident));
     jobs
 }
+
+/// At most this many pages go to one core in one piece, so that a core
+/// that runs out of work can always take some from the other.
+const JOBS_PER_PIECE: usize = 32;
 
 /// The output path of the page `job` renders.
 fn job_path(site: &Site, tally: &Tally, job: &Job) -> Option<String> {
@@ -1768,6 +1775,7 @@ pub fn render_selection(
     let (results, (feed, (data_json, csv))) = rayon::join(
         || -> Vec<(bool, Vec<Diagnostic>)> {
             jobs.par_iter()
+                .with_max_len(JOBS_PER_PIECE)
                 .filter(|job| data.selects(selection, job))
                 .map(|job| {
                     let (page, found) = data.render_job(&tera, theme, job);
