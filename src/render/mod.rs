@@ -1821,6 +1821,14 @@ pub fn render_selection(
     }
     stage("render/pages");
     report.stages = stages;
+    if !keep {
+        // Nothing reads the summaries again: free them on the other core
+        // while the caller publishes, not on this one (22 ms of a
+        // 10,000-incident build, on one core).
+        let summaries = std::mem::take(&mut data.summaries);
+        let anchors = std::mem::take(&mut data.anchors);
+        rayon::spawn(move || drop((summaries, anchors)));
+    }
     Ok(report)
 }
 
