@@ -754,7 +754,11 @@ impl<'a> SiteData<'a> {
                 }
                 let mut context = Context::new();
                 context.insert_value("incident", value.clone());
-                match tera.render(ITEM_TEMPLATE, &context) {
+                let rendered = tera.render(ITEM_TEMPLATE, &context);
+                // The context's copy must be gone for `into_map` to take the
+                // map rather than copy it.
+                drop(context);
+                match rendered {
                     Ok(html) => {
                         let mut map = value.into_map().unwrap_or_default();
                         map.insert(Key::Str("item_html"), Value::safe_string(&html));
