@@ -181,6 +181,9 @@ pub struct Staging {
     /// The first write that failed; later writes are skipped.
     error: Mutex<Option<OutputError>>,
     committed: bool,
+    /// The target, when it holds a site frictionlog made: a page that has
+    /// not changed is hard-linked from it rather than written again.
+    previous: Option<PathBuf>,
 }
 
 impl Staging {
@@ -200,7 +203,12 @@ impl Staging {
         remove_debris(parent, &name);
         let dir = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
         fs::create_dir(&dir).map_err(io_error(&dir))?;
+        let previous = target
+            .join(OUTPUT_MARKER)
+            .is_file()
+            .then(|| target.to_owned());
         Ok(Staging {
+            previous,
             dir,
             target: target.to_owned(),
             parent: parent.to_owned(),
@@ -241,6 +249,11 @@ impl Staging {
             && parent != self.dir
         {
             fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        if let Some(previous) = &self.previous
+            && link_unchanged(&previous.join(rel_path), &path, bytes)
+        {
+            return Ok(());
         }
         fs::write(&path, bytes).map_err(io_error(&path))
     }
@@ -301,6 +314,60 @@ pub fn publish_site(
         staging.put(path, bytes.clone());
     }
     staging.commit()
+}
+
+/// Hard-links the published file `old` as `new` when it is a regular file
+/// holding exactly `bytes`: no data is copied, the file keeps its
+/// modification time (so rsync and HTTP caches see it unchanged), and the
+/// old site's deletion after the swap frees nothing. Any doubt (a link, a
+/// different size or content, another file system) means no link.
+#[cfg(target_os = "linux")]
+fn link_unchanged(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+
+    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, fstat, linkat, open};
+
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let Ok(fd) = open(old, flags, Mode::empty()) else {
+        return false;
+    };
+    let same_size = fstat(&fd).is_ok_and(|stat| {
+        FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+            && u64::try_from(stat.st_size).ok() == u64::try_from(bytes.len()).ok()
+    });
+    if !same_size {
+        return false;
+    }
+    let mut file = fs::File::from(fd);
+    let mut buffer = [0u8; 16 * 1024];
+    let mut offset = 0;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                let (Some(read), Some(expected)) = (buffer.get(..n), bytes.get(offset..offset + n))
+                else {
+                    return false;
+                };
+                if read != expected {
+                    return false;
+                }
+                offset += n;
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    // Link the very file that was compared, not whatever the path names
+    // by now.
+    let opened = format!("/proc/self/fd/{}", file.as_raw_fd());
+    offset == bytes.len() && linkat(CWD, opened.as_str(), CWD, new, AtFlags::SYMLINK_FOLLOW).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn link_unchanged(_old: &Path, _new: &Path, _bytes: &[u8]) -> bool {
+    false
 }
 
 /// Replaces `target` by `staging`, then deletes the old site.
@@ -396,6 +463,72 @@ mod tests {
             Err(OutputError::NotOurs { .. })
         ));
         assert!(target.join("keep.txt").exists());
+    }
+
+    fn site_of(files: &[(&str, &str)]) -> RenderedSite {
+        let mut site = RenderedSite::default();
+        site.files.insert(OUTPUT_MARKER.into(), b"x".to_vec());
+        for (path, text) in files {
+            site.files.insert((*path).into(), text.as_bytes().to_vec());
+        }
+        site
+    }
+
+    #[cfg(target_os = "linux")]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn unchanged_pages_are_linked_from_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("site");
+        let target = root.join("output");
+        let first = site_of(&[("a/index.html", "same"), ("b.html", "old")]);
+        publish_site(&first, &root, &target, false).unwrap();
+        let (a, b) = (
+            inode(&target.join("a/index.html")),
+            inode(&target.join("b.html")),
+        );
+        let second = site_of(&[("a/index.html", "same"), ("b.html", "new")]);
+        publish_site(&second, &root, &target, false).unwrap();
+        assert_eq!(inode(&target.join("a/index.html")), a);
+        assert_ne!(inode(&target.join("b.html")), b);
+        assert_eq!(fs::read(target.join("b.html")).unwrap(), b"new");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_symbolic_link_in_the_previous_site_is_never_linked_or_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let root = base.join("site");
+        let target = root.join("output");
+        publish_site(&site_of(&[("a.html", "page")]), &root, &target, false).unwrap();
+        let outside = base.join("secret.txt");
+        fs::write(&outside, "page").unwrap();
+        fs::remove_file(target.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, target.join("a.html")).unwrap();
+        publish_site(&site_of(&[("a.html", "page")]), &root, &target, false).unwrap();
+        let published = target.join("a.html");
+        assert!(fs::symlink_metadata(&published).unwrap().is_file());
+        assert_ne!(inode(&published), inode(&outside));
+        assert_eq!(fs::read(&published).unwrap(), b"page");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_frictionlog_did_not_make_lends_no_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("site");
+        let target = root.join("output");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("a.html"), "page").unwrap();
+        let foreign = inode(&target.join("a.html"));
+        publish_site(&site_of(&[("a.html", "page")]), &root, &target, true).unwrap();
+        assert_ne!(inode(&target.join("a.html")), foreign);
     }
 
     #[test]
