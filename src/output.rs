@@ -183,7 +183,7 @@ pub struct Staging {
     committed: bool,
     /// The target, when it holds a site frictionlog made: a page that has
     /// not changed is hard-linked from it rather than written again.
-    previous: Option<PathBuf>,
+    previous: Option<Previous>,
 }
 
 impl Staging {
@@ -203,10 +203,11 @@ impl Staging {
         remove_debris(parent, &name);
         let dir = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
         fs::create_dir(&dir).map_err(io_error(&dir))?;
-        let previous = target
-            .join(OUTPUT_MARKER)
-            .is_file()
-            .then(|| target.to_owned());
+        let previous = if target.join(OUTPUT_MARKER).is_file() {
+            Previous::open(target)
+        } else {
+            None
+        };
         Ok(Staging {
             previous,
             dir,
@@ -251,7 +252,7 @@ impl Staging {
             fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
         if let Some(previous) = &self.previous
-            && link_unchanged(&previous.join(rel_path), &path, bytes)
+            && previous.link_unchanged(rel, &path, bytes)
         {
             return Ok(());
         }
@@ -316,58 +317,87 @@ pub fn publish_site(
     staging.commit()
 }
 
-/// Hard-links the published file `old` as `new` when it is a regular file
-/// holding exactly `bytes`: no data is copied, the file keeps its
-/// modification time (so rsync and HTTP caches see it unchanged), and the
-/// old site's deletion after the swap frees nothing. Any doubt (a link, a
-/// different size or content, another file system) means no link.
-#[cfg(target_os = "linux")]
-fn link_unchanged(old: &Path, new: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
-    use std::os::fd::AsRawFd;
-
-    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, fstat, linkat, open};
-
-    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let Ok(fd) = open(old, flags, Mode::empty()) else {
-        return false;
-    };
-    let same_size = fstat(&fd).is_ok_and(|stat| {
-        FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
-            && u64::try_from(stat.st_size).ok() == u64::try_from(bytes.len()).ok()
-    });
-    if !same_size {
-        return false;
-    }
-    let mut file = fs::File::from(fd);
-    let mut buffer = [0u8; 16 * 1024];
-    let mut offset = 0;
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => {
-                let (Some(read), Some(expected)) = (buffer.get(..n), bytes.get(offset..offset + n))
-                else {
-                    return false;
-                };
-                if read != expected {
-                    return false;
-                }
-                offset += n;
-            }
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    // Link the very file that was compared, not whatever the path names
-    // by now.
-    let opened = format!("/proc/self/fd/{}", file.as_raw_fd());
-    offset == bytes.len() && linkat(CWD, opened.as_str(), CWD, new, AtFlags::SYMLINK_FOLLOW).is_ok()
+/// The previous output folder, held open: pages are looked up beneath it
+/// only, never through a symbolic link.
+#[derive(Debug)]
+struct Previous {
+    #[cfg(target_os = "linux")]
+    dir: rustix::fd::OwnedFd,
 }
 
-#[cfg(not(target_os = "linux"))]
-fn link_unchanged(_old: &Path, _new: &Path, _bytes: &[u8]) -> bool {
-    false
+impl Previous {
+    #[cfg(target_os = "linux")]
+    fn open(target: &Path) -> Option<Previous> {
+        use rustix::fs::{Mode, OFlags, open};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let dir = open(target, flags, Mode::empty()).ok()?;
+        Some(Previous { dir })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open(_target: &Path) -> Option<Previous> {
+        None
+    }
+
+    /// Hard-links the previous output's file `rel` as `new` when it is a
+    /// regular file holding exactly `bytes`: no data is copied, the file
+    /// keeps its modification time (so rsync and HTTP caches see it
+    /// unchanged), and deleting the old site after the swap frees nothing.
+    /// Any doubt (a symbolic link anywhere on the way, a different size or
+    /// content, another file system) means no link.
+    #[cfg(target_os = "linux")]
+    fn link_unchanged(&self, rel: &str, new: &Path, bytes: &[u8]) -> bool {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+
+        use rustix::fs::{
+            AtFlags, CWD, FileType, Mode, OFlags, ResolveFlags, fstat, linkat, openat2,
+        };
+
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
+        let Ok(fd) = openat2(&self.dir, rel, flags, Mode::empty(), resolve) else {
+            return false;
+        };
+        let same_size = fstat(&fd).is_ok_and(|stat| {
+            FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+                && u64::try_from(stat.st_size).ok() == u64::try_from(bytes.len()).ok()
+        });
+        if !same_size {
+            return false;
+        }
+        let mut file = fs::File::from(fd);
+        let mut buffer = [0u8; 16 * 1024];
+        let mut offset = 0;
+        loop {
+            match file.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let (Some(read), Some(expected)) =
+                        (buffer.get(..n), bytes.get(offset..offset + n))
+                    else {
+                        return false;
+                    };
+                    if read != expected {
+                        return false;
+                    }
+                    offset += n;
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+        // Link the very file that was compared, not whatever the path
+        // names by now.
+        let opened = format!("/proc/self/fd/{}", file.as_raw_fd());
+        offset == bytes.len()
+            && linkat(CWD, opened.as_str(), CWD, new, AtFlags::SYMLINK_FOLLOW).is_ok()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn link_unchanged(&self, _rel: &str, _new: &Path, _bytes: &[u8]) -> bool {
+        false
+    }
 }
 
 /// Replaces `target` by `staging`, then deletes the old site.
@@ -516,6 +546,25 @@ mod tests {
         assert!(fs::symlink_metadata(&published).unwrap().is_file());
         assert_ne!(inode(&published), inode(&outside));
         assert_eq!(fs::read(&published).unwrap(), b"page");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_symbolic_link_to_a_folder_in_the_previous_site_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let root = base.join("site");
+        let target = root.join("output");
+        publish_site(&site_of(&[("a/index.html", "page")]), &root, &target, false).unwrap();
+        let outside = base.join("elsewhere");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("index.html"), "page").unwrap();
+        fs::remove_dir_all(target.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, target.join("a")).unwrap();
+        publish_site(&site_of(&[("a/index.html", "page")]), &root, &target, false).unwrap();
+        let published = target.join("a/index.html");
+        assert!(fs::symlink_metadata(target.join("a")).unwrap().is_dir());
+        assert_ne!(inode(&published), inode(&outside.join("index.html")));
     }
 
     #[cfg(target_os = "linux")]
