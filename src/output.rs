@@ -407,7 +407,7 @@ fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE).is_ok() {
             // `staging` now holds the old site.
-            let _ = fs::remove_dir_all(staging);
+            remove_tree(staging);
             return Ok(());
         }
     }
@@ -422,8 +422,72 @@ fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(
             source,
         });
     }
-    let _ = fs::remove_dir_all(&old);
+    remove_tree(&old);
     Ok(())
+}
+
+/// Deletes the folder `dir` and everything in it, as `fs::remove_dir_all`
+/// does, but with the entries of each folder shared between the cores (an
+/// old site is 10,000 folders of one page each). Errors are ignored: what
+/// is left is removed by the next build ([`remove_debris`]).
+fn remove_tree(dir: &Path) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+
+        use rustix::fs::{Mode, OFlags, open};
+
+        let parent = dir.parent().unwrap_or(Path::new("/"));
+        let name = dir
+            .file_name()
+            .and_then(|name| std::ffi::CString::new(name.as_bytes()).ok());
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        if let (Some(name), Ok(parent)) = (name, open(parent, flags, Mode::empty()))
+            && remove_tree_at(rustix::fd::AsFd::as_fd(&parent), &name).is_ok()
+        {
+            return;
+        }
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Deletes the folder `name` of the open folder `parent` and its contents.
+/// Every step is relative to a folder held open, and a symbolic link is
+/// removed, never followed, so a link swapped in meanwhile cannot point
+/// the deletion elsewhere.
+#[cfg(target_os = "linux")]
+fn remove_tree_at(parent: rustix::fd::BorrowedFd<'_>, name: &std::ffi::CStr) -> io::Result<()> {
+    use rayon::prelude::*;
+    use rustix::fd::AsFd;
+    use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, openat, statat, unlinkat};
+
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let dir = openat(parent, name, flags, Mode::empty())?;
+    let mut entries: Vec<(std::ffi::CString, bool)> = Vec::new();
+    for entry in Dir::read_from(&dir)? {
+        let entry = entry?;
+        let entry_name = entry.file_name();
+        if entry_name == c"." || entry_name == c".." {
+            continue;
+        }
+        let is_dir = match entry.file_type() {
+            FileType::Directory => true,
+            FileType::Unknown => statat(&dir, entry_name, AtFlags::SYMLINK_NOFOLLOW)
+                .is_ok_and(|stat| FileType::from_raw_mode(stat.st_mode) == FileType::Directory),
+            _ => false,
+        };
+        entries.push((entry_name.to_owned(), is_dir));
+    }
+    entries
+        .par_iter()
+        .try_for_each(|(entry_name, is_dir)| -> io::Result<()> {
+            if *is_dir {
+                remove_tree_at(dir.as_fd(), entry_name)
+            } else {
+                Ok(unlinkat(&dir, entry_name.as_c_str(), AtFlags::empty())?)
+            }
+        })?;
+    Ok(unlinkat(parent, name, AtFlags::REMOVEDIR)?)
 }
 
 /// Removes staging and old folders left by builds that were killed.
@@ -578,6 +642,34 @@ mod tests {
         let foreign = inode(&target.join("a.html"));
         publish_site(&site_of(&[("a.html", "page")]), &root, &target, true).unwrap();
         assert_ne!(inode(&target.join("a.html")), foreign);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn removing_an_old_site_deletes_links_without_following_them() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let old = base.join("old");
+        for i in 0..50 {
+            fs::create_dir_all(old.join(format!("incidents/i{i}"))).unwrap();
+            fs::write(old.join(format!("incidents/i{i}/index.html")), "x").unwrap();
+        }
+        let outside = base.join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("keep.txt"), "keep").unwrap();
+        std::os::unix::fs::symlink(&outside, old.join("incidents/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("keep.txt"), old.join("file-link")).unwrap();
+        let parent = rustix::fs::open(
+            &base,
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY,
+            rustix::fs::Mode::empty(),
+        )
+        .unwrap();
+        let name = std::ffi::CString::new(old.file_name().unwrap().as_bytes()).unwrap();
+        remove_tree_at(rustix::fd::AsFd::as_fd(&parent), &name).unwrap();
+        assert!(!old.exists());
+        assert_eq!(fs::read(outside.join("keep.txt")).unwrap(), b"keep");
     }
 
     #[test]
