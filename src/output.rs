@@ -184,6 +184,10 @@ pub struct Staging {
     /// The target, when it holds a site frictionlog made: a page that has
     /// not changed is hard-linked from it rather than written again.
     previous: Option<Previous>,
+    /// The staging folder, held open: files are created relative to it, so
+    /// the kernel does not walk the whole path for every page.
+    #[cfg(target_os = "linux")]
+    dir_fd: rustix::fd::OwnedFd,
 }
 
 impl Staging {
@@ -203,6 +207,14 @@ impl Staging {
         remove_debris(parent, &name);
         let dir = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
         fs::create_dir(&dir).map_err(io_error(&dir))?;
+        #[cfg(target_os = "linux")]
+        let dir_fd = {
+            use rustix::fs::{Mode, OFlags, open};
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            open(&dir, flags, Mode::empty())
+                .map_err(io::Error::from)
+                .map_err(io_error(&dir))?
+        };
         let previous = if target.join(OUTPUT_MARKER).is_file() {
             Previous::open(target)
         } else {
@@ -210,6 +222,8 @@ impl Staging {
         };
         Ok(Staging {
             previous,
+            #[cfg(target_os = "linux")]
+            dir_fd,
             dir,
             target: target.to_owned(),
             parent: parent.to_owned(),
@@ -245,18 +259,42 @@ impl Staging {
                 reason: "the rendered file's path leaves the output folder".to_owned(),
             });
         }
-        let path = self.dir.join(rel_path);
-        if let Some(parent) = path.parent()
-            && parent != self.dir
+        #[cfg(target_os = "linux")]
         {
-            fs::create_dir_all(parent).map_err(io_error(parent))?;
+            self.write_at(rel, bytes)
+                .map_err(io_error(&self.dir.join(rel_path)))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let path = self.dir.join(rel_path);
+            if let Some(parent) = path.parent()
+                && parent != self.dir
+            {
+                fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            fs::write(&path, bytes).map_err(io_error(&path))
+        }
+    }
+
+    /// Writes `rel` (checked) beneath the staging folder, making its
+    /// folders, or links the previous output's identical file.
+    #[cfg(target_os = "linux")]
+    fn write_at(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+
+        use rustix::fs::{Mode, OFlags, openat};
+
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            make_folders_at(&self.dir_fd, folder)?;
         }
         if let Some(previous) = &self.previous
-            && previous.link_unchanged(rel, &path, bytes)
+            && previous.link_unchanged(rel, &self.dir_fd, bytes)
         {
             return Ok(());
         }
-        fs::write(&path, bytes).map_err(io_error(&path))
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let fd = openat(&self.dir_fd, rel, flags, Mode::from_raw_mode(0o666))?;
+        fs::File::from(fd).write_all(bytes)
     }
 
     /// Swaps the staged site in for the target's, then deletes the old one.
@@ -339,14 +377,15 @@ impl Previous {
         None
     }
 
-    /// Hard-links the previous output's file `rel` as `new` when it is a
+    /// Hard-links the previous output's file `rel` as `rel` of the open
+    /// folder `staging` when it is a
     /// regular file holding exactly `bytes`: no data is copied, the file
     /// keeps its modification time (so rsync and HTTP caches see it
     /// unchanged), and deleting the old site after the swap frees nothing.
     /// Any doubt (a symbolic link anywhere on the way, a different size or
     /// content, another file system) means no link.
     #[cfg(target_os = "linux")]
-    fn link_unchanged(&self, rel: &str, new: &Path, bytes: &[u8]) -> bool {
+    fn link_unchanged(&self, rel: &str, staging: &rustix::fd::OwnedFd, bytes: &[u8]) -> bool {
         use std::io::Read;
         use std::os::fd::AsRawFd;
 
@@ -391,12 +430,7 @@ impl Previous {
         // names by now.
         let opened = format!("/proc/self/fd/{}", file.as_raw_fd());
         offset == bytes.len()
-            && linkat(CWD, opened.as_str(), CWD, new, AtFlags::SYMLINK_FOLLOW).is_ok()
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn link_unchanged(&self, _rel: &str, _new: &Path, _bytes: &[u8]) -> bool {
-        false
+            && linkat(CWD, opened.as_str(), staging, rel, AtFlags::SYMLINK_FOLLOW).is_ok()
     }
 }
 
@@ -424,6 +458,28 @@ fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<(
     }
     remove_tree(&old);
     Ok(())
+}
+
+/// Makes `folder` (relative, checked) and its parents beneath `dir`; a
+/// folder that exists already is fine.
+#[cfg(target_os = "linux")]
+fn make_folders_at(dir: &rustix::fd::OwnedFd, folder: &str) -> io::Result<()> {
+    use rustix::fs::{Mode, mkdirat};
+    use rustix::io::Errno;
+
+    match mkdirat(dir, folder, Mode::from_raw_mode(0o777)) {
+        Ok(()) | Err(Errno::EXIST) => Ok(()),
+        Err(Errno::NOENT) => {
+            if let Some((up, _)) = folder.rsplit_once('/') {
+                make_folders_at(dir, up)?;
+            }
+            match mkdirat(dir, folder, Mode::from_raw_mode(0o777)) {
+                Ok(()) | Err(Errno::EXIST) => Ok(()),
+                Err(error) => Err(error.into()),
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Deletes the folder `dir` and everything in it, as `fs::remove_dir_all`
