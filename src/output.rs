@@ -615,6 +615,16 @@ mod tests {
         assert!(target.join("keep.txt").exists());
     }
 
+    /// A temporary folder: (its guard, its real path, the site root in it,
+    /// the default output folder).
+    fn scratch() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let root = base.join("site");
+        let target = root.join("output");
+        (dir, base, root, target)
+    }
+
     fn site_of(files: &[(&str, &str)]) -> RenderedSite {
         let mut site = RenderedSite::default();
         site.files.insert(OUTPUT_MARKER.into(), b"x".to_vec());
@@ -633,9 +643,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn unchanged_pages_are_linked_from_the_previous_site() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap().join("site");
-        let target = root.join("output");
+        let (_dir, _, root, target) = scratch();
         let first = site_of(&[("a/index.html", "same"), ("b.html", "old")]);
         publish_site(&first, &root, &target, false).unwrap();
         let (a, b) = (
@@ -652,10 +660,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_symbolic_link_in_the_previous_site_is_never_linked_or_followed() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().canonicalize().unwrap();
-        let root = base.join("site");
-        let target = root.join("output");
+        let (_dir, base, root, target) = scratch();
         publish_site(&site_of(&[("a.html", "page")]), &root, &target, false).unwrap();
         let outside = base.join("secret.txt");
         fs::write(&outside, "page").unwrap();
@@ -671,10 +676,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_symbolic_link_to_a_folder_in_the_previous_site_is_not_followed() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().canonicalize().unwrap();
-        let root = base.join("site");
-        let target = root.join("output");
+        let (_dir, base, root, target) = scratch();
         publish_site(&site_of(&[("a/index.html", "page")]), &root, &target, false).unwrap();
         let outside = base.join("elsewhere");
         fs::create_dir_all(&outside).unwrap();
@@ -690,9 +692,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_folder_frictionlog_did_not_make_lends_no_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap().join("site");
-        let target = root.join("output");
+        let (_dir, _, root, target) = scratch();
         fs::create_dir_all(&target).unwrap();
         fs::write(target.join("a.html"), "page").unwrap();
         let foreign = inode(&target.join("a.html"));
