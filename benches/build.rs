@@ -1,5 +1,6 @@
-//! The speed benchmark: `cargo bench` (add `-- --quick` for 1,000 and 10,000
-//! incidents only). Writes BENCHMARKS.md at the crate root.
+//! The speed benchmark: `cargo bench`, or `cargo bench --bench build --
+//! --quick` for 1,000 and 10,000 incidents only. Writes BENCHMARKS.md at the
+//! crate root, and exits 1 when a speed target is missed.
 //!
 //! It generates the synthetic corpora with `../shared/bench/gen_corpus.py`
 //! on the RAM disk (/dev/shm), builds the floor program (read, split, YAML,
