@@ -181,13 +181,14 @@ pub struct Staging {
     /// The first write that failed; later writes are skipped.
     error: Mutex<Option<OutputError>>,
     committed: bool,
-    /// The target, when it holds a site frictionlog made: a page that has
-    /// not changed is hard-linked from it rather than written again.
-    previous: Option<Previous>,
     /// The staging folder, held open: files are created relative to it, so
     /// the kernel does not walk the whole path for every page.
     #[cfg(target_os = "linux")]
     dir_fd: rustix::fd::OwnedFd,
+    /// The target held open, when it holds a site frictionlog made: a page
+    /// that has not changed is hard-linked from it ([`link_unchanged`]).
+    #[cfg(target_os = "linux")]
+    previous: Option<rustix::fd::OwnedFd>,
 }
 
 impl Staging {
@@ -208,22 +209,18 @@ impl Staging {
         let dir = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
         fs::create_dir(&dir).map_err(io_error(&dir))?;
         #[cfg(target_os = "linux")]
-        let dir_fd = {
-            use rustix::fs::{Mode, OFlags, open};
-            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-            open(&dir, flags, Mode::empty())
-                .map_err(io::Error::from)
-                .map_err(io_error(&dir))?
-        };
+        let dir_fd = open_folder(&dir).map_err(io_error(&dir))?;
+        #[cfg(target_os = "linux")]
         let previous = if target.join(OUTPUT_MARKER).is_file() {
-            Previous::open(target)
+            open_folder(target).ok()
         } else {
             None
         };
         Ok(Staging {
-            previous,
             #[cfg(target_os = "linux")]
             dir_fd,
+            #[cfg(target_os = "linux")]
+            previous,
             dir,
             target: target.to_owned(),
             parent: parent.to_owned(),
@@ -288,7 +285,7 @@ impl Staging {
             make_folders_at(&self.dir_fd, folder)?;
         }
         if let Some(previous) = &self.previous
-            && previous.link_unchanged(rel, &self.dir_fd, bytes)
+            && link_unchanged(previous, &self.dir_fd, rel, bytes)
         {
             return Ok(());
         }
@@ -336,7 +333,7 @@ impl Sink for Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            remove_tree(&self.dir);
         }
     }
 }
@@ -355,83 +352,71 @@ pub fn publish_site(
     staging.commit()
 }
 
-/// The previous output folder, held open: pages are looked up beneath it
-/// only, never through a symbolic link.
-#[derive(Debug)]
-struct Previous {
-    #[cfg(target_os = "linux")]
-    dir: rustix::fd::OwnedFd,
+/// `path`, a folder, held open for `*at` calls (never through a link at
+/// its last step).
+#[cfg(target_os = "linux")]
+fn open_folder(path: &Path) -> io::Result<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(open(path, flags, Mode::empty())?)
 }
 
-impl Previous {
-    #[cfg(target_os = "linux")]
-    fn open(target: &Path) -> Option<Previous> {
-        use rustix::fs::{Mode, OFlags, open};
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        let dir = open(target, flags, Mode::empty()).ok()?;
-        Some(Previous { dir })
+/// Hard-links the file `rel` of the previous output (the open folder
+/// `previous`) as `rel` of the open folder `staging` when it is a regular
+/// file holding exactly `bytes`: no data is copied, the file keeps its
+/// modification time (so rsync and HTTP caches see it unchanged), and
+/// deleting the old site after the swap frees nothing. Any doubt (a
+/// symbolic link anywhere on the way, a different size or content, another
+/// file system) means no link.
+#[cfg(target_os = "linux")]
+fn link_unchanged(
+    previous: &rustix::fd::OwnedFd,
+    staging: &rustix::fd::OwnedFd,
+    rel: &str,
+    bytes: &[u8],
+) -> bool {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+
+    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, ResolveFlags, fstat, linkat, openat2};
+
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
+    let Ok(fd) = openat2(previous, rel, flags, Mode::empty(), resolve) else {
+        return false;
+    };
+    let same_size = fstat(&fd).is_ok_and(|stat| {
+        FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+            && u64::try_from(stat.st_size).ok() == u64::try_from(bytes.len()).ok()
+    });
+    if !same_size {
+        return false;
     }
-
-    #[cfg(not(target_os = "linux"))]
-    fn open(_target: &Path) -> Option<Previous> {
-        None
-    }
-
-    /// Hard-links the previous output's file `rel` as `rel` of the open
-    /// folder `staging` when it is a
-    /// regular file holding exactly `bytes`: no data is copied, the file
-    /// keeps its modification time (so rsync and HTTP caches see it
-    /// unchanged), and deleting the old site after the swap frees nothing.
-    /// Any doubt (a symbolic link anywhere on the way, a different size or
-    /// content, another file system) means no link.
-    #[cfg(target_os = "linux")]
-    fn link_unchanged(&self, rel: &str, staging: &rustix::fd::OwnedFd, bytes: &[u8]) -> bool {
-        use std::io::Read;
-        use std::os::fd::AsRawFd;
-
-        use rustix::fs::{
-            AtFlags, CWD, FileType, Mode, OFlags, ResolveFlags, fstat, linkat, openat2,
-        };
-
-        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-        let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
-        let Ok(fd) = openat2(&self.dir, rel, flags, Mode::empty(), resolve) else {
-            return false;
-        };
-        let same_size = fstat(&fd).is_ok_and(|stat| {
-            FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
-                && u64::try_from(stat.st_size).ok() == u64::try_from(bytes.len()).ok()
-        });
-        if !same_size {
-            return false;
-        }
-        let mut file = fs::File::from(fd);
-        let mut buffer = [0u8; 16 * 1024];
-        let mut offset = 0;
-        loop {
-            match file.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(n) => {
-                    let (Some(read), Some(expected)) =
-                        (buffer.get(..n), bytes.get(offset..offset + n))
-                    else {
-                        return false;
-                    };
-                    if read != expected {
-                        return false;
-                    }
-                    offset += n;
+    let mut file = fs::File::from(fd);
+    let mut buffer = [0u8; 16 * 1024];
+    let mut offset = 0;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                let (Some(read), Some(expected)) = (buffer.get(..n), bytes.get(offset..offset + n))
+                else {
+                    return false;
+                };
+                if read != expected {
+                    return false;
                 }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return false,
+                offset += n;
             }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
         }
-        // Link the very file that was compared, not whatever the path
-        // names by now.
-        let opened = format!("/proc/self/fd/{}", file.as_raw_fd());
-        offset == bytes.len()
-            && linkat(CWD, opened.as_str(), staging, rel, AtFlags::SYMLINK_FOLLOW).is_ok()
     }
+    // Link the very file that was compared, not whatever the path names
+    // by now.
+    let opened = format!("/proc/self/fd/{}", file.as_raw_fd());
+    offset == bytes.len()
+        && linkat(CWD, opened.as_str(), staging, rel, AtFlags::SYMLINK_FOLLOW).is_ok()
 }
 
 /// Replaces `target` by `staging`, then deletes the old site.
@@ -491,14 +476,11 @@ fn remove_tree(dir: &Path) {
     {
         use std::os::unix::ffi::OsStrExt;
 
-        use rustix::fs::{Mode, OFlags, open};
-
         let parent = dir.parent().unwrap_or(Path::new("/"));
         let name = dir
             .file_name()
             .and_then(|name| std::ffi::CString::new(name.as_bytes()).ok());
-        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        if let (Some(name), Ok(parent)) = (name, open(parent, flags, Mode::empty()))
+        if let (Some(name), Ok(parent)) = (name, open_folder(parent))
             && remove_tree_at(rustix::fd::AsFd::as_fd(&parent), &name).is_ok()
         {
             return;
@@ -556,7 +538,7 @@ fn remove_debris(parent: &Path, name: &str) {
     for entry in entries.flatten() {
         let entry_name = entry.file_name().to_string_lossy().into_owned();
         if entry_name.starts_with(&new_prefix) || entry_name.starts_with(&old_prefix) {
-            let _ = fs::remove_dir_all(entry.path());
+            remove_tree(&entry.path());
         }
     }
 }
