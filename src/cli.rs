@@ -590,3 +590,35 @@ fn resolve_targets(root: &Path, output: Option<&Path>) -> Result<(PathBuf, PathB
         .map_err(|e| format!("cannot resolve \"{}\": {e}", target.display()))?;
     Ok((root, target))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_listens_on_loopback_port_1111_unless_told_otherwise() {
+        let cli = Cli::try_parse_from(["frictionlog", "serve"]).unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve: {cli:?}");
+        };
+        assert_eq!(args.bind, std::net::IpAddr::from([127, 0, 0, 1]));
+        assert_eq!(args.port, 1111);
+        assert!(!args.open);
+        let cli = Cli::try_parse_from([
+            "frictionlog",
+            "serve",
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--open",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve: {cli:?}");
+        };
+        assert_eq!(args.bind, std::net::IpAddr::from([0, 0, 0, 0]));
+        assert_eq!(args.port, 0);
+        assert!(args.open);
+    }
+}
