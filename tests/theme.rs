@@ -510,6 +510,26 @@ fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
 }
 
 #[test]
+fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
+    // Byte-identical output (SPEC 7) includes templates that loop over a
+    // mapping: its keys come in the order docs/templates.md lists them,
+    // not in a hash order that changes from one run to the next.
+    let site = Site::copy_of("small");
+    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}theme: mine\n"))
+        .write("themes/mine/theme.yaml", "extends: default\n")
+        .write(
+            "themes/mine/templates/404.html",
+            "{% for key, url in site.urls %}{{ key }} {% endfor %}",
+        );
+    let walked = site.build(&[]).text("404.html");
+    assert_eq!(
+        walked,
+        "home timeline teams feed sitemap data_json incidents_csv static_base latest_review "
+    );
+}
+
+#[test]
 fn a_site_without_a_themes_folder_uses_the_embedded_default() {
     let site = Site::copy_of("small");
     assert!(!site.root().join("themes").exists());
