@@ -133,6 +133,10 @@ fn run(site: &Site, args: &[&str]) -> Run {
         .current_dir(site.dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by wait4 in reap(), which also reports its peak memory"
+    )]
     let mut child = command.spawn().unwrap();
     let mut stdout_pipe = child.stdout.take().unwrap();
     let mut stderr_pipe = child.stderr.take().unwrap();
@@ -153,6 +157,7 @@ fn run(site: &Site, args: &[&str]) -> Run {
         }
         if start.elapsed() > TIME_LIMIT {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("frictionlog {args:?} did not finish within {TIME_LIMIT:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
