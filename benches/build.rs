@@ -154,22 +154,22 @@ fn bench_build(incidents: usize, floor: &Path, out_dir: &Path, place: &'static s
     let floor_out = out_dir.join("floor-out");
     let our_out = out_dir.join("frictionlog-out");
     let runs = if incidents >= 100_000 { 3 } else { RUNS };
-    let floor_runs = (0..runs)
-        .map(|_| {
-            let _ = fs::remove_dir_all(&floor_out);
-            measure(
-                floor,
-                &[corpus.join("plain").as_os_str(), floor_out.as_os_str()],
-            )
-        })
-        .collect();
+    // The floor and frictionlog take turns, so that both meet the same
+    // machine: on the disk, every deletion of a site makes the next build
+    // slower (ext4 looks past the recently freed inodes), and running all
+    // of one before the other favoured whichever went first.
+    let mut floor_runs = Vec::with_capacity(runs);
+    let mut our_runs = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let _ = fs::remove_dir_all(&floor_out);
+        floor_runs.push(measure(
+            floor,
+            &[corpus.join("plain").as_os_str(), floor_out.as_os_str()],
+        ));
+        let _ = fs::remove_dir_all(&our_out);
+        our_runs.push(our_build(&corpus, &our_out));
+    }
     let _ = fs::remove_dir_all(&floor_out);
-    let our_runs = (0..runs)
-        .map(|_| {
-            let _ = fs::remove_dir_all(&our_out);
-            our_build(&corpus, &our_out)
-        })
-        .collect();
     let again_runs = (0..runs).map(|_| our_build(&corpus, &our_out)).collect();
     let _ = fs::remove_dir_all(&our_out);
     let row = Row {
@@ -337,8 +337,9 @@ fn main() {
     let _ = writeln!(
         report,
         "Full builds of the synthetic corpus from `../shared/bench/gen_corpus.py`, median of {RUNS} runs \
-         (3 at 100,000), measured by GNU time. The floor is `../shared/bench/floor` (read, split, YAML, \
-         Markdown, write; no templates, no tallies) on the same incidents in the same run.\n"
+         (3 at 100,000): wall time by the bench's own clock, CPU time and peak memory by GNU time. The \
+         floor is `../shared/bench/floor` (read, split, YAML, Markdown, write; no templates, no tallies) \
+         on the same incidents in the same run, the two taking turns.\n"
     );
     let _ = writeln!(
         report,
