@@ -463,12 +463,20 @@ fn raw_html_passes_through_only_when_allowed() {
 // ---------------------------------------------------------------------------
 // Themes
 
-#[test]
-fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
+/// The small fixture site set to use `themes/<name>/`, which extends the
+/// default theme; the caller writes the templates it overrides.
+fn small_site_with_theme(name: &str) -> Site {
     let site = Site::copy_of("small");
     let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: mine\n"))
-        .write("themes/mine/theme.yaml", "extends: default\n")
+    site.write("content/site.yaml", &format!("{yaml}theme: {name}\n"))
+        .write(&format!("themes/{name}/theme.yaml"), "extends: default\n");
+    site
+}
+
+#[test]
+fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
+    let site = small_site_with_theme("mine");
+    site
         .write(
             "themes/mine/templates/index.html",
             "{% extends \"default/index.html\" %}\n{% block title %}Mine: {{ site.title }}{% endblock title %}\n",
@@ -514,14 +522,11 @@ fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
     // Byte-identical output (SPEC 7) includes templates that loop over a
     // mapping: its keys come in the order docs/templates.md lists them,
     // not in a hash order that changes from one run to the next.
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: mine\n"))
-        .write("themes/mine/theme.yaml", "extends: default\n")
-        .write(
-            "themes/mine/templates/404.html",
-            "{% for key, url in site.urls %}{{ key }} {% endfor %}",
-        );
+    let site = small_site_with_theme("mine");
+    site.write(
+        "themes/mine/templates/404.html",
+        "{% for key, url in site.urls %}{{ key }} {% endfor %}",
+    );
     let walked = site.build(&[]).text("404.html");
     assert_eq!(
         walked,
@@ -544,10 +549,8 @@ fn a_site_without_a_themes_folder_uses_the_embedded_default() {
 
 #[test]
 fn a_broken_template_is_reported_at_its_file_line_and_column() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: broken\n"))
-        .write("themes/broken/theme.yaml", "extends: default\n")
+    let site = small_site_with_theme("broken");
+    site
         .write(
             "themes/broken/templates/incident.html",
             "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ incident.title | shout }}</h1>\n{% endblock content %}\n",
@@ -569,18 +572,15 @@ fn a_broken_template_is_reported_at_its_file_line_and_column() {
 
 #[test]
 fn every_syntax_error_of_a_theme_is_reported_at_once() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: broken\n"))
-        .write("themes/broken/theme.yaml", "extends: default\n")
-        .write(
-            "themes/broken/templates/team.html",
-            "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock content %}\n",
-        )
-        .write(
-            "themes/broken/templates/teams.html",
-            "ok\n\n  {{ unclosed\n",
-        );
+    let site = small_site_with_theme("broken");
+    site.write(
+        "themes/broken/templates/team.html",
+        "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock content %}\n",
+    )
+    .write(
+        "themes/broken/templates/teams.html",
+        "ok\n\n  {{ unclosed\n",
+    );
     let found = places(&check_json(&site));
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].1, "themes/broken/templates/team.html");
@@ -591,10 +591,8 @@ fn every_syntax_error_of_a_theme_is_reported_at_once() {
 
 #[test]
 fn an_error_while_rendering_names_the_template_line() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: wrong\n"))
-        .write("themes/wrong/theme.yaml", "extends: default\n")
+    let site = small_site_with_theme("wrong");
+    site
         .write(
             "themes/wrong/templates/review.html",
             "{% extends \"base.html\" %}\n{% block content %}\n\n  {{ review.no_such_field }}\n{% endblock content %}\n",
