@@ -452,18 +452,19 @@ fn make_folders_at(dir: &rustix::fd::OwnedFd, folder: &str) -> io::Result<()> {
     use rustix::fs::{Mode, mkdirat};
     use rustix::io::Errno;
 
-    match mkdirat(dir, folder, Mode::from_raw_mode(0o777)) {
-        Ok(()) | Err(Errno::EXIST) => Ok(()),
+    let make = || match mkdirat(dir, folder, Mode::from_raw_mode(0o777)) {
+        Err(Errno::EXIST) => Ok(()),
+        made => made,
+    };
+    match make() {
+        // A parent is missing: make it, then try again.
         Err(Errno::NOENT) => {
             if let Some((up, _)) = folder.rsplit_once('/') {
                 make_folders_at(dir, up)?;
             }
-            match mkdirat(dir, folder, Mode::from_raw_mode(0o777)) {
-                Ok(()) | Err(Errno::EXIST) => Ok(()),
-                Err(error) => Err(error.into()),
-            }
+            Ok(make()?)
         }
-        Err(error) => Err(error.into()),
+        made => Ok(made?),
     }
 }
 
@@ -686,8 +687,7 @@ mod tests {
     #[test]
     fn removing_an_old_site_deletes_links_without_following_them() {
         use std::os::unix::ffi::OsStrExt;
-        let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().canonicalize().unwrap();
+        let (_dir, base, _, _) = scratch();
         let old = base.join("old");
         for i in 0..50 {
             fs::create_dir_all(old.join(format!("incidents/i{i}"))).unwrap();
@@ -698,12 +698,7 @@ mod tests {
         fs::write(outside.join("keep.txt"), "keep").unwrap();
         std::os::unix::fs::symlink(&outside, old.join("incidents/link")).unwrap();
         std::os::unix::fs::symlink(outside.join("keep.txt"), old.join("file-link")).unwrap();
-        let parent = rustix::fs::open(
-            &base,
-            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY,
-            rustix::fs::Mode::empty(),
-        )
-        .unwrap();
+        let parent = open_folder(&base).unwrap();
         let name = std::ffi::CString::new(old.file_name().unwrap().as_bytes()).unwrap();
         remove_tree_at(rustix::fd::AsFd::as_fd(&parent), &name).unwrap();
         assert!(!old.exists());
