@@ -375,8 +375,8 @@ fn with_a_path_base_url_feed_and_sitemap_use_paths() {
 // ---------------------------------------------------------------------------
 // Hostile text
 
-#[test]
-fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
+/// A site whose every title, team, text and body tries to run a script.
+fn hostile_site() -> Site {
     let site = Site::empty();
     site.write(
         "content/site.yaml",
@@ -394,6 +394,12 @@ fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
         "content/reviews/2018-10-15.md",
         "---\ndate: 2018-10-15\ncategories:\n  evil: {votes: 1}\n---\n<script>alert('minutes')</script>\n",
     );
+    site
+}
+
+#[test]
+fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
+    let site = hostile_site();
     let built = site.build(&[]);
     let own_script = "<script src=\"/static/frictionlog.js\" defer></script>";
     let mut checked = 0;
@@ -515,6 +521,31 @@ fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
             .text("static/style.css")
             .contains("prefers-color-scheme")
     );
+}
+
+#[test]
+fn a_theme_that_changes_a_partial_sees_it_on_every_page_that_includes_it() {
+    // The pages that built-in code writes for the default theme go through
+    // tera as soon as a template they stand for is changed.
+    let site = small_site_with_theme("mine");
+    site.write(
+        "themes/mine/templates/partials/statuses.html",
+        "<i class=\"mine\">{{ incident.title }}</i>\n",
+    );
+    let built = site.build(&[]);
+    for page in [
+        "incidents/plugin-settings/index.html",
+        "teams/web/index.html",
+        "index.html",
+        "categories/monolith/index.html",
+    ] {
+        assert!(
+            built
+                .text(page)
+                .contains("<i class=\"mine\">Plugins need settings in the core</i>"),
+            "{page}"
+        );
+    }
 }
 
 #[test]
@@ -704,4 +735,164 @@ fn links_to_missing_md_files_are_broken_link_errors_at_their_place() {
         Some(1),
         "a broken link fails the build"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Built-in pages
+
+/// A site with every shape an incident page, a team page and a list entry
+/// can take: sections, drafts, statuses, tags, empty and missing text,
+/// undated anecdotes, counts beyond the anecdotes, dates of every precision.
+fn shapes_site() -> Site {
+    let site = Site::empty();
+    site.write(
+        "content/site.yaml",
+        "title: \"Shapes & 'quotes'\"\nsections:\n  - slug: a\n    title: \"Section <A>\"\n",
+    )
+    .write("content/categories/one.md", "---\ntitle: One\n---\n")
+    .write("content/categories/two.md", "---\ntitle: \"Two & more\"\n---\nA body.\n")
+    .write("content/categories/empty.md", "---\ntitle: Empty\n---\n")
+    .write(
+        "content/incidents/full.md",
+        "---\ntitle: \"Full: <all> the 'fields'\"\ncategory: one\nsection: a\nstatus: [sad, heart]\nresolution: \"Fixed & shipped\"\ntags: [x, \"y & z\"]\noccurrences: 7\nanecdotes:\n  - team: Web\n    date: 2018-01-02\n    text: \"Said \\\"no\\\" & left\"\n  - team: Ops team\n    date: 2018\n  - team: Web\n    text: \"\"\n---\n# Heading\n\nBody with a [link](https://example.org/?a=1&b=2).\n",
+    )
+    .write(
+        "content/incidents/bare.md",
+        "---\ntitle: Bare\ncategory: two\nanecdotes: []\n---\n",
+    )
+    .write(
+        "content/incidents/counted.md",
+        "---\ntitle: Counted\ncategory: two\nresolution: \"\"\noccurrences: 5\nanecdotes: []\n---\nText only.\n",
+    )
+    .write(
+        "content/incidents/one-more.md",
+        "---\ntitle: One more\ncategory: one\nstatus: [tick]\noccurrences: 2\nanecdotes:\n  - team: Ops team\n    date: 2019-03\n    text: Once.\n---\n",
+    )
+    .write(
+        "content/incidents/later/draft.md",
+        "---\ntitle: Draft one\ncategory: one\nsection: a\ndraft: true\nanecdotes:\n  - team: Köln\n    date: 2017-05-06\n    text: Not yet.\n  - team: Web\n    date: 2017-05-07\n---\n",
+    )
+    .write(
+        "content/reviews/2019-01-10.md",
+        "---\ndate: 2019-01-10\ncategories:\n  one: {votes: 3, status: progress}\n---\nMinutes.\n",
+    );
+    site
+}
+
+/// Every file of the site at `root`, rendered once with the built-in pages
+/// and once through tera only.
+fn render_both_ways(
+    root: &std::path::Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> (
+    frictionlog::render::RenderedSite,
+    frictionlog::render::RenderedSite,
+) {
+    use frictionlog::render::MemorySink;
+    use frictionlog::session::Session;
+
+    let options = frictionlog::BuildOptions {
+        root: root.to_owned(),
+        drafts,
+        base_url: base_url.map(|url| frictionlog::model::BaseUrl::parse(url).unwrap()),
+    };
+    let render = |templates_only: bool| {
+        let mut session = Session::open(&options);
+        if templates_only {
+            session.use_templates_only();
+        }
+        let sink = MemorySink::default();
+        let outcome = session.render_once(&sink);
+        assert_eq!(outcome.error_count(), 0, "{:?}", outcome.diagnostics);
+        let built = outcome.built.expect("the site builds");
+        // Each rendering is what it claims: otherwise both could be tera's
+        // and the comparison would prove nothing.
+        let incidents = built.site.incidents.len();
+        let expected = if templates_only {
+            frictionlog::render::BuiltinCount::default()
+        } else {
+            frictionlog::render::BuiltinCount {
+                pages: incidents + built.tally.teams.len(),
+                items: incidents,
+            }
+        };
+        assert_eq!(built.builtin, expected, "{}", root.display());
+        sink.into_site()
+    };
+    (render(false), render(true))
+}
+
+#[test]
+fn the_default_theme_writes_its_busiest_pages_with_built_in_code() {
+    let theme = frictionlog::render::load_default_theme().unwrap();
+    assert_eq!(
+        theme.builtin,
+        frictionlog::render::BuiltinPages {
+            incident: true,
+            team: true,
+            item: true,
+        }
+    );
+}
+
+#[test]
+fn built_in_pages_are_byte_identical_to_the_templates() {
+    let small = Site::copy_of("small");
+    let hostile = hostile_site();
+    let shapes = shapes_site();
+    let bundled = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut compared = 0;
+    for root in [
+        small.root(),
+        hostile.root(),
+        shapes.root(),
+        bundled.as_path(),
+    ] {
+        for drafts in [false, true] {
+            for base_url in [None, Some("/arch/"), Some("https://example.org/arch/")] {
+                let (builtin, tera) = render_both_ways(root, drafts, base_url);
+                let names = |site: &frictionlog::render::RenderedSite| {
+                    site.files.keys().cloned().collect::<Vec<_>>()
+                };
+                assert_eq!(names(&builtin), names(&tera), "{}", root.display());
+                for (path, bytes) in &builtin.files {
+                    let expected = &tera.files[path];
+                    if bytes != expected {
+                        panic!(
+                            "{path} of {} (drafts {drafts}, base_url {base_url:?}) differs from the template's:\n{}",
+                            root.display(),
+                            first_difference(expected, bytes)
+                        );
+                    }
+                    compared += usize::from(
+                        path.starts_with("incidents/")
+                            || path.starts_with("teams/")
+                            || path == "index.html",
+                    );
+                }
+            }
+        }
+    }
+    assert!(compared > 200, "only {compared} pages compared");
+}
+
+/// Where two renderings part: a few lines of each around the first
+/// differing byte.
+fn first_difference(expected: &[u8], got: &[u8]) -> String {
+    let at = expected
+        .iter()
+        .zip(got)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(got.len()));
+    let around = |bytes: &[u8]| {
+        let start = at.saturating_sub(200);
+        let end = (at + 200).min(bytes.len());
+        String::from_utf8_lossy(&bytes[start.min(end)..end]).into_owned()
+    };
+    format!(
+        "template:\n{}\n---\nbuilt-in:\n{}",
+        around(expected),
+        around(got)
+    )
 }

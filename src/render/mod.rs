@@ -5,6 +5,8 @@
 //!
 //! - [`theme`]: the embedded default theme, theme folders and `extends`,
 //!   compiled once per build (the render stage's only I/O is reading them).
+//! - [`builtin`]: the default theme's incident page, team page and list
+//!   entry as Rust code, used while a theme leaves their templates alone.
 //! - [`markdown`]: bodies to HTML, `.md` links to page URLs, broken links.
 //! - [`chart`]: the inline SVG charts.
 //! - [`feed`]: feed.xml and sitemap.xml.
@@ -22,12 +24,14 @@
 //! serve renders again only what an edit touches ([`Selection`]) and keeps
 //! the summaries of untouched incidents ([`RenderCache`]).
 
+pub mod builtin;
 pub mod chart;
 pub mod feed;
 pub mod markdown;
 pub mod theme;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -44,6 +48,7 @@ use crate::export::{
 use crate::model::{Date, Effort, Incident, RankKind, Site};
 use crate::tally::{PeriodKind, Tally, TeamTally};
 
+pub use builtin::{BuiltinCount, BuiltinPages};
 use chart::{Bar, COLOURS, render_bar_chart};
 use feed::{anecdote_anchors, render_feed, render_sitemap};
 pub use markdown::{MarkdownOptions, MarkdownSource, render_markdown, render_markdown_with};
@@ -215,6 +220,8 @@ pub struct RenderReport {
     pub files: usize,
     /// Incident summaries taken from the cache rather than made again.
     pub reused: usize,
+    /// Pages and list entries written by built-in code rather than tera.
+    pub builtin: BuiltinCount,
     /// How long its stages took, for `-v`.
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -452,6 +459,12 @@ struct SiteData<'a> {
     teams: Vec<Value>,
     /// What incident summaries refer to, made once.
     shared: SharedRefs<'a>,
+    /// `base.html` cut for the pages written by built-in code; `None`
+    /// where tera writes them.
+    chromes: builtin::Chromes,
+    /// What the built-in code wrote, counted from every thread.
+    builtin_pages: AtomicUsize,
+    builtin_items: AtomicUsize,
 }
 
 /// Category, section, status and team references as template values, by
@@ -620,6 +633,9 @@ impl<'a> SiteData<'a> {
             rows: Vec::new(),
             teams: Vec::new(),
             shared: SharedRefs::default(),
+            chromes: builtin::Chromes::default(),
+            builtin_pages: AtomicUsize::new(0),
+            builtin_items: AtomicUsize::new(0),
         };
         let config = &site.config;
         data.shared = SharedRefs {
@@ -751,6 +767,12 @@ impl<'a> SiteData<'a> {
                 let value = this.summary_value(incident);
                 if !has_item {
                     return (value, false, None);
+                }
+                if theme.builtin.item {
+                    let html = this.write_incident_item(incident);
+                    let mut map = value.into_map().unwrap_or_default();
+                    map.insert(Key::Str("item_html"), Value::safe_string(&html));
+                    return (Value::from(map), false, None);
                 }
                 let mut context = Context::new();
                 context.insert_value("incident", value.clone());
@@ -1067,6 +1089,23 @@ impl<'a> SiteData<'a> {
         }
     }
 
+    /// `page` of the incident or team page at `<kind>s/<slug>/`.
+    fn page_context<'t>(
+        &self,
+        kind: &'static str,
+        title: &'t str,
+        folder: &str,
+        slug: &str,
+    ) -> PageContext<'t> {
+        let url = page_url(self.site, folder, slug);
+        PageContext {
+            kind,
+            title,
+            permalink: self.permalink(&url),
+            url,
+        }
+    }
+
     fn job_path(&self, job: &Job) -> Option<String> {
         job_path(self.site, self.tally, job)
     }
@@ -1118,6 +1157,13 @@ impl<'a> SiteData<'a> {
                 let (body_html, mut found) =
                     self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
                 diagnostics.append(&mut found);
+                if let Some(chrome) = &self.chromes.incident {
+                    let page =
+                        self.page_context("incident", &incident.title, "incidents", &incident.slug);
+                    let html =
+                        self.write_incident_page(chrome, &page, *index, incident, &body_html);
+                    return (Some((path, html)), diagnostics);
+                }
                 context.insert("body_html", &body_html);
                 self.incident_context(&mut context, *index, incident);
                 (
@@ -1137,6 +1183,11 @@ impl<'a> SiteData<'a> {
                 let Some(team) = self.tally.teams.get(*index) else {
                     return (None, diagnostics);
                 };
+                if let Some(chrome) = &self.chromes.team {
+                    let page = self.page_context("team", &team.name, "teams", &team.slug);
+                    let html = self.write_team_page(chrome, &page, team);
+                    return (Some((path, html)), diagnostics);
+                }
                 self.team_context(&mut context, *index);
                 (
                     "team.html",
@@ -1730,6 +1781,21 @@ pub fn render_selection(
         .collect();
     globals.insert("reviews", &reviews);
 
+    let builtin = theme.builtin;
+    if (builtin.incident || builtin.team) && builtin::Chrome::prepare(&mut tera) {
+        let nonce = Splices::default().nonce;
+        data.chromes = builtin::Chromes {
+            incident: builtin
+                .incident
+                .then(|| builtin::Chrome::render(&tera, "incident", nonce))
+                .flatten(),
+            team: builtin
+                .team
+                .then(|| builtin::Chrome::render(&tera, "team", nonce))
+                .flatten(),
+        };
+    }
+
     stage("render/data");
     let (reused, mut found) = data.make_summaries(&tera, theme, selection, cache);
     diagnostics.append(&mut found);
@@ -1737,6 +1803,7 @@ pub fn render_selection(
     let mut report = RenderReport {
         files: 0,
         reused,
+        builtin: BuiltinCount::default(),
         stages: Vec::new(),
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -1825,6 +1892,10 @@ pub fn render_selection(
     }
     stage("render/pages");
     report.stages = stages;
+    report.builtin = BuiltinCount {
+        pages: data.builtin_pages.load(Ordering::Relaxed),
+        items: data.builtin_items.load(Ordering::Relaxed),
+    };
     if !keep {
         // Nothing reads the summaries again: free them on the other core
         // while the caller publishes, not on this one (22 ms of a
