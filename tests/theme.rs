@@ -832,6 +832,7 @@ fn the_default_theme_writes_its_busiest_pages_with_built_in_code() {
             incident: true,
             team: true,
             item: true,
+            lists: true,
         }
     );
 }

@@ -40,6 +40,10 @@ pub struct BuiltinPages {
     pub team: bool,
     /// `partials/incident_item.html` and `partials/statuses.html`.
     pub item: bool,
+    /// `index.html` and `category.html`: they print each list's entries as
+    /// one piece of HTML (`items_html`) and read only how many there are,
+    /// never a field of an incident's summary.
+    pub lists: bool,
 }
 
 impl BuiltinPages {
@@ -54,7 +58,15 @@ impl BuiltinPages {
             incident: base && statuses && unchanged("incident.html"),
             team: base && statuses && unchanged("team.html"),
             item: statuses && unchanged("partials/incident_item.html"),
+            lists: unchanged("index.html") && unchanged("category.html"),
         }
+    }
+
+    /// Whether no template reads the incident summaries (every template
+    /// that could is written by built-in code or reads only the lists'
+    /// HTML): then they need not be made, only the list entries.
+    pub fn summaries_unread(&self) -> bool {
+        self.incident && self.team && self.item && self.lists
     }
 
     /// No page by built-in code: everything through tera.

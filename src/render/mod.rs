@@ -724,7 +724,9 @@ impl<'a> SiteData<'a> {
     /// Fills `summaries`: each incident's summary as a template value, with
     /// its list entry rendered once as `item_html`. Summaries of incidents
     /// outside `selection` are taken from `cache` when nothing they depend
-    /// on changed; `cache` is then refreshed.
+    /// on changed; `cache` is then refreshed. When no template reads the
+    /// summaries ([`BuiltinPages::summaries_unread`]), each holds only
+    /// `item_html`.
     fn make_summaries(
         &mut self,
         tera: &Tera,
@@ -752,6 +754,9 @@ impl<'a> SiteData<'a> {
         let signature = self.summary_signature();
         let reusable = !selection.everything && cache.signature == signature;
         let has_item = theme.has_template(ITEM_TEMPLATE);
+        // With the default theme's pages, a summary is only the carrier of
+        // its list entry.
+        let summaries_unread = theme.builtin.summaries_unread();
         let this = &*self;
         let made: Vec<(Value, bool, Option<Diagnostic>)> = self
             .site
@@ -764,7 +769,11 @@ impl<'a> SiteData<'a> {
                 {
                     return (value.clone(), true, None);
                 }
-                let value = this.summary_value(incident);
+                let value = if summaries_unread {
+                    Value::from(tera::value::Map::new())
+                } else {
+                    this.summary_value(incident)
+                };
                 if !has_item {
                     return (value, false, None);
                 }

@@ -879,9 +879,16 @@ mod tests {
             incident: true,
             team: true,
             item: true,
+            lists: true,
         };
         assert_eq!(builtin(&[]), all);
-        assert_eq!(builtin(&[("index.html", "changed")]), all);
+        assert_eq!(
+            builtin(&[("index.html", "changed")]),
+            BuiltinPages {
+                lists: false,
+                ..all
+            }
+        );
         let same = DEFAULT_TEMPLATES
             .iter()
             .find(|(name, _)| *name == "incident.html")
@@ -907,12 +914,15 @@ mod tests {
             BuiltinPages {
                 incident: false,
                 team: false,
-                item: true,
+                ..all
             }
         );
         assert_eq!(
             builtin(&[("partials/statuses.html", "changed")]),
-            BuiltinPages::none()
+            BuiltinPages {
+                lists: true,
+                ..BuiltinPages::none()
+            }
         );
         assert_eq!(
             builtin(&[("partials/incident_item.html", "changed")]),
