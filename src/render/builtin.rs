@@ -22,7 +22,7 @@ use std::sync::atomic::Ordering;
 use pulldown_cmark_escape::escape_html;
 use tera::{Context, Tera};
 
-use super::{PageContext, SiteData, page_url};
+use super::{PageContext, SiteData};
 use crate::export::incident_teams;
 use crate::model::{Date, Incident, IncidentStatus};
 use crate::tally::TeamTally;
@@ -211,8 +211,11 @@ fn date(out: &mut String, d: Date) {
 }
 
 /// `partials/statuses.html`.
-fn write_statuses(out: &mut String, statuses: &[&IncidentStatus]) {
-    if !statuses.is_empty() {
+fn write_statuses<'s>(
+    out: &mut String,
+    statuses: impl Iterator<Item = &'s IncidentStatus> + Clone,
+) {
+    if statuses.clone().next().is_some() {
         out.push_str("<span class=\"statuses\">");
         for s in statuses {
             out.push_str("<span class=\"status status-");
@@ -243,13 +246,15 @@ fn write_category_link(out: &mut String, url: &str, colour: usize, title: &str) 
 impl<'a> SiteData<'a> {
     /// An incident's statuses as `incident.statuses` lists them: its keys
     /// that site.yaml defines, in its order.
-    fn statuses_of(&self, incident: &Incident) -> Vec<&'a IncidentStatus> {
+    fn statuses_of<'i>(
+        &self,
+        incident: &'i Incident,
+    ) -> impl Iterator<Item = &'a IncidentStatus> + Clone + use<'a, 'i> {
         let defined = &self.site.config.incident_statuses;
         incident
             .status
             .iter()
-            .filter_map(|key| defined.iter().find(|s| s.key == key.value))
-            .collect()
+            .filter_map(move |key| defined.iter().find(|s| s.key == key.value))
     }
 
     /// `incident.html` in `base.html`.
@@ -308,11 +313,11 @@ impl<'a> SiteData<'a> {
         out.push_str("</p>\n<h1>");
         escape(out, &incident.title);
         out.push_str("</h1>\n");
-        write_statuses(out, &self.statuses_of(incident));
+        write_statuses(out, self.statuses_of(incident));
         out.push_str("\n<dl class=\"stats\">\n<div class=\"stat\"><dt>Occurrences</dt><dd>");
         number(out, summary.occurrences);
         out.push_str("</dd></div>\n");
-        if let Some(category) = self.category_ref(&incident.category.value) {
+        if let Some(category) = self.category_of(&incident.category.value) {
             out.push_str("<div class=\"stat stat-wide\"><dt>Category</dt><dd class=\"stat-small\"><a href=\"");
             escape(out, &category.url);
             out.push_str("\"><span class=\"swatch c");
@@ -457,7 +462,7 @@ impl<'a> SiteData<'a> {
         let categories: Vec<_> = team
             .categories
             .iter()
-            .filter_map(|slug| self.category_ref(slug))
+            .filter_map(|slug| self.category_of(slug))
             .collect();
         out.push_str("</dd></div>\n<div class=\"stat\"><dt>Categories</dt><dd>");
         number(out, categories.len());
@@ -478,19 +483,23 @@ impl<'a> SiteData<'a> {
         out.push_str("</header>\n\n<section class=\"block\" aria-labelledby=\"reported-heading\">\n<h2 id=\"reported-heading\">What ");
         escape(out, &team.name);
         out.push_str(" reported</h2>\n<ul class=\"reported\">\n");
+        let incidents_url = format!("{base}incidents/");
         for &i in &team.incident_indexes {
             let Some(incident) = self.site.incidents.get(i) else {
                 continue;
             };
-            let url = page_url(self.site, "incidents", &incident.slug);
             out.push_str("<li class=\"reported-item\">\n<div class=\"incident-head\"><a class=\"incident-title\" href=\"");
-            escape(out, &url);
+            let url_start = out.len();
+            escape(out, &incidents_url);
+            escape(out, &incident.slug);
+            out.push('/');
+            let url_end = out.len();
             out.push_str("\">");
             escape(out, &incident.title);
             out.push_str("</a>");
-            write_statuses(out, &self.statuses_of(incident));
+            write_statuses(out, self.statuses_of(incident));
             out.push_str("</div>\n<p class=\"incident-meta\">");
-            if let Some(category) = self.category_ref(&incident.category.value) {
+            if let Some(category) = self.category_of(&incident.category.value) {
                 write_category_link(out, &category.url, category.colour, category.title);
             }
             let occurrences = incident.occurrence_count();
@@ -508,7 +517,7 @@ impl<'a> SiteData<'a> {
                     .and_then(|list| list.get(a))
                     .map_or("", String::as_str);
                 out.push_str("<li class=\"anecdote\"><p class=\"anecdote-head\"><a href=\"");
-                escape(out, &url);
+                out.extend_from_within(url_start..url_end);
                 out.push('#');
                 escape(out, anchor);
                 out.push_str("\">");
@@ -538,10 +547,10 @@ impl<'a> SiteData<'a> {
     /// `partials/incident_item.html`.
     pub(super) fn write_incident_item(&self, incident: &'a Incident) -> String {
         let summary = self.incident_summary(incident);
-        let category = self.category_ref(&incident.category.value);
+        let category = self.category_of(&incident.category.value);
         let mut out = String::with_capacity(1024);
         out.push_str("<li class=\"incident\" data-category=\"");
-        if let Some(category) = &category {
+        if let Some(category) = category {
             escape(&mut out, category.slug);
         }
         out.push_str("\" data-teams=\"");
@@ -555,9 +564,9 @@ impl<'a> SiteData<'a> {
         out.push_str("\">");
         escape(&mut out, summary.title);
         out.push_str("</a>\n");
-        write_statuses(&mut out, &self.statuses_of(incident));
+        write_statuses(&mut out, self.statuses_of(incident));
         out.push_str("\n</div>\n<p class=\"incident-meta\">");
-        if let Some(category) = &category {
+        if let Some(category) = category {
             write_category_link(&mut out, &category.url, category.colour, category.title);
         }
         out.push_str("<span class=\"occurrences\"><strong>");

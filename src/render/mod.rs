@@ -462,6 +462,8 @@ struct SiteData<'a> {
     /// `base.html` cut for the pages written by built-in code; `None`
     /// where tera writes them.
     chromes: builtin::Chromes,
+    /// Per tally row: the category as pages refer to it.
+    category_refs: Vec<Option<CategoryRef<'a>>>,
     /// What the built-in code wrote, counted from every thread.
     builtin_pages: AtomicUsize,
     builtin_items: AtomicUsize,
@@ -634,6 +636,7 @@ impl<'a> SiteData<'a> {
             teams: Vec::new(),
             shared: SharedRefs::default(),
             chromes: builtin::Chromes::default(),
+            category_refs: Vec::new(),
             builtin_pages: AtomicUsize::new(0),
             builtin_items: AtomicUsize::new(0),
         };
@@ -679,6 +682,11 @@ impl<'a> SiteData<'a> {
                 })
                 .collect(),
         };
+        data.category_refs = tally
+            .categories
+            .iter()
+            .map(|row| data.category_ref(&row.slug))
+            .collect();
         data.rows = data
             .category_rows()
             .iter()
@@ -846,6 +854,11 @@ impl<'a> SiteData<'a> {
             slug: &team.slug,
             url: page_url(self.site, "teams", &team.slug),
         })
+    }
+
+    /// [`SiteData::category_ref`] made once per build.
+    fn category_of(&self, slug: &str) -> Option<&CategoryRef<'a>> {
+        self.category_refs.get(*self.row_of.get(slug)?)?.as_ref()
     }
 
     fn category_ref(&self, slug: &str) -> Option<CategoryRef<'a>> {
