@@ -206,8 +206,9 @@ fn present(text: Option<&str>) -> Option<&str> {
     text.filter(|t| !t.is_empty())
 }
 
-fn date(out: &mut String, d: Date) {
-    number(out, d);
+/// `<time datetime="{{ d }}">{{ d }}</time>`.
+fn write_time(out: &mut String, d: Date) {
+    let _ = write!(out, "<time datetime=\"{d}\">{d}</time>");
 }
 
 /// `partials/statuses.html`.
@@ -334,21 +335,13 @@ impl<'a> SiteData<'a> {
         number(out, teams);
         out.push_str("</dd></div>\n");
         if let Some(first) = summary.first_seen {
-            out.push_str(
-                "<div class=\"stat\"><dt>Seen</dt><dd class=\"stat-small\"><time datetime=\"",
-            );
-            date(out, first);
-            out.push_str("\">");
-            date(out, first);
-            out.push_str("</time>");
+            out.push_str("<div class=\"stat\"><dt>Seen</dt><dd class=\"stat-small\">");
+            write_time(out, first);
             if let Some(last) = summary.last_seen
                 && last != first
             {
-                out.push_str(" – <time datetime=\"");
-                date(out, last);
-                out.push_str("\">");
-                date(out, last);
-                out.push_str("</time>");
+                out.push_str(" – ");
+                write_time(out, last);
             }
             out.push_str("</dd></div>\n");
         }
@@ -390,11 +383,7 @@ impl<'a> SiteData<'a> {
                 }
                 match anecdote.date {
                     Some(d) => {
-                        out.push_str("<time datetime=\"");
-                        date(out, d);
-                        out.push_str("\">");
-                        date(out, d);
-                        out.push_str("</time>");
+                        write_time(out, d);
                     }
                     None => out.push_str("<span class=\"muted\">undated</span>"),
                 }
@@ -523,11 +512,7 @@ impl<'a> SiteData<'a> {
                 out.push_str("\">");
                 match anecdote.date {
                     Some(d) => {
-                        out.push_str("<time datetime=\"");
-                        date(out, d);
-                        out.push_str("\">");
-                        date(out, d);
-                        out.push_str("</time>");
+                        write_time(out, d);
                     }
                     None => out.push_str("undated"),
                 }
@@ -593,11 +578,11 @@ impl<'a> SiteData<'a> {
             out.push_str("</span>");
         }
         if let Some(last) = summary.last_seen {
-            out.push_str("<span class=\"sep\" aria-hidden=\"true\">·</span><span class=\"seen\">last seen <time datetime=\"");
-            date(&mut out, last);
-            out.push_str("\">");
-            date(&mut out, last);
-            out.push_str("</time></span>");
+            out.push_str(
+                "<span class=\"sep\" aria-hidden=\"true\">·</span><span class=\"seen\">last seen ",
+            );
+            write_time(&mut out, last);
+            out.push_str("</span>");
         }
         if incident.draft {
             out.push_str("<span class=\"sep\" aria-hidden=\"true\">·</span><span class=\"draft-mark\">draft</span>");
