@@ -93,7 +93,8 @@ pub fn render_markdown_with(
     options: &MarkdownOptions<'_>,
 ) -> (String, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut events: Vec<Event<'_>> = Vec::new();
+    // About one event per 16 bytes of text: room for most bodies at once.
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(text.len() / 16);
     let mut dropping_link = false;
     for (event, range) in Parser::new_ext(text, PARSER_OPTIONS).into_offset_iter() {
         match event {
