@@ -557,19 +557,50 @@ pub fn page_paths(site: &Site, tally: &Tally) -> Vec<String> {
         .collect()
 }
 
+/// Content file path -> page URL, for `.md` links.
+fn content_pages(site: &Site) -> HashMap<String, String> {
+    let mut pages =
+        HashMap::with_capacity(site.categories.len() + site.incidents.len() + site.reviews.len());
+    for category in &site.categories {
+        pages.insert(
+            category.path.clone(),
+            page_url(site, "categories", &category.slug),
+        );
+    }
+    for incident in &site.incidents {
+        pages.insert(
+            incident.path.clone(),
+            page_url(site, "incidents", &incident.slug),
+        );
+    }
+    for review in &site.reviews {
+        pages.insert(
+            review.path.clone(),
+            page_url(site, "reviews", &review.date.to_string()),
+        );
+    }
+    pages
+}
+
 /// Incident indexes in list order: most occurrences first, then title,
 /// then slug (byte order), so every list reads from the worst pain down.
 fn most_painful_first(incidents: &[Arc<Incident>]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..incidents.len()).collect();
-    order.sort_by(|&a, &b| match (incidents.get(a), incidents.get(b)) {
-        (Some(x), Some(y)) => y
-            .occurrence_count()
-            .cmp(&x.occurrence_count())
-            .then_with(|| x.title.as_bytes().cmp(y.title.as_bytes()))
-            .then_with(|| x.slug.as_bytes().cmp(y.slug.as_bytes())),
-        _ => a.cmp(&b),
-    });
-    order
+    // Keys side by side rather than read through each incident at every
+    // comparison; slugs are unique, so the order is total.
+    let mut keyed: Vec<(std::cmp::Reverse<u32>, &str, &str, usize)> = incidents
+        .par_iter()
+        .enumerate()
+        .map(|(index, incident)| {
+            (
+                std::cmp::Reverse(incident.occurrence_count()),
+                incident.title.as_str(),
+                incident.slug.as_str(),
+                index,
+            )
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, _, _, index)| index).collect()
 }
 
 fn plural(n: u32, one: &str, many: &str) -> String {
@@ -578,25 +609,10 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 
 impl<'a> SiteData<'a> {
     fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
-        let mut pages = HashMap::new();
-        for category in &site.categories {
-            pages.insert(
-                category.path.clone(),
-                page_url(site, "categories", &category.slug),
-            );
-        }
-        for incident in &site.incidents {
-            pages.insert(
-                incident.path.clone(),
-                page_url(site, "incidents", &incident.slug),
-            );
-        }
-        for review in &site.reviews {
-            pages.insert(
-                review.path.clone(),
-                page_url(site, "reviews", &review.date.to_string()),
-            );
-        }
+        let (pages, painful) = rayon::join(
+            || content_pages(site),
+            || most_painful_first(&site.incidents),
+        );
         let row_of: HashMap<&str, usize> = tally
             .categories
             .iter()
@@ -610,7 +626,6 @@ impl<'a> SiteData<'a> {
             .map(|(i, team)| (team.name.as_str(), i))
             .collect();
         let mut by_category = vec![Vec::new(); tally.categories.len()];
-        let painful = most_painful_first(&site.incidents);
         for &index in &painful {
             let Some(incident) = site.incidents.get(index) else {
                 continue;
