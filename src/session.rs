@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -278,7 +278,13 @@ impl Session {
         {
             config.base_url = base_url.clone();
         }
-        if let Some(config) = &self.config {
+        // Validation and the tally are independent: they run side by side,
+        // and the tally is thrown away if validation finds an error.
+        let validate = || -> (Vec<Diagnostic>, Duration) {
+            let timer = Instant::now();
+            let Some(config) = &self.config else {
+                return (Vec::new(), timer.elapsed());
+            };
             let sources: Sources<'_> = self
                 .sources
                 .values()
@@ -286,44 +292,30 @@ impl Session {
                 .collect();
             let category_files: Vec<&str> =
                 self.category_files.iter().map(String::as_str).collect();
-            diagnostics.extend(validate_site(
+            let found = validate_site(
                 config,
                 &self.categories,
                 &category_files,
                 &self.incidents,
                 &self.reviews,
                 &sources,
-            ));
-        }
-        diagnostics.extend(self.theme_diagnostics.iter().cloned());
-        if !keep {
-            // Only validation quotes the files; rendering quotes the bodies
-            // it holds. A one-off build frees the texts here.
-            self.sources = BTreeMap::new();
-        }
-        self.phase("validate", format!("{} problems", diagnostics.len()));
-
-        let mut built = None;
-        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-        if let (Some(config), Some(theme), false) = (&self.config, &self.theme, has_errors) {
-            let (mut categories, mut incidents, mut reviews) = if keep {
-                (
-                    self.categories.clone(),
-                    self.incidents.clone(),
-                    self.reviews.clone(),
-                )
-            } else {
-                (
-                    std::mem::take(&mut self.categories),
-                    std::mem::take(&mut self.incidents),
-                    std::mem::take(&mut self.reviews),
-                )
-            };
+            );
+            (found, timer.elapsed())
+        };
+        let tally = || -> Option<(Site, Tally, Duration)> {
+            let timer = Instant::now();
+            let config = self.config.as_ref()?;
+            self.theme.as_ref()?;
+            let mut categories = self.categories.clone();
+            let mut incidents = self.incidents.clone();
+            let mut reviews = self.reviews.clone();
             if !self.options.drafts {
                 incidents.retain(|i| !i.draft);
             }
             categories.sort_by(|a, b| a.slug.cmp(&b.slug));
-            incidents.sort_by(|a, b| a.slug.cmp(&b.slug));
+            // Slugs are unique once validation passes; otherwise this site
+            // is thrown away.
+            incidents.par_sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
             reviews.sort_by_key(|r| r.date);
             let site = Site {
                 config: config.clone(),
@@ -332,16 +324,40 @@ impl Session {
                 reviews,
             };
             let tally = tally_site(&site);
-            let timer = Instant::now();
+            Some((site, tally, timer.elapsed()))
+        };
+        let ((found, validate_time), prepared) = rayon::join(validate, tally);
+        diagnostics.extend(found);
+        diagnostics.extend(self.theme_diagnostics.iter().cloned());
+        if !keep {
+            // Only validation quotes the files; rendering quotes the bodies
+            // it holds. A one-off build frees the texts here, and its
+            // parsed values live on in the site alone.
+            self.sources = BTreeMap::new();
+            self.categories = Vec::new();
+            self.incidents = Vec::new();
+            self.reviews = Vec::new();
+        }
+        self.phases.push(Phase {
+            name: "validate",
+            duration: validate_time,
+            detail: format!("{} problems", diagnostics.len()),
+        });
+
+        let mut built = None;
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        if let (Some(theme), false, Some((site, tally, tally_time))) =
+            (&self.theme, has_errors, prepared)
+        {
             self.phases.push(Phase {
                 name: "tally",
-                duration: timer - self.timer,
+                duration: tally_time,
                 detail: format!(
-                    "{} occurrences, {} teams",
+                    "{} occurrences, {} teams (alongside validate)",
                     tally.totals.occurrences, tally.totals.teams
                 ),
             });
-            self.timer = timer;
+            self.timer = Instant::now();
             match render_selection(&site, &tally, theme, selection, &mut self.cache, sink) {
                 Ok(report) => {
                     let mut detail = format!("{} files", report.files);
