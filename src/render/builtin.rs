@@ -28,7 +28,9 @@ use crate::model::{Date, Incident, IncidentStatus};
 use crate::tally::TeamTally;
 
 /// The template that puts a marker where `base.html` prints the content.
-const CHROME_TEMPLATE: &str = "frictionlog/chrome.html";
+/// Theme names are letters, digits, `-` and `_`, so no theme's template
+/// (`<theme>/<name>`) can have this name.
+const CHROME_TEMPLATE: &str = "(frictionlog)/chrome.html";
 
 /// Which of the default theme's templates a theme uses unchanged, that is,
 /// which pages frictionlog may write with the code of this module.
