@@ -24,7 +24,7 @@ use tera::{Context, Tera};
 
 use super::{PageContext, SiteData};
 use crate::export::incident_teams;
-use crate::model::{Date, Incident, IncidentStatus};
+use crate::model::{Date, Incident, IncidentStatus, PrecisionKind};
 use crate::tally::TeamTally;
 
 /// The template that puts a marker where `base.html` prints the content.
@@ -194,8 +194,10 @@ fn escape(out: &mut String, text: &str) {
     let _ = escape_html(&mut *out, text);
 }
 
-fn number(out: &mut String, n: impl std::fmt::Display) {
-    let _ = write!(out, "{n}");
+/// `{{ n }}` for a count: what tera prints (itoa's digits, as tera's
+/// `no_fmt` feature), without going through `fmt`.
+fn number(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// `{{ n | pluralize }}`.
@@ -210,7 +212,35 @@ fn present(text: Option<&str>) -> Option<&str> {
 
 /// `<time datetime="{{ d }}">{{ d }}</time>`.
 fn write_time(out: &mut String, d: Date) {
-    let _ = write!(out, "<time datetime=\"{d}\">{d}</time>");
+    out.push_str("<time datetime=\"");
+    push_date(out, d);
+    out.push_str("\">");
+    push_date(out, d);
+    out.push_str("</time>");
+}
+
+/// `d` as its `Display` writes it (`2018`, `2018-03`, `2018-03-05`),
+/// digit by digit: a page prints thousands of dates.
+fn push_date(out: &mut String, d: Date) {
+    let Ok(year @ 0..=9999) = u16::try_from(d.year) else {
+        let _ = write!(out, "{d}");
+        return;
+    };
+    let two = |out: &mut String, n: u16| {
+        for digit in [n / 10 % 10, n % 10] {
+            out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+        }
+    };
+    two(out, year / 100);
+    two(out, year % 100);
+    if d.precision != PrecisionKind::Year {
+        out.push('-');
+        two(out, u16::from(d.month));
+    }
+    if d.precision == PrecisionKind::Day {
+        out.push('-');
+        two(out, u16::from(d.day));
+    }
 }
 
 /// `partials/statuses.html`.
@@ -600,5 +630,46 @@ impl<'a> SiteData<'a> {
         out.push_str("\n</li>\n");
         self.builtin_items.fetch_add(1, Ordering::Relaxed);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_display_writes_them() {
+        let mut checked = 0;
+        for year in [-5, 0, 7, 999, 2018, 9999, 10000, i16::MAX] {
+            for (precision, month, day) in [
+                (PrecisionKind::Year, 1, 1),
+                (PrecisionKind::Month, 3, 1),
+                (PrecisionKind::Month, 12, 1),
+                (PrecisionKind::Day, 3, 5),
+                (PrecisionKind::Day, 11, 30),
+            ] {
+                let d = Date {
+                    year,
+                    month,
+                    day,
+                    precision,
+                };
+                let mut out = String::new();
+                push_date(&mut out, d);
+                assert_eq!(out, d.to_string());
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 40);
+    }
+
+    #[test]
+    fn numbers_are_written_as_tera_writes_them() {
+        let mut out = String::new();
+        for n in [0usize, 7, 10, 1_000_000] {
+            number(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 1000000 ");
     }
 }
