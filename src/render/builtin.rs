@@ -22,7 +22,7 @@ use std::sync::atomic::Ordering;
 use pulldown_cmark_escape::escape_html;
 use tera::{Context, Tera};
 
-use super::{PageContext, SiteData};
+use super::{CategoryRef, PageContext, SiteData, seen_dates};
 use crate::export::incident_teams;
 use crate::model::{Date, Incident, IncidentStatus, PrecisionKind};
 use crate::tally::TeamTally;
@@ -264,16 +264,23 @@ fn write_statuses<'s>(
     out.push('\n');
 }
 
+/// A link to a category with its colour swatch: `open` is the anchor's
+/// opening up to its `href` value (`<a href="`, `<a class="x" href="`).
+fn write_swatch_link(out: &mut String, open: &str, category: &CategoryRef<'_>) {
+    out.push_str(open);
+    escape(out, &category.url);
+    out.push_str("\"><span class=\"swatch c");
+    number(out, category.colour);
+    out.push_str("\" aria-hidden=\"true\"></span>");
+    escape(out, category.title);
+    out.push_str("</a>");
+}
+
 /// `<a class="category-link" ...>Title</a><span class="sep">·</span>` as
 /// the list entries print an incident's category.
-fn write_category_link(out: &mut String, url: &str, colour: usize, title: &str) {
-    out.push_str("<a class=\"category-link\" href=\"");
-    escape(out, url);
-    out.push_str("\"><span class=\"swatch c");
-    number(out, colour);
-    out.push_str("\" aria-hidden=\"true\"></span>");
-    escape(out, title);
-    out.push_str("</a><span class=\"sep\" aria-hidden=\"true\">·</span>");
+fn write_category_link(out: &mut String, category: &CategoryRef<'_>) {
+    write_swatch_link(out, "<a class=\"category-link\" href=\"", category);
+    out.push_str("<span class=\"sep\" aria-hidden=\"true\">·</span>");
 }
 
 impl<'a> SiteData<'a> {
@@ -314,7 +321,8 @@ impl<'a> SiteData<'a> {
         incident: &'a Incident,
         body_html: &str,
     ) {
-        let summary = self.incident_summary(incident);
+        let occurrences = incident.occurrence_count();
+        let (first_seen, last_seen) = seen_dates(incident);
         let home = &self.site.config.base_url.path;
         out.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
         escape(out, home);
@@ -348,16 +356,14 @@ impl<'a> SiteData<'a> {
         out.push_str("</h1>\n");
         write_statuses(out, self.statuses_of(incident));
         out.push_str("\n<dl class=\"stats\">\n<div class=\"stat\"><dt>Occurrences</dt><dd>");
-        number(out, summary.occurrences);
+        number(out, occurrences);
         out.push_str("</dd></div>\n");
         if let Some(category) = self.category_of(&incident.category.value) {
-            out.push_str("<div class=\"stat stat-wide\"><dt>Category</dt><dd class=\"stat-small\"><a href=\"");
-            escape(out, &category.url);
-            out.push_str("\"><span class=\"swatch c");
-            number(out, category.colour);
-            out.push_str("\" aria-hidden=\"true\"></span>");
-            escape(out, category.title);
-            out.push_str("</a></dd></div>\n");
+            out.push_str(
+                "<div class=\"stat stat-wide\"><dt>Category</dt><dd class=\"stat-small\">",
+            );
+            write_swatch_link(out, "<a href=\"", category);
+            out.push_str("</dd></div>\n");
         }
         let teams = incident_teams(incident)
             .into_iter()
@@ -366,10 +372,10 @@ impl<'a> SiteData<'a> {
         out.push_str("<div class=\"stat\"><dt>Teams</dt><dd>");
         number(out, teams);
         out.push_str("</dd></div>\n");
-        if let Some(first) = summary.first_seen {
+        if let Some(first) = first_seen {
             out.push_str("<div class=\"stat\"><dt>Seen</dt><dd class=\"stat-small\">");
             write_time(out, first);
-            if let Some(last) = summary.last_seen
+            if let Some(last) = last_seen
                 && last != first
             {
                 out.push_str(" – ");
@@ -429,8 +435,8 @@ impl<'a> SiteData<'a> {
             }
             out.push_str("</ol>\n");
         }
-        let occurrences = u64::from(summary.occurrences);
-        let written = u64::try_from(summary.anecdote_count).unwrap_or(u64::MAX);
+        let occurrences = u64::from(occurrences);
+        let written = u64::try_from(incident.anecdotes.len()).unwrap_or(u64::MAX);
         if occurrences > written {
             out.push_str("<p class=\"block-note\">");
             if written > 0 {
@@ -491,13 +497,9 @@ impl<'a> SiteData<'a> {
         if !categories.is_empty() {
             out.push_str("<ul class=\"chips\" aria-label=\"Categories\">");
             for c in &categories {
-                out.push_str("<li><a href=\"");
-                escape(out, &c.url);
-                out.push_str("\"><span class=\"swatch c");
-                number(out, c.colour);
-                out.push_str("\" aria-hidden=\"true\"></span>");
-                escape(out, c.title);
-                out.push_str("</a></li>");
+                out.push_str("<li>");
+                write_swatch_link(out, "<a href=\"", c);
+                out.push_str("</li>");
             }
             out.push_str("</ul>\n");
         }
@@ -521,7 +523,7 @@ impl<'a> SiteData<'a> {
             write_statuses(out, self.statuses_of(incident));
             out.push_str("</div>\n<p class=\"incident-meta\">");
             if let Some(category) = self.category_of(&incident.category.value) {
-                write_category_link(out, &category.url, category.colour, category.title);
+                write_category_link(out, category);
             }
             let occurrences = incident.occurrence_count();
             out.push_str("<span class=\"occurrences\">");
@@ -584,7 +586,7 @@ impl<'a> SiteData<'a> {
         write_statuses(&mut out, self.statuses_of(incident));
         out.push_str("\n</div>\n<p class=\"incident-meta\">");
         if let Some(category) = category {
-            write_category_link(&mut out, &category.url, category.colour, category.title);
+            write_category_link(&mut out, category);
         }
         out.push_str("<span class=\"occurrences\"><strong>");
         number(&mut out, summary.occurrences);

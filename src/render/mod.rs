@@ -502,12 +502,18 @@ struct Splices {
 
 impl Default for Splices {
     fn default() -> Self {
-        use std::hash::{BuildHasher, RandomState};
         Splices {
-            nonce: RandomState::new().hash_one(std::process::id()),
+            nonce: marker_nonce(),
             lists: Vec::new(),
         }
     }
+}
+
+/// A number no content can predict, for the markers put into rendered
+/// HTML and replaced afterwards (list placeholders, `base.html`'s cuts).
+fn marker_nonce() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::process::id())
 }
 
 /// The partial that renders one entry of an incident list.
@@ -580,6 +586,12 @@ fn content_pages(site: &Site) -> HashMap<String, String> {
         );
     }
     pages
+}
+
+/// The earliest and the latest of an incident's anecdote dates.
+fn seen_dates(incident: &Incident) -> (Option<Date>, Option<Date>) {
+    let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+    (dates.clone().min(), dates.max())
 }
 
 /// Incident indexes in list order: most occurrences first, then title,
@@ -800,18 +812,15 @@ impl<'a> SiteData<'a> {
                 if !has_item {
                     return (value, false, None);
                 }
-                if theme.builtin.item {
-                    let html = this.write_incident_item(incident);
-                    let mut map = value.into_map().unwrap_or_default();
-                    map.insert(Key::Str("item_html"), Value::safe_string(&html));
-                    return (Value::from(map), false, None);
-                }
-                let mut context = Context::new();
-                context.insert_value("incident", value.clone());
-                let rendered = tera.render(ITEM_TEMPLATE, &context);
-                // The context's copy must be gone for `into_map` to take the
-                // map rather than copy it.
-                drop(context);
+                let rendered = if theme.builtin.item {
+                    Ok(this.write_incident_item(incident))
+                } else {
+                    let mut context = Context::new();
+                    context.insert_value("incident", value.clone());
+                    // The context's copy is gone when this block ends, so
+                    // that `into_map` below takes the map rather than copy it.
+                    tera.render(ITEM_TEMPLATE, &context)
+                };
                 match rendered {
                     Ok(html) => {
                         let mut map = value.into_map().unwrap_or_default();
@@ -936,7 +945,7 @@ impl<'a> SiteData<'a> {
     }
 
     fn incident_summary(&self, incident: &'a Incident) -> IncidentSummary<'a> {
-        let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+        let (first_seen, last_seen) = seen_dates(incident);
         let mut teams: Vec<&str> = incident
             .anecdotes
             .iter()
@@ -953,7 +962,7 @@ impl<'a> SiteData<'a> {
             search_text.push(' ');
             search_text.push_str(&team.name.to_lowercase());
         }
-        if let Some(category) = self.category_ref(&incident.category.value) {
+        if let Some(category) = self.category_of(&incident.category.value) {
             search_text.push(' ');
             search_text.push_str(&category.title.to_lowercase());
         }
@@ -978,8 +987,8 @@ impl<'a> SiteData<'a> {
             resolution: incident.resolution.as_deref(),
             occurrences: incident.occurrence_count(),
             anecdote_count: incident.anecdotes.len(),
-            first_seen: dates.clone().min(),
-            last_seen: dates.max(),
+            first_seen,
+            last_seen,
             tags: &incident.tags,
             draft: incident.draft,
             search_text,
@@ -1126,15 +1135,8 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    /// `page` of the incident or team page at `<kind>s/<slug>/`.
-    fn page_context<'t>(
-        &self,
-        kind: &'static str,
-        title: &'t str,
-        folder: &str,
-        slug: &str,
-    ) -> PageContext<'t> {
-        let url = page_url(self.site, folder, slug);
+    /// `page` of the page of `kind` at `url`.
+    fn page_context<'t>(&self, kind: &'static str, title: &'t str, url: String) -> PageContext<'t> {
         PageContext {
             kind,
             title,
@@ -1195,8 +1197,8 @@ impl<'a> SiteData<'a> {
                     self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
                 diagnostics.append(&mut found);
                 if let Some(chrome) = &self.chromes.incident {
-                    let page =
-                        self.page_context("incident", &incident.title, "incidents", &incident.slug);
+                    let url = page_url(self.site, "incidents", &incident.slug);
+                    let page = self.page_context("incident", &incident.title, url);
                     let html =
                         self.write_incident_page(chrome, &page, *index, incident, &body_html);
                     return (Some((path, html)), diagnostics);
@@ -1221,7 +1223,8 @@ impl<'a> SiteData<'a> {
                     return (None, diagnostics);
                 };
                 if let Some(chrome) = &self.chromes.team {
-                    let page = self.page_context("team", &team.name, "teams", &team.slug);
+                    let url = page_url(self.site, "teams", &team.slug);
+                    let page = self.page_context("team", &team.name, url);
                     let html = self.write_team_page(chrome, &page, team);
                     return (Some((path, html)), diagnostics);
                 }
@@ -1266,15 +1269,7 @@ impl<'a> SiteData<'a> {
                 format!("{base}404.html"),
             ),
         };
-        context.insert(
-            "page",
-            &PageContext {
-                kind,
-                title: &title,
-                permalink: self.permalink(&url),
-                url,
-            },
-        );
+        context.insert("page", &self.page_context(kind, &title, url));
         match tera.render(template, &context) {
             Ok(html) => (Some((path, self.splice(html, &splices))), diagnostics),
             Err(error) => {
@@ -1820,7 +1815,7 @@ pub fn render_selection(
 
     let builtin = theme.builtin;
     if (builtin.incident || builtin.team) && builtin::Chrome::prepare(&mut tera) {
-        let nonce = Splices::default().nonce;
+        let nonce = marker_nonce();
         data.chromes = builtin::Chromes {
             incident: builtin
                 .incident
