@@ -20,8 +20,7 @@
 //! - [`tally`]: the numbers of SPEC section 4 ([`tally::Tally`]).
 //! - [`render`] and [`export`]: every output file, handed to a
 //!   [`render::Sink`] as it is made: pages through tera (the default
-//!   theme's incident and team pages and list entries through the
-//!   equivalent built-in code of [`render::builtin`]), data.json,
+//!   data.json,
 //!   incidents.csv.
 //! - [`output`]: the sink of `build`, a staging folder swapped in whole,
 //!   atomically and safely.
@@ -98,9 +97,6 @@ pub struct BuiltSite {
     pub tally: Tally,
     /// How many files went to the sink.
     pub files: usize,
-    /// How many pages and list entries built-in code wrote rather than
-    /// tera ([`render::BuiltinPages`]).
-    pub builtin: render::BuiltinCount,
 }
 
 impl BuildOutcome {

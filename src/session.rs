@@ -19,9 +19,7 @@ use crate::diagnostic::{Diagnostic, sort_diagnostics};
 use crate::load::{self, ContentKind, classify, is_ignored_name};
 use crate::model::{Category, Incident, Review, Site, SiteConfig};
 use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
-use crate::render::{
-    BuiltinPages, RenderCache, Selection, Sink, Theme, load_theme, render_selection,
-};
+use crate::render::{RenderCache, Selection, Sink, Theme, load_theme, render_selection};
 use crate::tally::{Tally, tally_site};
 use crate::validate::{Sources, validate_site};
 use crate::{BuildOptions, BuildOutcome, BuiltSite, Phase};
@@ -361,13 +359,6 @@ impl Session {
             match render_selection(&site, &tally, theme, selection, &mut self.cache, sink) {
                 Ok(report) => {
                     let mut detail = format!("{} files", report.files);
-                    let builtin = report.builtin;
-                    if builtin.pages + builtin.items > 0 {
-                        detail.push_str(&format!(
-                            ", {} pages and {} list entries by built-in code",
-                            builtin.pages, builtin.items
-                        ));
-                    }
                     if report.reused > 0 {
                         detail.push_str(&format!(" ({} incident summaries reused)", report.reused));
                     }
@@ -382,7 +373,6 @@ impl Session {
                         site,
                         tally,
                         files: report.files,
-                        builtin: report.builtin,
                     });
                 }
                 Err(mut found) => diagnostics.append(&mut found),
@@ -393,16 +383,6 @@ impl Session {
             diagnostics,
             built,
             phases: std::mem::take(&mut self.phases),
-        }
-    }
-
-    /// Renders every page through the theme's tera templates, even the
-    /// pages the default theme has built-in code for
-    /// ([`crate::render::BuiltinPages`]), until the next reload. Tests
-    /// compare the two renderings.
-    pub fn use_templates_only(&mut self) {
-        if let Some(theme) = &mut self.theme {
-            theme.builtin = BuiltinPages::none();
         }
     }
 

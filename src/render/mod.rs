@@ -5,8 +5,6 @@
 //!
 //! - [`theme`]: the embedded default theme, theme folders and `extends`,
 //!   compiled once per build (the render stage's only I/O is reading them).
-//! - [`builtin`]: the default theme's incident page, team page and list
-//!   entry as Rust code, used while a theme leaves their templates alone.
 //! - [`markdown`]: bodies to HTML, `.md` links to page URLs, broken links.
 //! - [`chart`]: the inline SVG charts.
 //! - [`feed`]: feed.xml and sitemap.xml.
@@ -24,14 +22,12 @@
 //! serve renders again only what an edit touches ([`Selection`]) and keeps
 //! the summaries of untouched incidents ([`RenderCache`]).
 
-pub mod builtin;
 pub mod chart;
 pub mod feed;
 pub mod markdown;
 pub mod theme;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,7 +44,6 @@ use crate::export::{
 use crate::model::{Date, Effort, Incident, RankKind, Site};
 use crate::tally::{PeriodKind, Tally, TeamTally};
 
-pub use builtin::{BuiltinCount, BuiltinPages};
 use chart::{Bar, COLOURS, render_bar_chart};
 use feed::{anecdote_anchors, render_feed, render_sitemap};
 pub use markdown::{MarkdownOptions, MarkdownSource, render_markdown, render_markdown_with};
@@ -220,8 +215,6 @@ pub struct RenderReport {
     pub files: usize,
     /// Incident summaries taken from the cache rather than made again.
     pub reused: usize,
-    /// Pages and list entries written by built-in code rather than tera.
-    pub builtin: BuiltinCount,
     /// How long its stages took, for `-v`.
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -459,14 +452,8 @@ struct SiteData<'a> {
     teams: Vec<Value>,
     /// What incident summaries refer to, made once.
     shared: SharedRefs<'a>,
-    /// `base.html` cut for the pages written by built-in code; `None`
-    /// where tera writes them.
-    chromes: builtin::Chromes,
     /// Per tally row: the category as pages refer to it.
     category_refs: Vec<Option<CategoryRef<'a>>>,
-    /// What the built-in code wrote, counted from every thread.
-    builtin_pages: AtomicUsize,
-    builtin_items: AtomicUsize,
 }
 
 /// Category, section, status and team references as template values, by
@@ -662,10 +649,7 @@ impl<'a> SiteData<'a> {
             rows: Vec::new(),
             teams: Vec::new(),
             shared: SharedRefs::default(),
-            chromes: builtin::Chromes::default(),
             category_refs: Vec::new(),
-            builtin_pages: AtomicUsize::new(0),
-            builtin_items: AtomicUsize::new(0),
         };
         let config = &site.config;
         data.shared = SharedRefs {
@@ -759,9 +743,7 @@ impl<'a> SiteData<'a> {
     /// Fills `summaries`: each incident's summary as a template value, with
     /// its list entry rendered once as `item_html`. Summaries of incidents
     /// outside `selection` are taken from `cache` when nothing they depend
-    /// on changed; `cache` is then refreshed. When no template reads the
-    /// summaries ([`BuiltinPages::summaries_unread`]), each holds only
-    /// `item_html`.
+    /// on changed; `cache` is then refreshed.
     fn make_summaries(
         &mut self,
         tera: &Tera,
@@ -789,9 +771,6 @@ impl<'a> SiteData<'a> {
         let signature = self.summary_signature();
         let reusable = !selection.everything && cache.signature == signature;
         let has_item = theme.has_template(ITEM_TEMPLATE);
-        // With the default theme's pages, a summary is only the carrier of
-        // its list entry.
-        let summaries_unread = theme.builtin.summaries_unread();
         let this = &*self;
         let made: Vec<(Value, bool, Option<Diagnostic>)> = self
             .site
@@ -804,17 +783,11 @@ impl<'a> SiteData<'a> {
                 {
                     return (value.clone(), true, None);
                 }
-                let value = if summaries_unread {
-                    Value::from(tera::value::Map::new())
-                } else {
-                    this.summary_value(incident)
-                };
+                let value = this.summary_value(incident);
                 if !has_item {
                     return (value, false, None);
                 }
-                let rendered = if theme.builtin.item {
-                    Ok(this.write_incident_item(incident))
-                } else {
+                let rendered = {
                     let mut context = Context::new();
                     context.insert_value("incident", value.clone());
                     // The context's copy is gone when this block ends, so
@@ -1196,13 +1169,6 @@ impl<'a> SiteData<'a> {
                 let (body_html, mut found) =
                     self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
                 diagnostics.append(&mut found);
-                if let Some(chrome) = &self.chromes.incident {
-                    let url = page_url(self.site, "incidents", &incident.slug);
-                    let page = self.page_context("incident", &incident.title, url);
-                    let html =
-                        self.write_incident_page(chrome, &page, *index, incident, &body_html);
-                    return (Some((path, html)), diagnostics);
-                }
                 context.insert("body_html", &body_html);
                 self.incident_context(&mut context, *index, incident);
                 (
@@ -1222,12 +1188,6 @@ impl<'a> SiteData<'a> {
                 let Some(team) = self.tally.teams.get(*index) else {
                     return (None, diagnostics);
                 };
-                if let Some(chrome) = &self.chromes.team {
-                    let url = page_url(self.site, "teams", &team.slug);
-                    let page = self.page_context("team", &team.name, url);
-                    let html = self.write_team_page(chrome, &page, team);
-                    return (Some((path, html)), diagnostics);
-                }
                 self.team_context(&mut context, *index);
                 (
                     "team.html",
@@ -1813,21 +1773,6 @@ pub fn render_selection(
         .collect();
     globals.insert("reviews", &reviews);
 
-    let builtin = theme.builtin;
-    if (builtin.incident || builtin.team) && builtin::Chrome::prepare(&mut tera) {
-        let nonce = marker_nonce();
-        data.chromes = builtin::Chromes {
-            incident: builtin
-                .incident
-                .then(|| builtin::Chrome::render(&tera, "incident", nonce))
-                .flatten(),
-            team: builtin
-                .team
-                .then(|| builtin::Chrome::render(&tera, "team", nonce))
-                .flatten(),
-        };
-    }
-
     stage("render/data");
     let (reused, mut found) = data.make_summaries(&tera, theme, selection, cache);
     diagnostics.append(&mut found);
@@ -1835,7 +1780,6 @@ pub fn render_selection(
     let mut report = RenderReport {
         files: 0,
         reused,
-        builtin: BuiltinCount::default(),
         stages: Vec::new(),
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -1924,10 +1868,6 @@ pub fn render_selection(
     }
     stage("render/pages");
     report.stages = stages;
-    report.builtin = BuiltinCount {
-        pages: data.builtin_pages.load(Ordering::Relaxed),
-        items: data.builtin_items.load(Ordering::Relaxed),
-    };
     if !keep {
         // Nothing reads the summaries again: free them on the other core
         // while the caller publishes, not on this one (22 ms of a

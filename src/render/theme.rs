@@ -18,7 +18,6 @@ use std::path::Path;
 use tera::Tera;
 use walkdir::WalkDir;
 
-use super::builtin::BuiltinPages;
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::load::{decode_utf8, is_ignored_name, relative};
 use crate::model::Located;
@@ -169,10 +168,6 @@ pub struct Theme {
     pub chain: Vec<String>,
     /// tera's name prefix of each theme, child first.
     prefixes: Vec<String>,
-    /// The pages written by built-in code rather than tera: those whose
-    /// templates are the embedded default's, unchanged. Tests turn it off
-    /// to compare the two.
-    pub builtin: BuiltinPages,
 }
 
 impl std::fmt::Debug for Theme {
@@ -622,26 +617,6 @@ pub fn compile_theme(chain: &[ThemeSource]) -> Result<Theme, Vec<Diagnostic>> {
         statics,
         chain: chain.iter().map(|t| t.name.clone()).collect(),
         prefixes: chain.iter().map(|t| t.prefix.clone()).collect(),
-        builtin: builtin_pages(chain),
-    })
-}
-
-/// The pages whose templates, as the chain resolves them (the nearest
-/// theme holding each name), are the embedded default's byte for byte.
-fn builtin_pages(chain: &[ThemeSource]) -> BuiltinPages {
-    BuiltinPages::when_unchanged(|name| {
-        let used = chain.iter().find_map(|theme| {
-            theme
-                .templates
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, text)| text.as_str())
-        });
-        let embedded = DEFAULT_TEMPLATES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, text)| *text);
-        used.is_some() && used == embedded
     })
 }
 
@@ -866,69 +841,6 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn built_in_pages_only_for_templates_left_as_the_default_has_them() {
-        let builtin = |templates: &[(&str, &str)]| {
-            let child = theme("mine", Some("default"), templates);
-            compile_theme(&[child, ThemeSource::embedded_default()])
-                .unwrap()
-                .builtin
-        };
-        let all = BuiltinPages {
-            incident: true,
-            team: true,
-            item: true,
-            lists: true,
-        };
-        assert_eq!(builtin(&[]), all);
-        assert_eq!(
-            builtin(&[("index.html", "changed")]),
-            BuiltinPages {
-                lists: false,
-                ..all
-            }
-        );
-        let same = DEFAULT_TEMPLATES
-            .iter()
-            .find(|(name, _)| *name == "incident.html")
-            .map(|(_, text)| *text)
-            .unwrap();
-        assert_eq!(
-            builtin(&[("incident.html", same)]),
-            all,
-            "a copy is no change"
-        );
-        assert_eq!(
-            builtin(&[("incident.html", "changed")]),
-            BuiltinPages {
-                incident: false,
-                ..all
-            }
-        );
-        assert_eq!(
-            builtin(&[(
-                "base.html",
-                "changed {% block content %}{% endblock content %}"
-            )]),
-            BuiltinPages {
-                incident: false,
-                team: false,
-                ..all
-            }
-        );
-        assert_eq!(
-            builtin(&[("partials/statuses.html", "changed")]),
-            BuiltinPages {
-                lists: true,
-                ..BuiltinPages::none()
-            }
-        );
-        assert_eq!(
-            builtin(&[("partials/incident_item.html", "changed")]),
-            BuiltinPages { item: false, ..all }
-        );
-    }
 
     fn theme(name: &str, extends: Option<&str>, templates: &[(&str, &str)]) -> ThemeSource {
         ThemeSource {
