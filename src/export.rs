@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::model::{Date, Effort, Incident, Site};
+use crate::routes::Route;
 use crate::tally::Tally;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -101,11 +102,6 @@ struct ReviewJson {
     url: String,
 }
 
-/// The URL path of a page under the site's base path.
-pub fn page_url(site: &Site, kind: &str, slug: &str) -> String {
-    format!("{}{kind}/{slug}/", site.config.base_url.path)
-}
-
 /// `data.json`, pretty-printed, ending in a newline.
 pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
     let fragments = site
@@ -159,7 +155,7 @@ pub fn render_data_json_from(
                         recorded: r.recorded,
                     }),
                     since_review: row.since_review,
-                    url: page_url(site, "categories", &category.slug),
+                    url: Route::Category(&category.slug).link(&site.config.base_url),
                 })
             })
             .collect(),
@@ -180,7 +176,7 @@ pub fn render_data_json_from(
             .iter()
             .map(|review| ReviewJson {
                 date: review.date,
-                url: page_url(site, "reviews", &review.date.to_string()),
+                url: Route::Review(review.date).link(&site.config.base_url),
             })
             .collect(),
     };
@@ -227,7 +223,7 @@ pub fn incident_json(site: &Site, incident: &Incident) -> String {
                 text: a.text.as_deref(),
             })
             .collect(),
-        url: page_url(site, "incidents", &incident.slug),
+        url: Route::Incident(&incident.slug).link(&site.config.base_url),
     };
     // JSON strings hold no raw newline: every one is a line break.
     serde_json::to_string_pretty(&value)

@@ -45,6 +45,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod session;

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use crate::model::{Date, Incident, Site};
+use crate::routes::Route;
 
 use super::chart::escape;
 
@@ -52,18 +53,13 @@ fn timestamp(date: Date) -> String {
     )
 }
 
-/// Where links point: the absolute base URL, or base_url's path.
-fn link_base(site: &Site) -> &str {
-    &site.config.base_url.full
-}
-
-/// Atom ids must be IRIs: the absolute URL when there is one, else a URN
-/// built from base_url's path.
-fn id_base(site: &Site) -> String {
+/// Atom ids must be IRIs: the permalink when it is an absolute URL, else a
+/// URN made of the path.
+fn atom_id(site: &Site, permalink: String) -> String {
     if site.config.base_url.is_absolute() {
-        site.config.base_url.full.clone()
+        permalink
     } else {
-        format!("urn:frictionlog:{}", site.config.base_url.path)
+        format!("urn:frictionlog:{permalink}")
     }
 }
 
@@ -86,8 +82,7 @@ pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
     entries.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     entries.truncate(usize::try_from(site.config.feed_limit).unwrap_or(usize::MAX));
 
-    let base = link_base(site);
-    let ids = id_base(site);
+    let base = &site.config.base_url;
     let title = escape(&site.config.title);
     let updated = entries
         .first()
@@ -102,16 +97,17 @@ pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
         xml,
         "  <subtitle>New anecdotes of architecture pain</subtitle>"
     );
-    let _ = writeln!(xml, "  <id>{}</id>", escape(&ids));
+    let home = Route::Index.permalink(base);
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&atom_id(site, home.clone())));
     let _ = writeln!(
         xml,
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
-        escape(base)
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&Route::Feed.permalink(base))
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(base)
+        escape(&home)
     );
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(xml, "  <author><name>{title}</name></author>");
@@ -127,7 +123,7 @@ pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
             .get(i)
             .and_then(|list| list.get(a))
             .map_or("", String::as_str);
-        let page = format!("incidents/{}/#{anchor}", incident.slug);
+        let page = Route::Incident(&incident.slug).permalink_to_fragment(base, anchor);
         let team = escape(&anecdote.team.value);
         xml.push_str("  <entry>\n");
         let _ = writeln!(
@@ -135,11 +131,10 @@ pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
             "    <title>{team}: {}</title>",
             escape(&incident.title)
         );
-        let _ = writeln!(xml, "    <id>{}{}</id>", escape(&ids), escape(&page));
+        let _ = writeln!(xml, "    <id>{}</id>", escape(&atom_id(site, page.clone())));
         let _ = writeln!(
             xml,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>",
-            escape(base),
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
             escape(&page)
         );
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(date));
@@ -170,17 +165,16 @@ pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
 
 /// `sitemap.xml`: every page but 404.html, given as paths under base_url
 /// (absolute URLs when base_url is absolute).
-pub fn render_sitemap(paths: &[String], site: &Site) -> Vec<u8> {
-    let base = link_base(site);
-    let mut xml = String::with_capacity(128 + paths.len() * 80);
+pub fn render_sitemap(pages: &[Route<'_>], site: &Site) -> Vec<u8> {
+    let base = &site.config.base_url;
+    let mut xml = String::with_capacity(128 + pages.len() * 80);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for path in paths {
+    for page in pages {
         let _ = writeln!(
             xml,
-            "  <url><loc>{}{}</loc></url>",
-            escape(base),
-            escape(path)
+            "  <url><loc>{}</loc></url>",
+            escape(&page.permalink(base))
         );
     }
     xml.push_str("</urlset>\n");

@@ -38,10 +38,11 @@ use tera::{Context, Tera, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::export::{
-    incident_csv_row, incident_json, page_url, render_data_json, render_data_json_from,
-    render_incidents_csv, render_incidents_csv_from,
+    incident_csv_row, incident_json, render_data_json, render_data_json_from, render_incidents_csv,
+    render_incidents_csv_from,
 };
 use crate::model::{Date, Effort, Incident, RankKind, Site};
+use crate::routes::{PageKind, Route};
 use crate::tally::{PeriodKind, Tally, TeamTally};
 
 use chart::{Bar, COLOURS, render_bar_chart};
@@ -526,19 +527,17 @@ fn jobs(site: &Site, tally: &Tally) -> Vec<Job> {
 /// that runs out of work can always take some from the other.
 const JOBS_PER_PIECE: usize = 32;
 
-/// The output path of the page `job` renders.
-fn job_path(site: &Site, tally: &Tally, job: &Job) -> Option<String> {
+/// The route of the page `job` renders.
+fn job_route<'s>(site: &'s Site, tally: &'s Tally, job: &Job) -> Option<Route<'s>> {
     Some(match job {
-        Job::Index => "index.html".to_owned(),
-        Job::Category(row) => format!("categories/{}/index.html", tally.categories.get(*row)?.slug),
-        Job::Incident(index) => {
-            format!("incidents/{}/index.html", site.incidents.get(*index)?.slug)
-        }
-        Job::Teams => "teams/index.html".to_owned(),
-        Job::Team(index) => format!("teams/{}/index.html", tally.teams.get(*index)?.slug),
-        Job::Timeline => "timeline/index.html".to_owned(),
-        Job::Review(index) => format!("reviews/{}/index.html", site.reviews.get(*index)?.date),
-        Job::NotFound => "404.html".to_owned(),
+        Job::Index => Route::Index,
+        Job::Category(row) => Route::Category(&tally.categories.get(*row)?.slug),
+        Job::Incident(index) => Route::Incident(&site.incidents.get(*index)?.slug),
+        Job::Teams => Route::Teams,
+        Job::Team(index) => Route::Team(&tally.teams.get(*index)?.slug),
+        Job::Timeline => Route::Timeline,
+        Job::Review(index) => Route::Review(site.reviews.get(*index)?.date),
+        Job::NotFound => Route::NotFound,
     })
 }
 
@@ -546,7 +545,8 @@ fn job_path(site: &Site, tally: &Tally, job: &Job) -> Option<String> {
 pub fn page_paths(site: &Site, tally: &Tally) -> Vec<String> {
     jobs(site, tally)
         .iter()
-        .filter_map(|job| job_path(site, tally, job))
+        .filter_map(|job| job_route(site, tally, job))
+        .map(|route| route.output_path())
         .collect()
 }
 
@@ -557,19 +557,19 @@ fn content_pages(site: &Site) -> HashMap<String, String> {
     for category in &site.categories {
         pages.insert(
             category.path.clone(),
-            page_url(site, "categories", &category.slug),
+            Route::Category(&category.slug).link(&site.config.base_url),
         );
     }
     for incident in &site.incidents {
         pages.insert(
             incident.path.clone(),
-            page_url(site, "incidents", &incident.slug),
+            Route::Incident(&incident.slug).link(&site.config.base_url),
         );
     }
     for review in &site.reviews {
         pages.insert(
             review.path.clone(),
-            page_url(site, "reviews", &review.date.to_string()),
+            Route::Review(review.date).link(&site.config.base_url),
         );
     }
     pages
@@ -836,12 +836,9 @@ impl<'a> SiteData<'a> {
         &self.site.config.base_url.path
     }
 
-    fn permalink(&self, path: &str) -> String {
-        let base = &self.site.config.base_url;
-        match path.strip_prefix(base.path.as_str()) {
-            Some(rest) => format!("{}{rest}", base.full),
-            None => path.to_owned(),
-        }
+    /// The link to `route` from any page.
+    fn link(&self, route: Route<'_>) -> String {
+        route.link(&self.site.config.base_url)
     }
 
     fn team_ref(&self, name: &'a str) -> Option<TeamRef<'a>> {
@@ -849,7 +846,7 @@ impl<'a> SiteData<'a> {
         Some(TeamRef {
             name: &team.name,
             slug: &team.slug,
-            url: page_url(self.site, "teams", &team.slug),
+            url: self.link(Route::Team(&team.slug)),
         })
     }
 
@@ -865,7 +862,7 @@ impl<'a> SiteData<'a> {
         Some(CategoryRef {
             slug: &category.slug,
             title: &category.title,
-            url: page_url(self.site, "categories", &category.slug),
+            url: self.link(Route::Category(&category.slug)),
             colour: row % COLOURS,
         })
     }
@@ -901,7 +898,7 @@ impl<'a> SiteData<'a> {
                     review: row.review.as_ref().map(|r| ReviewMention {
                         date: r.date,
                         recorded: r.recorded,
-                        url: page_url(self.site, "reviews", &r.date.to_string()),
+                        url: self.link(Route::Review(r.date)),
                     }),
                     teams: row
                         .teams
@@ -910,7 +907,7 @@ impl<'a> SiteData<'a> {
                         .collect(),
                     first_seen: row.first_seen,
                     last_seen: row.last_seen,
-                    url: page_url(self.site, "categories", &category.slug),
+                    url: self.link(Route::Category(&category.slug)),
                     colour: position % COLOURS,
                 })
             })
@@ -956,7 +953,7 @@ impl<'a> SiteData<'a> {
         IncidentSummary {
             slug: &incident.slug,
             title: &incident.title,
-            url: page_url(self.site, "incidents", &incident.slug),
+            url: self.link(Route::Incident(&incident.slug)),
             resolution: incident.resolution.as_deref(),
             occurrences: incident.occurrence_count(),
             anecdote_count: incident.anecdotes.len(),
@@ -1010,7 +1007,7 @@ impl<'a> SiteData<'a> {
             .map(|team| TeamSummary {
                 slug: &team.slug,
                 name: &team.name,
-                url: page_url(self.site, "teams", &team.slug),
+                url: self.link(Route::Team(&team.slug)),
                 incidents: team.incidents,
                 occurrences: team.occurrences,
                 categories: team
@@ -1042,19 +1039,19 @@ impl<'a> SiteData<'a> {
                 reviews: u32::try_from(self.site.reviews.len()).unwrap_or(u32::MAX),
             },
             urls: UrlsContext {
-                home: base.to_owned(),
-                timeline: format!("{base}timeline/"),
-                teams: format!("{base}teams/"),
-                feed: format!("{base}feed.xml"),
-                sitemap: format!("{base}sitemap.xml"),
-                data_json: format!("{base}data.json"),
-                incidents_csv: format!("{base}incidents.csv"),
-                static_base: format!("{base}static/"),
+                home: self.link(Route::Index),
+                timeline: self.link(Route::Timeline),
+                teams: self.link(Route::Teams),
+                feed: self.link(Route::Feed),
+                sitemap: self.link(Route::Sitemap),
+                data_json: self.link(Route::DataJson),
+                incidents_csv: self.link(Route::IncidentsCsv),
+                static_base: self.link(Route::Static("")),
                 latest_review: self
                     .site
                     .reviews
                     .last()
-                    .map(|r| page_url(self.site, "reviews", &r.date.to_string())),
+                    .map(|r| self.link(Route::Review(r.date))),
             },
             generator: concat!("frictionlog ", env!("CARGO_PKG_VERSION")),
         }
@@ -1108,18 +1105,20 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    /// `page` of the page of `kind` at `url`.
-    fn page_context<'t>(&self, kind: &'static str, title: &'t str, url: String) -> PageContext<'t> {
+    /// `page`: the page of `route`, under `title`.
+    fn page_context<'t>(
+        &self,
+        kind: PageKind,
+        title: &'t str,
+        route: Route<'_>,
+    ) -> PageContext<'t> {
+        let base = &self.site.config.base_url;
         PageContext {
-            kind,
+            kind: kind.name(),
             title,
-            permalink: self.permalink(&url),
-            url,
+            url: route.link(base),
+            permalink: route.permalink(base),
         }
-    }
-
-    fn job_path(&self, job: &Job) -> Option<String> {
-        job_path(self.site, self.tally, job)
     }
 
     /// Renders one page: its output path and HTML, and any diagnostics.
@@ -1127,19 +1126,16 @@ impl<'a> SiteData<'a> {
         let mut context = Context::new();
         let mut diagnostics = Vec::new();
         let mut splices = Splices::default();
-        let base = self.base_path();
-        let Some(path) = self.job_path(job) else {
+        let Some(route) = job_route(self.site, self.tally, job) else {
             return (None, diagnostics);
         };
-        let (template, kind, title, url): (&str, &'static str, String, String) = match job {
+        let Some(kind) = route.page_kind() else {
+            return (None, diagnostics);
+        };
+        let title: String = match job {
             Job::Index => {
                 self.index_context(&mut context, &mut splices);
-                (
-                    "index.html",
-                    "index",
-                    self.site.config.title.clone(),
-                    base.to_owned(),
-                )
+                self.site.config.title.clone()
             }
             Job::Category(row) => {
                 let Some(category) = self
@@ -1155,12 +1151,7 @@ impl<'a> SiteData<'a> {
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.category_context(&mut context, *row, &mut splices);
-                (
-                    "category.html",
-                    "category",
-                    category.title.clone(),
-                    page_url(self.site, "categories", &category.slug),
-                )
+                category.title.clone()
             }
             Job::Incident(index) => {
                 let Some(incident) = self.site.incidents.get(*index) else {
@@ -1171,39 +1162,19 @@ impl<'a> SiteData<'a> {
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.incident_context(&mut context, *index, incident);
-                (
-                    "incident.html",
-                    "incident",
-                    incident.title.clone(),
-                    page_url(self.site, "incidents", &incident.slug),
-                )
+                incident.title.clone()
             }
-            Job::Teams => (
-                "teams.html",
-                "teams",
-                "Teams".into(),
-                format!("{base}teams/"),
-            ),
+            Job::Teams => "Teams".into(),
             Job::Team(index) => {
                 let Some(team) = self.tally.teams.get(*index) else {
                     return (None, diagnostics);
                 };
                 self.team_context(&mut context, *index);
-                (
-                    "team.html",
-                    "team",
-                    team.name.clone(),
-                    page_url(self.site, "teams", &team.slug),
-                )
+                team.name.clone()
             }
             Job::Timeline => {
                 context.insert("timeline", &self.timeline_context());
-                (
-                    "timeline.html",
-                    "timeline",
-                    "Timeline".into(),
-                    format!("{base}timeline/"),
-                )
+                "Timeline".into()
             }
             Job::Review(index) => {
                 let Some(review) = self.site.reviews.get(*index) else {
@@ -1214,24 +1185,17 @@ impl<'a> SiteData<'a> {
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.review_context(&mut context, *index);
-                let date = review.date.to_string();
-                (
-                    "review.html",
-                    "review",
-                    format!("Review of {date}"),
-                    page_url(self.site, "reviews", &date),
-                )
+                format!("Review of {}", review.date)
             }
-            Job::NotFound => (
-                "404.html",
-                "404",
-                "Page not found".into(),
-                format!("{base}404.html"),
-            ),
+            Job::NotFound => "Page not found".into(),
         };
-        context.insert("page", &self.page_context(kind, &title, url));
+        context.insert("page", &self.page_context(kind, &title, route));
+        let template = kind.template();
         match tera.render(template, &context) {
-            Ok(html) => (Some((path, self.splice(html, &splices))), diagnostics),
+            Ok(html) => (
+                Some((route.output_path(), self.splice(html, &splices))),
+                diagnostics,
+            ),
             Err(error) => {
                 diagnostics.push(theme.render_diagnostic(&error, template));
                 (None, diagnostics)
@@ -1297,7 +1261,7 @@ impl<'a> SiteData<'a> {
             .tally
             .categories
             .iter()
-            .map(|row| page_url(self.site, "categories", &row.slug))
+            .map(|row| self.link(Route::Category(&row.slug)))
             .collect();
         let bars: Vec<Bar<'_>> = self
             .tally
@@ -1400,7 +1364,8 @@ impl<'a> SiteData<'a> {
             context.insert_value("incident", summary.clone());
         }
         let anchors = self.anchors.get(index);
-        let page = page_url(self.site, "incidents", &incident.slug);
+        let page = Route::Incident(&incident.slug);
+        let base = &self.site.config.base_url;
         let anecdotes: Vec<AnecdoteContext<'_>> = incident
             .anecdotes
             .iter()
@@ -1414,7 +1379,7 @@ impl<'a> SiteData<'a> {
                     date: a.date,
                     text: a.text.as_deref(),
                     anchor,
-                    url: format!("{page}#{anchor}"),
+                    url: page.link_to_fragment(base, anchor),
                 }
             })
             .collect();
@@ -1444,7 +1409,8 @@ impl<'a> SiteData<'a> {
             .filter_map(|&i| {
                 let incident = self.site.incidents.get(i)?;
                 let anchors = self.anchors.get(i);
-                let page = page_url(self.site, "incidents", &incident.slug);
+                let page = Route::Incident(&incident.slug);
+                let base = &self.site.config.base_url;
                 Some(Reported {
                     incident: self.summaries.get(i)?.clone(),
                     anecdotes: incident
@@ -1461,7 +1427,7 @@ impl<'a> SiteData<'a> {
                                 date: anecdote.date,
                                 text: anecdote.text.as_deref(),
                                 anchor,
-                                url: format!("{page}#{anchor}"),
+                                url: page.link_to_fragment(base, anchor),
                             }
                         })
                         .collect(),
@@ -1505,7 +1471,7 @@ impl<'a> SiteData<'a> {
         let review_ref = |i: usize| {
             self.site.reviews.get(i).map(|r| ReviewRef {
                 date: r.date,
-                url: page_url(self.site, "reviews", &r.date.to_string()),
+                url: self.link(Route::Review(r.date)),
             })
         };
         context.insert("review", &review_ref(index));
@@ -1768,7 +1734,7 @@ pub fn render_selection(
         .iter()
         .map(|r| ReviewRef {
             date: r.date,
-            url: page_url(site, "reviews", &r.date.to_string()),
+            url: Route::Review(r.date).link(&site.config.base_url),
         })
         .collect();
     globals.insert("reviews", &reviews);
@@ -1846,24 +1812,24 @@ pub fn render_selection(
         return Err(finish_diagnostics(diagnostics));
     }
 
-    let mut paths: Vec<String> = jobs.iter().filter_map(|job| data.job_path(job)).collect();
-    paths.sort();
-    let pages: Vec<String> = paths
+    let mut pages: Vec<Route<'_>> = jobs
         .iter()
-        .filter_map(|path| path.strip_suffix("index.html").map(str::to_owned))
+        .filter_map(|job| job_route(site, tally, job))
+        .filter(|route| !matches!(route, Route::NotFound))
         .collect();
+    pages.sort_by_key(Route::output_path);
     let mut put = |path: &str, bytes: Vec<u8>| {
         sink.put(path, bytes);
         report.files += 1;
     };
-    put("sitemap.xml", render_sitemap(&pages, site));
-    put("feed.xml", feed);
-    put("data.json", data_json);
-    put("incidents.csv", csv);
+    put(&Route::Sitemap.output_path(), render_sitemap(&pages, site));
+    put(&Route::Feed.output_path(), feed);
+    put(&Route::DataJson.output_path(), data_json);
+    put(&Route::IncidentsCsv.output_path(), csv);
     if selection.everything {
         put(OUTPUT_MARKER, OUTPUT_MARKER_TEXT.to_vec());
         for (name, bytes) in &theme.statics {
-            put(&format!("static/{name}"), bytes.clone());
+            put(&Route::Static(name).output_path(), bytes.clone());
         }
     }
     stage("render/pages");

@@ -22,20 +22,14 @@ use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::load::{decode_utf8, is_ignored_name, relative};
 use crate::model::Located;
 use crate::parse::SourceFile;
+use crate::routes::PageKind;
 use crate::yaml::{Yaml, YamlValue, parse_yaml};
 
-/// The templates every theme chain must supply (SPEC 1).
-pub const TEMPLATE_NAMES: [&str; 9] = [
-    "base.html",
-    "index.html",
-    "category.html",
-    "incident.html",
-    "team.html",
-    "teams.html",
-    "timeline.html",
-    "review.html",
-    "404.html",
-];
+/// The templates every theme chain must supply: `base.html`, which every
+/// page extends, and one per kind of page.
+pub fn required_templates() -> impl Iterator<Item = &'static str> {
+    std::iter::once("base.html").chain(PageKind::ALL.iter().map(|kind| kind.template()))
+}
 
 /// The keys `theme.yaml` accepts.
 pub const THEME_KEYS: &[&str] = &["extends"];
@@ -636,9 +630,8 @@ fn missing_templates(chain: &[ThemeSource]) -> Vec<Diagnostic> {
     let Some(root_theme) = chain.last() else {
         return Vec::new();
     };
-    TEMPLATE_NAMES
-        .iter()
-        .filter(|name| !present.contains(**name))
+    required_templates()
+        .filter(|name| !present.contains(*name))
         .map(|name| {
             Diagnostic::in_file(
                 CodeKind::TemplateError,
@@ -905,7 +898,7 @@ mod tests {
     fn a_root_theme_must_supply_every_template() {
         let lonely = theme("lonely", None, &[("base.html", "x")]);
         let diagnostics = compile_theme(&[lonely]).unwrap_err();
-        assert_eq!(diagnostics.len(), TEMPLATE_NAMES.len() - 1);
+        assert_eq!(diagnostics.len(), required_templates().count() - 1);
         assert!(
             diagnostics
                 .iter()

@@ -1,0 +1,235 @@
+//! Pure: every page and file a built site has, with its output path, its
+//! link and its absolute permalink. No other module builds a site path or
+//! URL: a new page kind or a change of URL scheme is made here, once.
+
+use crate::model::{BaseUrl, Date};
+
+/// The kinds of page, each rendered by its own template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    Index,
+    Category,
+    Incident,
+    Teams,
+    Team,
+    Timeline,
+    Review,
+    NotFound,
+}
+
+impl PageKind {
+    /// Every kind of page, in the order a theme's templates are listed.
+    pub const ALL: [PageKind; 8] = [
+        PageKind::Index,
+        PageKind::Category,
+        PageKind::Incident,
+        PageKind::Team,
+        PageKind::Teams,
+        PageKind::Timeline,
+        PageKind::Review,
+        PageKind::NotFound,
+    ];
+
+    /// The name templates see as `page.kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Index => "index",
+            PageKind::Category => "category",
+            PageKind::Incident => "incident",
+            PageKind::Teams => "teams",
+            PageKind::Team => "team",
+            PageKind::Timeline => "timeline",
+            PageKind::Review => "review",
+            PageKind::NotFound => "404",
+        }
+    }
+
+    /// The template that renders pages of this kind.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Index => "index.html",
+            PageKind::Category => "category.html",
+            PageKind::Incident => "incident.html",
+            PageKind::Teams => "teams.html",
+            PageKind::Team => "team.html",
+            PageKind::Timeline => "timeline.html",
+            PageKind::Review => "review.html",
+            PageKind::NotFound => "404.html",
+        }
+    }
+}
+
+/// One page or file of the site. Slugs are the validated ones
+/// (`[a-z0-9][a-z0-9-]*`), so they are safe in paths and URLs as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route<'a> {
+    Index,
+    Category(&'a str),
+    Incident(&'a str),
+    Teams,
+    /// A team, by its slug.
+    Team(&'a str),
+    Timeline,
+    Review(Date),
+    NotFound,
+    Feed,
+    Sitemap,
+    DataJson,
+    IncidentsCsv,
+    /// A file of the theme's `static/` folder, by its path in there; the
+    /// empty path is the folder itself.
+    Static(&'a str),
+}
+
+impl Route<'_> {
+    /// The kind of page, or `None` for a file that is not a page.
+    pub fn page_kind(&self) -> Option<PageKind> {
+        Some(match self {
+            Route::Index => PageKind::Index,
+            Route::Category(_) => PageKind::Category,
+            Route::Incident(_) => PageKind::Incident,
+            Route::Teams => PageKind::Teams,
+            Route::Team(_) => PageKind::Team,
+            Route::Timeline => PageKind::Timeline,
+            Route::Review(_) => PageKind::Review,
+            Route::NotFound => PageKind::NotFound,
+            Route::Feed
+            | Route::Sitemap
+            | Route::DataJson
+            | Route::IncidentsCsv
+            | Route::Static(_) => return None,
+        })
+    }
+
+    /// Where it is under the site's root, as links write it: `""` for the
+    /// index, `incidents/<slug>/` for a page, `feed.xml` for a file.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Index => String::new(),
+            Route::Category(slug) => format!("categories/{slug}/"),
+            Route::Incident(slug) => format!("incidents/{slug}/"),
+            Route::Teams => "teams/".to_owned(),
+            Route::Team(slug) => format!("teams/{slug}/"),
+            Route::Timeline => "timeline/".to_owned(),
+            Route::Review(date) => format!("reviews/{date}/"),
+            Route::NotFound => "404.html".to_owned(),
+            Route::Feed => "feed.xml".to_owned(),
+            Route::Sitemap => "sitemap.xml".to_owned(),
+            Route::DataJson => "data.json".to_owned(),
+            Route::IncidentsCsv => "incidents.csv".to_owned(),
+            Route::Static(path) => format!("static/{path}"),
+        }
+    }
+
+    /// The file it is written to, relative to the output folder: a page
+    /// whose link ends in `/` is that folder's `index.html`.
+    pub fn output_path(&self) -> String {
+        let mut path = self.href();
+        if path.is_empty() || path.ends_with('/') {
+            path.push_str("index.html");
+        }
+        path
+    }
+
+    /// The link to it from any page: a path under base_url's path.
+    pub fn link(&self, base: &BaseUrl) -> String {
+        format!("{}{}", base.path, self.href())
+    }
+
+    /// The link to a fragment (`#id`) of it.
+    pub fn link_to_fragment(&self, base: &BaseUrl, id: &str) -> String {
+        format!("{}{}#{id}", base.path, self.href())
+    }
+
+    /// Its permalink: the absolute URL under an absolute base_url, else the
+    /// same as [`Route::link`].
+    pub fn permalink(&self, base: &BaseUrl) -> String {
+        format!("{}{}", base.full, self.href())
+    }
+
+    /// The permalink of a fragment (`#id`) of it.
+    pub fn permalink_to_fragment(&self, base: &BaseUrl, id: &str) -> String {
+        format!("{}{}#{id}", base.full, self.href())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(text: &str) -> BaseUrl {
+        BaseUrl::parse(text).unwrap()
+    }
+
+    #[test]
+    fn pages_are_folders_and_files_are_files() {
+        let date = Date::parse("2018-10-15").unwrap();
+        let cases = [
+            (Route::Index, "index.html", "/arch/"),
+            (
+                Route::Category("monolith"),
+                "categories/monolith/index.html",
+                "/arch/categories/monolith/",
+            ),
+            (
+                Route::Incident("x"),
+                "incidents/x/index.html",
+                "/arch/incidents/x/",
+            ),
+            (Route::Teams, "teams/index.html", "/arch/teams/"),
+            (
+                Route::Team("web"),
+                "teams/web/index.html",
+                "/arch/teams/web/",
+            ),
+            (Route::Timeline, "timeline/index.html", "/arch/timeline/"),
+            (
+                Route::Review(date),
+                "reviews/2018-10-15/index.html",
+                "/arch/reviews/2018-10-15/",
+            ),
+            (Route::NotFound, "404.html", "/arch/404.html"),
+            (Route::Feed, "feed.xml", "/arch/feed.xml"),
+            (Route::Sitemap, "sitemap.xml", "/arch/sitemap.xml"),
+            (Route::DataJson, "data.json", "/arch/data.json"),
+            (Route::IncidentsCsv, "incidents.csv", "/arch/incidents.csv"),
+            (
+                Route::Static("style.css"),
+                "static/style.css",
+                "/arch/static/style.css",
+            ),
+            (Route::Static(""), "static/index.html", "/arch/static/"),
+        ];
+        for (route, path, link) in cases {
+            assert_eq!(route.output_path(), path, "{route:?}");
+            assert_eq!(route.link(&base("/arch/")), link, "{route:?}");
+        }
+    }
+
+    #[test]
+    fn permalinks_are_absolute_only_under_an_absolute_base_url() {
+        let route = Route::Incident("x");
+        assert_eq!(
+            route.permalink(&base("https://docs.example.com/arch")),
+            "https://docs.example.com/arch/incidents/x/"
+        );
+        assert_eq!(
+            route.link(&base("https://docs.example.com/arch")),
+            "/arch/incidents/x/"
+        );
+        assert_eq!(route.permalink(&base("/")), "/incidents/x/");
+        assert_eq!(
+            route.link_to_fragment(&base("/"), "anecdote-web"),
+            "/incidents/x/#anecdote-web"
+        );
+    }
+
+    #[test]
+    fn every_page_kind_has_its_own_template_and_name() {
+        let templates: std::collections::HashSet<_> =
+            PageKind::ALL.iter().map(|k| k.template()).collect();
+        let names: std::collections::HashSet<_> = PageKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(templates.len(), PageKind::ALL.len());
+        assert_eq!(names.len(), PageKind::ALL.len());
+    }
+}
