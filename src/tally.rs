@@ -78,6 +78,96 @@ pub struct Timeline {
     pub quarters: BTreeMap<PeriodKind, BTreeMap<String, u32>>,
 }
 
+/// The widest span of years the timeline fills with empty years.
+const MAX_YEAR_GAP: i32 = 50;
+
+impl Timeline {
+    /// The years to show, oldest first, then `Undated` if any: the years
+    /// between the first and the last dated year, empty ones included,
+    /// unless a stray date far away would stretch them over centuries.
+    pub fn year_periods(&self) -> Vec<PeriodKind> {
+        let dated: Vec<i16> = self.dated_years();
+        let mut years = Vec::new();
+        match (dated.first(), dated.last()) {
+            (Some(&first), Some(&last)) if i32::from(last) - i32::from(first) <= MAX_YEAR_GAP => {
+                years.extend((first..=last).map(PeriodKind::Year));
+            }
+            _ => years.extend(dated.iter().copied().map(PeriodKind::Year)),
+        }
+        if self.years.contains_key(&PeriodKind::Undated) {
+            years.push(PeriodKind::Undated);
+        }
+        years
+    }
+
+    /// The quarters to show, when the data is dense enough for them (at
+    /// least two quarters, and on average at least one occurrence per
+    /// quarter of the span): every quarter from the first to the last,
+    /// each year's "quarter unknown" after its quarters, then `Undated`.
+    pub fn quarter_periods(&self) -> Option<Vec<PeriodKind>> {
+        let keys: Vec<(i16, u8)> = self
+            .quarters
+            .keys()
+            .filter_map(|p| match p {
+                PeriodKind::Quarter(y, q) => Some((*y, *q)),
+                _ => None,
+            })
+            .collect();
+        let quarterly: u32 = self
+            .quarters
+            .iter()
+            .filter(|(p, _)| matches!(p, PeriodKind::Quarter(..)))
+            .map(|(_, counts)| counts.values().sum::<u32>())
+            .sum();
+        let (&first, &last) = (keys.first()?, keys.last()?);
+        let span = (i32::from(last.0) - i32::from(first.0)) * 4 + i32::from(last.1)
+            - i32::from(first.1)
+            + 1;
+        let dense = span >= 2 && i64::from(quarterly) >= i64::from(span);
+        if !dense {
+            return None;
+        }
+        let dated = self.dated_years();
+        let first_year = first.0.min(dated.first().copied().unwrap_or(first.0));
+        let last_year = last.0.max(dated.last().copied().unwrap_or(last.0));
+        let mut periods = Vec::new();
+        for year in first_year..=last_year {
+            for quarter in 1..=4u8 {
+                if (year, quarter) >= first && (year, quarter) <= last {
+                    periods.push(PeriodKind::Quarter(year, quarter));
+                }
+            }
+            if self
+                .quarters
+                .contains_key(&PeriodKind::QuarterUnknown(year))
+            {
+                periods.push(PeriodKind::QuarterUnknown(year));
+            }
+        }
+        if self.quarters.contains_key(&PeriodKind::Undated) {
+            periods.push(PeriodKind::Undated);
+        }
+        Some(periods)
+    }
+
+    /// Occurrences with no date.
+    pub fn undated(&self) -> u32 {
+        self.years
+            .get(&PeriodKind::Undated)
+            .map_or(0, |counts| counts.values().sum())
+    }
+
+    fn dated_years(&self) -> Vec<i16> {
+        self.years
+            .keys()
+            .filter_map(|p| match p {
+                PeriodKind::Year(y) => Some(*y),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Site-wide totals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Totals {
@@ -609,5 +699,51 @@ mod tests {
         assert_eq!(timeline.years[&PeriodKind::Undated]["a"], 3);
         assert_eq!(timeline.quarters[&PeriodKind::Quarter(2018, 1)]["a"], 1);
         assert_eq!(timeline.quarters[&PeriodKind::QuarterUnknown(2018)]["a"], 1);
+    }
+    fn dated_site(dates: &[&str]) -> Site {
+        let anecdotes: Vec<(&str, Option<&str>)> =
+            // "x" stands for an undated anecdote.
+            dates.iter().map(|d| ("Web", (*d != "x").then_some(*d))).collect();
+        site(
+            vec![category("m", "M")],
+            vec![incident("i", "m", &anecdotes)],
+            vec![],
+        )
+    }
+
+    fn labels(periods: &[PeriodKind]) -> Vec<String> {
+        periods.iter().map(PeriodKind::label).collect()
+    }
+
+    #[test]
+    fn years_fill_gaps_and_quarters_appear_only_when_dense() {
+        let sparse = tally_site(&dated_site(&["2016-02", "2018-11"])).timeline;
+        assert_eq!(labels(&sparse.year_periods()), vec!["2016", "2017", "2018"]);
+        assert!(
+            sparse.quarter_periods().is_none(),
+            "2 occurrences over 12 quarters"
+        );
+
+        let dense = tally_site(&dated_site(&[
+            "2018-01", "2018-02", "2018-05", "2018", "2018-07", "x",
+        ]))
+        .timeline;
+        assert_eq!(
+            labels(&dense.quarter_periods().unwrap()),
+            vec![
+                "2018-Q1",
+                "2018-Q2",
+                "2018-Q3",
+                "2018 (quarter unknown)",
+                "undated"
+            ]
+        );
+        assert_eq!(dense.undated(), 1);
+    }
+
+    #[test]
+    fn a_stray_date_does_not_stretch_the_years_over_centuries() {
+        let stray = tally_site(&dated_site(&["1901", "2018-01"])).timeline;
+        assert_eq!(labels(&stray.year_periods()), vec!["1901", "2018"]);
     }
 }

@@ -1,0 +1,215 @@
+//! Pure: the values templates receive, one struct per table of
+//! docs/templates.md. Field names are the template variables: keep
+//! docs/templates.md in step with them.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::model::{Date, Effort};
+
+// ---------------------------------------------------------------------------
+// Template contexts. Field names are the template variables: keep
+// docs/templates.md in step with them.
+
+#[derive(Serialize)]
+pub(super) struct SiteContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) description_html: String,
+    pub(super) base_url: &'a str,
+    pub(super) base_path: &'a str,
+    pub(super) absolute: bool,
+    pub(super) as_of: Option<Date>,
+    pub(super) rank_by: Vec<&'static str>,
+    pub(super) totals: TotalsContext,
+    pub(super) urls: UrlsContext,
+    pub(super) generator: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct TotalsContext {
+    pub(super) categories: u32,
+    pub(super) incidents: u32,
+    pub(super) occurrences: u32,
+    pub(super) teams: u32,
+    pub(super) reviews: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct UrlsContext {
+    pub(super) home: String,
+    pub(super) timeline: String,
+    pub(super) teams: String,
+    pub(super) feed: String,
+    pub(super) sitemap: String,
+    pub(super) data_json: String,
+    pub(super) incidents_csv: String,
+    pub(super) static_base: String,
+    pub(super) latest_review: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct TeamRef<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct CategoryRef<'a> {
+    pub(super) slug: &'a str,
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) colour: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReviewMention {
+    pub(super) date: Date,
+    pub(super) recorded: Option<u32>,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct CategoryRow<'a> {
+    pub(super) slug: &'a str,
+    pub(super) title: &'a str,
+    pub(super) summary: Option<&'a str>,
+    pub(super) notes: Option<&'a str>,
+    pub(super) efforts: &'a [Effort],
+    pub(super) rank: u32,
+    pub(super) incidents: u32,
+    pub(super) occurrences: u32,
+    pub(super) votes: u32,
+    pub(super) status: Option<&'a str>,
+    pub(super) status_label: Option<&'a str>,
+    pub(super) since_review: u32,
+    pub(super) review: Option<ReviewMention>,
+    pub(super) teams: Vec<TeamRef<'a>>,
+    pub(super) first_seen: Option<Date>,
+    pub(super) last_seen: Option<Date>,
+    pub(super) url: String,
+    pub(super) colour: usize,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct StatusRef<'a> {
+    pub(super) key: &'a str,
+    pub(super) label: &'a str,
+    pub(super) symbol: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionRef<'a> {
+    pub(super) slug: &'a str,
+    pub(super) title: &'a str,
+}
+
+/// An incident as lists show it. Its `category`, `section`, `statuses` and
+/// `teams` are added as values shared by every incident that names them
+/// (see `SiteData::summary_value`).
+#[derive(Serialize)]
+pub(super) struct IncidentSummary<'a> {
+    pub(super) slug: &'a str,
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) resolution: Option<&'a str>,
+    pub(super) occurrences: u32,
+    pub(super) anecdote_count: usize,
+    pub(super) first_seen: Option<Date>,
+    pub(super) last_seen: Option<Date>,
+    pub(super) tags: &'a [String],
+    pub(super) draft: bool,
+    /// What the index's filter box searches, lower case: title, teams,
+    /// category, resolution.
+    pub(super) search_text: String,
+    /// ` slug slug `: team slugs between spaces, for the team filter.
+    pub(super) team_slugs: String,
+    /// ` key key `: status keys between spaces, for the status filter.
+    pub(super) status_keys: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct AnecdoteContext<'a> {
+    pub(super) team: Option<TeamRef<'a>>,
+    pub(super) date: Option<Date>,
+    pub(super) text: Option<&'a str>,
+    pub(super) anchor: &'a str,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct TeamSummary<'a> {
+    pub(super) slug: &'a str,
+    pub(super) name: &'a str,
+    pub(super) url: String,
+    pub(super) incidents: u32,
+    pub(super) occurrences: u32,
+    pub(super) categories: Vec<CategoryRef<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReviewRef {
+    pub(super) date: Date,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReviewEntryContext<'a> {
+    pub(super) category: CategoryRef<'a>,
+    pub(super) votes: Option<u32>,
+    pub(super) status: Option<&'a str>,
+    pub(super) status_label: Option<&'a str>,
+    pub(super) recorded: Option<u32>,
+    pub(super) incidents_now: u32,
+    pub(super) occurrences_now: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageContext<'a> {
+    pub(super) kind: &'static str,
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) permalink: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct GroupContext<'a> {
+    pub(super) slug: Option<&'a str>,
+    pub(super) title: Option<&'a str>,
+    pub(super) occurrences: u32,
+    pub(super) incidents: Value,
+    /// Every incident's `item_html`, joined (a placeholder that
+    /// `SiteData::splice` replaces in the rendered page).
+    pub(super) items_html: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct PeriodContext {
+    pub(super) label: String,
+    pub(super) short_label: String,
+    pub(super) key: String,
+    pub(super) total: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct PeriodRowContext<'a> {
+    pub(super) category: CategoryRef<'a>,
+    pub(super) counts: Vec<u32>,
+    pub(super) total: u32,
+}
+
+#[derive(Serialize)]
+pub(super) struct PeriodView<'a> {
+    pub(super) periods: Vec<PeriodContext>,
+    pub(super) rows: Vec<PeriodRowContext<'a>>,
+    pub(super) totals: Vec<u32>,
+    pub(super) total: u32,
+    pub(super) chart_svg: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct TimelineContext<'a> {
+    pub(super) years: PeriodView<'a>,
+    pub(super) quarters: Option<PeriodView<'a>>,
+    pub(super) undated: u32,
+}

@@ -1,0 +1,599 @@
+//! Pure: [`SiteData`], everything pages look things up in, built once per
+//! render: the tally table's rows, the teams, and every incident's summary
+//! with its list entry, as template values shared by every page.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::value::Key;
+use tera::{Context, Tera, Value};
+
+use super::cache::{RenderCache, Selection, per_incident, refresh};
+use super::chart::COLOURS;
+use super::context::*;
+use super::feed::anecdote_anchors;
+use super::markdown::{MarkdownOptions, MarkdownSource, render_markdown_with};
+use super::theme::Theme;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Date, Incident, RankKind, Site};
+use crate::routes::Route;
+use crate::tally::{Tally, TeamTally};
+
+// ---------------------------------------------------------------------------
+
+/// Everything pages look things up in, built once per render.
+pub(super) struct SiteData<'a> {
+    pub(super) site: &'a Site,
+    pub(super) tally: &'a Tally,
+    /// Content file path -> page URL, for `.md` links.
+    pub(super) pages: HashMap<String, String>,
+    /// Category slug -> index into `tally.categories` (rank order).
+    pub(super) row_of: HashMap<&'a str, usize>,
+    /// Team name -> index into `tally.teams`.
+    pub(super) team_of: HashMap<&'a str, usize>,
+    /// Per incident: its summary as a template value.
+    pub(super) summaries: Vec<Value>,
+    /// Per tally row: indexes of its incidents, slug order.
+    pub(super) by_category: Vec<Vec<usize>>,
+    /// Per incident: its anecdotes' fragment ids.
+    pub(super) anchors: Vec<Arc<Vec<String>>>,
+    /// Incident indexes, most painful first (see `most_painful_first`).
+    pub(super) painful: Vec<usize>,
+    /// The tally table's rows (rank order) as template values.
+    pub(super) rows: Vec<Value>,
+    /// Every team's summary (slug order) as template values.
+    pub(super) teams: Vec<Value>,
+    /// What incident summaries refer to, made once.
+    pub(super) shared: SharedRefs<'a>,
+    /// Per tally row: the category as pages refer to it.
+    pub(super) category_refs: Vec<Option<CategoryRef<'a>>>,
+}
+
+/// Category, section, status and team references as template values, by
+/// slug, key or team name: one value each, shared by every summary.
+#[derive(Default)]
+pub(super) struct SharedRefs<'a> {
+    pub(super) categories: HashMap<&'a str, Value>,
+    pub(super) sections: HashMap<&'a str, Value>,
+    pub(super) statuses: HashMap<&'a str, Value>,
+    pub(super) teams: HashMap<&'a str, Value>,
+}
+
+/// The partial that renders one entry of an incident list.
+pub(super) const ITEM_TEMPLATE: &str = "partials/incident_item.html";
+
+/// Content file path -> page URL, for `.md` links.
+pub(super) fn content_pages(site: &Site) -> HashMap<String, String> {
+    let mut pages =
+        HashMap::with_capacity(site.categories.len() + site.incidents.len() + site.reviews.len());
+    for category in &site.categories {
+        pages.insert(
+            category.path.clone(),
+            Route::Category(&category.slug).link(&site.config.base_url),
+        );
+    }
+    for incident in &site.incidents {
+        pages.insert(
+            incident.path.clone(),
+            Route::Incident(&incident.slug).link(&site.config.base_url),
+        );
+    }
+    for review in &site.reviews {
+        pages.insert(
+            review.path.clone(),
+            Route::Review(review.date).link(&site.config.base_url),
+        );
+    }
+    pages
+}
+
+/// The earliest and the latest of an incident's anecdote dates.
+pub(super) fn seen_dates(incident: &Incident) -> (Option<Date>, Option<Date>) {
+    let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+    (dates.clone().min(), dates.max())
+}
+
+/// Incident indexes in list order: most occurrences first, then title,
+/// then slug (byte order), so every list reads from the worst pain down.
+pub(super) fn most_painful_first(incidents: &[Arc<Incident>]) -> Vec<usize> {
+    // Keys side by side rather than read through each incident at every
+    // comparison; slugs are unique, so the order is total.
+    let mut keyed: Vec<(std::cmp::Reverse<u32>, &str, &str, usize)> = incidents
+        .par_iter()
+        .enumerate()
+        .map(|(index, incident)| {
+            (
+                std::cmp::Reverse(incident.occurrence_count()),
+                incident.title.as_str(),
+                incident.slug.as_str(),
+                index,
+            )
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, _, _, index)| index).collect()
+}
+
+pub(super) fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl<'a> SiteData<'a> {
+    pub(super) fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
+        let (pages, painful) = rayon::join(
+            || content_pages(site),
+            || most_painful_first(&site.incidents),
+        );
+        let row_of: HashMap<&str, usize> = tally
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (row.slug.as_str(), i))
+            .collect();
+        let team_of: HashMap<&str, usize> = tally
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(i, team)| (team.name.as_str(), i))
+            .collect();
+        let mut by_category = vec![Vec::new(); tally.categories.len()];
+        for &index in &painful {
+            let Some(incident) = site.incidents.get(index) else {
+                continue;
+            };
+            if let Some(list) = row_of
+                .get(incident.category.value.as_str())
+                .and_then(|&row| by_category.get_mut(row))
+            {
+                list.push(index);
+            }
+        }
+        let mut data = SiteData {
+            site,
+            tally,
+            pages,
+            row_of,
+            team_of,
+            summaries: Vec::new(),
+            by_category,
+            anchors: Vec::new(),
+            painful,
+            rows: Vec::new(),
+            teams: Vec::new(),
+            shared: SharedRefs::default(),
+            category_refs: Vec::new(),
+        };
+        let config = &site.config;
+        data.shared = SharedRefs {
+            categories: tally
+                .categories
+                .iter()
+                .filter_map(|row| {
+                    let category = data.category_ref(&row.slug)?;
+                    Some((row.slug.as_str(), Value::from_serializable(&category)))
+                })
+                .collect(),
+            sections: config
+                .sections
+                .iter()
+                .map(|section| {
+                    let value = Value::from_serializable(&SectionRef {
+                        slug: &section.slug,
+                        title: &section.title,
+                    });
+                    (section.slug.as_str(), value)
+                })
+                .collect(),
+            statuses: config
+                .incident_statuses
+                .iter()
+                .map(|s| {
+                    let value = Value::from_serializable(&StatusRef {
+                        key: &s.key,
+                        label: &s.label,
+                        symbol: &s.symbol,
+                    });
+                    (s.key.as_str(), value)
+                })
+                .collect(),
+            teams: tally
+                .teams
+                .iter()
+                .filter_map(|team| {
+                    let team_ref = data.team_ref(&team.name)?;
+                    Some((team.name.as_str(), Value::from_serializable(&team_ref)))
+                })
+                .collect(),
+        };
+        data.category_refs = tally
+            .categories
+            .iter()
+            .map(|row| data.category_ref(&row.slug))
+            .collect();
+        data.rows = data
+            .category_rows()
+            .iter()
+            .map(Value::from_serializable)
+            .collect();
+        data.teams = data
+            .team_summaries()
+            .iter()
+            .map(Value::from_serializable)
+            .collect();
+        data
+    }
+
+    /// What every incident summary depends on besides the incident: when
+    /// it is unchanged, a cached summary is still right.
+    pub(super) fn summary_signature(&self) -> String {
+        let mut signature = String::new();
+        for slug in self.tally.categories.iter().map(|row| row.slug.as_str()) {
+            if let Some(category) = self.category_ref(slug) {
+                signature.push_str(&format!(
+                    "c {slug} {} {}\n",
+                    category.title, category.colour
+                ));
+            }
+        }
+        for team in &self.tally.teams {
+            signature.push_str(&format!("t {} {}\n", team.name, team.slug));
+        }
+        let config = &self.site.config;
+        for status in &config.incident_statuses {
+            signature.push_str(&format!(
+                "s {} {} {}\n",
+                status.key, status.label, status.symbol
+            ));
+        }
+        for section in &config.sections {
+            signature.push_str(&format!("g {} {}\n", section.slug, section.title));
+        }
+        signature.push_str(&config.base_url.full);
+        signature
+    }
+
+    /// Fills `summaries`: each incident's summary as a template value, with
+    /// its list entry rendered once as `item_html`. Summaries of incidents
+    /// outside `selection` are taken from `cache` when nothing they depend
+    /// on changed; `cache` is then refreshed.
+    pub(super) fn make_summaries(
+        &mut self,
+        tera: &Tera,
+        theme: &Theme,
+        selection: &Selection,
+        cache: &mut RenderCache,
+    ) -> (usize, Vec<Diagnostic>) {
+        // Fragment ids depend on nothing but the incident.
+        let anchors = per_incident(
+            &self.site.incidents,
+            selection,
+            &cache.anchors,
+            |incident| Arc::new(anecdote_anchors(incident)),
+        );
+        if cache.enabled {
+            refresh(
+                &mut cache.anchors,
+                &self.site.incidents,
+                &anchors,
+                selection,
+            );
+        }
+        self.anchors = anchors;
+
+        let signature = self.summary_signature();
+        let reusable = !selection.everything && cache.signature == signature;
+        let has_item = theme.has_template(ITEM_TEMPLATE);
+        let this = &*self;
+        let made: Vec<(Value, bool, Option<Diagnostic>)> = self
+            .site
+            .incidents
+            .par_iter()
+            .map(|incident| {
+                if reusable
+                    && !selection.incidents.contains(&incident.slug)
+                    && let Some(value) = cache.summaries.get(&incident.slug)
+                {
+                    return (value.clone(), true, None);
+                }
+                let value = this.summary_value(incident);
+                if !has_item {
+                    return (value, false, None);
+                }
+                let rendered = {
+                    let mut context = Context::new();
+                    context.insert_value("incident", value.clone());
+                    // The context's copy is gone when this block ends, so
+                    // that `into_map` below takes the map rather than copy it.
+                    tera.render(ITEM_TEMPLATE, &context)
+                };
+                match rendered {
+                    Ok(html) => {
+                        let mut map = value.into_map().unwrap_or_default();
+                        map.insert(Key::Str("item_html"), Value::safe_string(&html));
+                        (Value::from(map), false, None)
+                    }
+                    Err(error) => (
+                        value,
+                        false,
+                        Some(theme.render_diagnostic(&error, ITEM_TEMPLATE)),
+                    ),
+                }
+            })
+            .collect();
+        let mut reused = 0;
+        let mut diagnostics = Vec::new();
+        let mut summaries = Vec::with_capacity(made.len());
+        for (value, from_cache, diagnostic) in made {
+            reused += usize::from(from_cache);
+            diagnostics.extend(diagnostic);
+            summaries.push(value);
+        }
+        if cache.enabled {
+            if cache.signature != signature {
+                cache.summaries.clear();
+            }
+            cache.signature = signature;
+            refresh(
+                &mut cache.summaries,
+                &self.site.incidents,
+                &summaries,
+                selection,
+            );
+        }
+        self.summaries = summaries;
+        (reused, diagnostics)
+    }
+
+    pub(super) fn base_path(&self) -> &'a str {
+        &self.site.config.base_url.path
+    }
+
+    /// The link to `route` from any page.
+    pub(super) fn link(&self, route: Route<'_>) -> String {
+        route.link(&self.site.config.base_url)
+    }
+
+    pub(super) fn team_ref(&self, name: &'a str) -> Option<TeamRef<'a>> {
+        let team = self.tally.teams.get(*self.team_of.get(name)?)?;
+        Some(TeamRef {
+            name: &team.name,
+            slug: &team.slug,
+            url: self.link(Route::Team(&team.slug)),
+        })
+    }
+
+    /// [`SiteData::category_ref`] made once per build.
+    pub(super) fn category_of(&self, slug: &str) -> Option<&CategoryRef<'a>> {
+        self.category_refs.get(*self.row_of.get(slug)?)?.as_ref()
+    }
+
+    pub(super) fn category_ref(&self, slug: &str) -> Option<CategoryRef<'a>> {
+        let row = *self.row_of.get(slug)?;
+        let tallied = self.tally.categories.get(row)?;
+        let category = self.site.categories.get(tallied.index)?;
+        Some(CategoryRef {
+            slug: &category.slug,
+            title: &category.title,
+            url: self.link(Route::Category(&category.slug)),
+            colour: row % COLOURS,
+        })
+    }
+
+    pub(super) fn category_rows(&self) -> Vec<CategoryRow<'a>> {
+        let config = &self.site.config;
+        self.tally
+            .categories
+            .iter()
+            .enumerate()
+            .filter_map(|(position, row)| {
+                let category = self.site.categories.get(row.index)?;
+                let status_label = row.status.as_deref().and_then(|key| {
+                    config
+                        .category_statuses
+                        .iter()
+                        .find(|s| s.key == key)
+                        .map(|s| s.label.as_str())
+                });
+                Some(CategoryRow {
+                    slug: &category.slug,
+                    title: &category.title,
+                    summary: category.summary.as_deref(),
+                    notes: category.notes.as_deref(),
+                    efforts: &category.efforts,
+                    rank: row.rank,
+                    incidents: row.incidents,
+                    occurrences: row.occurrences,
+                    votes: row.votes,
+                    status: row.status.as_deref(),
+                    status_label,
+                    since_review: row.since_review,
+                    review: row.review.as_ref().map(|r| ReviewMention {
+                        date: r.date,
+                        recorded: r.recorded,
+                        url: self.link(Route::Review(r.date)),
+                    }),
+                    teams: row
+                        .teams
+                        .iter()
+                        .filter_map(|name| self.team_ref(name))
+                        .collect(),
+                    first_seen: row.first_seen,
+                    last_seen: row.last_seen,
+                    url: self.link(Route::Category(&category.slug)),
+                    colour: position % COLOURS,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn incident_summary(&self, incident: &'a Incident) -> IncidentSummary<'a> {
+        let (first_seen, last_seen) = seen_dates(incident);
+        let mut teams: Vec<&str> = incident
+            .anecdotes
+            .iter()
+            .map(|a| a.team.value.as_str())
+            .collect();
+        teams.sort_unstable();
+        teams.dedup();
+        let known_teams: Vec<&TeamTally> = teams
+            .into_iter()
+            .filter_map(|t| self.tally.teams.get(*self.team_of.get(t)?))
+            .collect();
+        let mut search_text = incident.title.to_lowercase();
+        for team in &known_teams {
+            search_text.push(' ');
+            search_text.push_str(&team.name.to_lowercase());
+        }
+        if let Some(category) = self.category_of(&incident.category.value) {
+            search_text.push(' ');
+            search_text.push_str(&category.title.to_lowercase());
+        }
+        if let Some(resolution) = &incident.resolution {
+            search_text.push(' ');
+            search_text.push_str(&resolution.to_lowercase());
+        }
+        let spaced = |words: &mut dyn Iterator<Item = &str>| {
+            let mut text = String::from(" ");
+            for word in words {
+                text.push_str(word);
+                text.push(' ');
+            }
+            text
+        };
+        let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
+        let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
+        IncidentSummary {
+            slug: &incident.slug,
+            title: &incident.title,
+            url: self.link(Route::Incident(&incident.slug)),
+            resolution: incident.resolution.as_deref(),
+            occurrences: incident.occurrence_count(),
+            anecdote_count: incident.anecdotes.len(),
+            first_seen,
+            last_seen,
+            tags: &incident.tags,
+            draft: incident.draft,
+            search_text,
+            team_slugs,
+            status_keys,
+        }
+    }
+
+    /// The summary of `incident` as a template value, its category,
+    /// section, statuses and teams shared with every other incident's.
+    pub(super) fn summary_value(&self, incident: &'a Incident) -> Value {
+        let summary = Value::from_serializable(&self.incident_summary(incident));
+        let mut map = summary.into_map().unwrap_or_default();
+        let shared = &self.shared;
+        let category = shared.categories.get(incident.category.value.as_str());
+        map.insert(
+            Key::Str("category"),
+            category.cloned().unwrap_or_else(Value::none),
+        );
+        let section = incident
+            .section
+            .as_ref()
+            .and_then(|s| shared.sections.get(s.value.as_str()));
+        map.insert(
+            Key::Str("section"),
+            section.cloned().unwrap_or_else(Value::none),
+        );
+        let statuses: Vec<Value> = incident
+            .status
+            .iter()
+            .filter_map(|s| shared.statuses.get(s.value.as_str()).cloned())
+            .collect();
+        map.insert(Key::Str("statuses"), Value::from(statuses));
+        let teams: Vec<Value> = crate::export::incident_teams(incident)
+            .into_iter()
+            .filter_map(|name| shared.teams.get(name).cloned())
+            .collect();
+        map.insert(Key::Str("teams"), Value::from(teams));
+        Value::from(map)
+    }
+
+    pub(super) fn team_summaries(&self) -> Vec<TeamSummary<'a>> {
+        self.tally
+            .teams
+            .iter()
+            .map(|team| TeamSummary {
+                slug: &team.slug,
+                name: &team.name,
+                url: self.link(Route::Team(&team.slug)),
+                incidents: team.incidents,
+                occurrences: team.occurrences,
+                categories: team
+                    .categories
+                    .iter()
+                    .filter_map(|slug| self.category_ref(slug))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub(super) fn site_context(&self, description_html: String) -> SiteContext<'a> {
+        let config = &self.site.config;
+        let base = self.base_path();
+        let totals = &self.tally.totals;
+        SiteContext {
+            title: &config.title,
+            description_html,
+            base_url: &config.base_url.full,
+            base_path: base,
+            absolute: config.base_url.is_absolute(),
+            as_of: self.tally.as_of,
+            rank_by: config.rank_by.iter().map(|&kind| rank_name(kind)).collect(),
+            totals: TotalsContext {
+                categories: totals.categories,
+                incidents: totals.incidents,
+                occurrences: totals.occurrences,
+                teams: totals.teams,
+                reviews: u32::try_from(self.site.reviews.len()).unwrap_or(u32::MAX),
+            },
+            urls: UrlsContext {
+                home: self.link(Route::Index),
+                timeline: self.link(Route::Timeline),
+                teams: self.link(Route::Teams),
+                feed: self.link(Route::Feed),
+                sitemap: self.link(Route::Sitemap),
+                data_json: self.link(Route::DataJson),
+                incidents_csv: self.link(Route::IncidentsCsv),
+                static_base: self.link(Route::Static("")),
+                latest_review: self
+                    .site
+                    .reviews
+                    .last()
+                    .map(|r| self.link(Route::Review(r.date))),
+            },
+            generator: concat!("frictionlog ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    pub(super) fn markdown(
+        &self,
+        text: &str,
+        path: &str,
+        first_line: Option<u32>,
+        top_heading: u8,
+    ) -> (String, Vec<Diagnostic>) {
+        render_markdown_with(
+            text,
+            Some(MarkdownSource { path, first_line }),
+            &MarkdownOptions {
+                raw_html: self.site.config.raw_html,
+                pages: Some(&self.pages),
+                top_heading,
+            },
+        )
+    }
+}
+
+pub(super) fn rank_name(kind: RankKind) -> &'static str {
+    match kind {
+        RankKind::Occurrences => "occurrences",
+        RankKind::Votes => "votes",
+        RankKind::Incidents => "incidents",
+        RankKind::SinceReview => "since_review",
+    }
+}
