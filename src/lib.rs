@@ -40,6 +40,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod frontmatter;
+pub mod invalidate;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -54,6 +55,7 @@ pub mod validate;
 pub mod yaml;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::diagnostic::Diagnostic;
@@ -94,10 +96,12 @@ pub struct BuildOutcome {
 /// A site that went through every stage.
 #[derive(Debug)]
 pub struct BuiltSite {
-    pub site: Site,
-    pub tally: Tally,
+    pub site: Arc<Site>,
+    pub tally: Arc<Tally>,
     /// How many files went to the sink.
     pub files: usize,
+    /// Which files the render made: everything, or what an edit touched.
+    pub selection: render::Selection,
 }
 
 impl BuildOutcome {

@@ -1,11 +1,15 @@
 //! The pipeline with what it read and parsed kept between runs.
 //!
+//! Reads files (I/O): content through [`crate::load`], themes through
+//! [`crate::render::load_theme`].
+//!
 //! `build` and `check` run a session once. `serve` keeps one open: when only
 //! incident files changed, [`Session::update_incidents`] re-reads and
-//! re-parses those files alone, and the next render produces only the pages
-//! they touch ([`Session::affected_by`]), reusing every other incident's
-//! summary. Anything else (site.yaml, a category, a review, a theme) goes
-//! through [`Session::reload`], which starts over.
+//! re-parses those files alone; anything else (site.yaml, a category, a
+//! review, a theme) goes through [`Session::reload`], which reads
+//! everything again. Either way the next [`Session::render`] renders only
+//! the pages that [`crate::invalidate::pages_to_render`] says the edit
+//! touched, reusing every other incident's summary.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -16,10 +20,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, sort_diagnostics};
+use crate::invalidate::{Snapshot, pages_to_render};
 use crate::load::{self, ContentKind, classify, is_ignored_name};
 use crate::model::{Category, Incident, Review, Site, SiteConfig};
 use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
-use crate::render::{RenderCache, Selection, Sink, Theme, load_theme, render_selection};
+use crate::render::{RenderCache, Sink, Theme, load_theme, render_selection};
 use crate::tally::{Tally, tally_site};
 use crate::validate::{Sources, validate_site};
 use crate::{BuildOptions, BuildOutcome, BuiltSite, Phase};
@@ -44,8 +49,8 @@ pub struct Session {
     theme: Option<Theme>,
     theme_diagnostics: Vec<Diagnostic>,
     cache: RenderCache,
-    /// The numbers of the last successful render.
-    last_tally: Option<Tally>,
+    /// What the last successful render was made from (serve only).
+    last: Option<Snapshot>,
     phases: Vec<Phase>,
     timer: Instant,
 }
@@ -77,7 +82,7 @@ impl Session {
             theme: None,
             theme_diagnostics: Vec::new(),
             cache: RenderCache::kept(),
-            last_tally: None,
+            last: None,
             phases: Vec::new(),
             timer: Instant::now(),
         };
@@ -150,8 +155,6 @@ impl Session {
             self.theme_diagnostics = found;
         }
         self.phase("theme", "compiled templates".to_owned());
-        self.cache = RenderCache::kept();
-        self.last_tally = None;
     }
 
     fn note(&mut self, path: &str, found: Vec<Diagnostic>) {
@@ -187,42 +190,9 @@ impl Session {
                 .all(|path| incremental_incident(&self.options.root, path))
     }
 
-    /// The pages that show the incidents of `paths` as they are now: their
-    /// own pages, their categories' pages and their teams' pages.
-    fn affected_by(&self, paths: &[String]) -> Selection {
-        let mut selection = Selection::default();
-        for path in paths {
-            let found = self
-                .incidents
-                .binary_search_by(|i| i.path.as_bytes().cmp(path.as_bytes()))
-                .ok()
-                .and_then(|index| self.incidents.get(index));
-            let Some(incident) = found else {
-                if let Some(slug) = path
-                    .rsplit('/')
-                    .next()
-                    .and_then(|name| name.strip_suffix(".md"))
-                {
-                    selection.incidents.insert(slug.to_owned());
-                }
-                continue;
-            };
-            selection.incidents.insert(incident.slug.clone());
-            selection.categories.insert(incident.category.value.clone());
-            for anecdote in &incident.anecdotes {
-                selection.teams.insert(anecdote.team.value.clone());
-            }
-        }
-        selection
-    }
-
     /// Re-reads and re-parses the incident files of `paths` (each one
     /// passed [`Session::can_update`]); a file that is gone is dropped.
-    /// Returns the pages to render again: those that showed the incidents
-    /// before and those that show them now (a moved incident changes two
-    /// category pages).
-    pub fn update_incidents(&mut self, paths: &[String]) -> Selection {
-        let mut selection = self.affected_by(paths);
+    pub fn update_incidents(&mut self, paths: &[String]) {
         self.phases.clear();
         self.timer = Instant::now();
         for path in paths {
@@ -255,16 +225,15 @@ impl Session {
             self.sources.insert(path.clone(), file);
         }
         self.phase("parse", format!("{} changed incident files", paths.len()));
-        selection.extend(self.affected_by(paths));
-        selection
     }
 
-    /// Validates, tallies and renders what `selection` names into `sink`.
+    /// Validates, tallies and renders into `sink` what changed since the
+    /// last successful render (everything the first time).
     ///
     /// The outcome carries every diagnostic of the site; `built` is `None`
     /// when an error stopped it (the sink may then hold part of a site, to
     /// be discarded).
-    pub fn render(&mut self, selection: &Selection, sink: &dyn Sink) -> BuildOutcome {
+    pub fn render(&mut self, sink: &dyn Sink) -> BuildOutcome {
         // A session that keeps no render cache ends with this render.
         let keep = self.cache.is_kept();
         let mut diagnostics: Vec<Diagnostic> = self.load_diagnostics.clone();
@@ -347,6 +316,13 @@ impl Session {
         if let (Some(theme), false, Some((site, tally, tally_time))) =
             (&self.theme, has_errors, prepared)
         {
+            let now = Snapshot {
+                site: Arc::new(site),
+                tally: Arc::new(tally),
+                theme: theme.fingerprint,
+            };
+            let selection = pages_to_render(self.last.as_ref(), &now);
+            let Snapshot { site, tally, .. } = &now;
             self.phases.push(Phase {
                 name: "tally",
                 duration: tally_time,
@@ -356,7 +332,7 @@ impl Session {
                 ),
             });
             self.timer = Instant::now();
-            match render_selection(&site, &tally, theme, selection, &mut self.cache, sink) {
+            match render_selection(site, tally, theme, &selection, &mut self.cache, sink) {
                 Ok(report) => {
                     let mut detail = format!("{} files", report.files);
                     if report.reused > 0 {
@@ -370,12 +346,22 @@ impl Session {
                             detail: String::new(),
                         }));
                     built = Some(BuiltSite {
-                        site,
-                        tally,
+                        site: Arc::clone(site),
+                        tally: Arc::clone(tally),
                         files: report.files,
+                        selection,
                     });
+                    if keep {
+                        self.last = Some(now);
+                    }
                 }
-                Err(mut found) => diagnostics.append(&mut found),
+                Err(mut found) => {
+                    diagnostics.append(&mut found);
+                    // The cache may hold entries of this failed render:
+                    // start afresh next time.
+                    self.cache = RenderCache::kept();
+                    self.last = None;
+                }
             }
         }
         sort_diagnostics(&mut diagnostics);
@@ -390,33 +376,7 @@ impl Session {
     /// than copying them (`build` and `check`: the session ends here).
     pub fn render_once(mut self, sink: &dyn Sink) -> BuildOutcome {
         self.cache = RenderCache::default();
-        self.render(&Selection::everything(), sink)
-    }
-
-    /// Whether something every page shows (the totals, the as-of date, the
-    /// order of the categories, the teams) differs from the last render's;
-    /// then pages outside an incremental selection are out of date too.
-    /// Remembers `tally` for the next call.
-    pub fn site_wide_changed(&mut self, tally: &Tally) -> bool {
-        let summary = |t: &Tally| {
-            (
-                t.totals,
-                t.as_of,
-                t.categories
-                    .iter()
-                    .map(|row| (row.slug.clone(), row.rank))
-                    .collect::<Vec<_>>(),
-                t.teams
-                    .iter()
-                    .map(|team| (team.name.clone(), team.slug.clone()))
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let changed = self
-            .last_tally
-            .as_ref()
-            .is_none_or(|last| summary(last) != summary(tally));
-        self.last_tally = Some(tally.clone());
-        changed
+        self.last = None;
+        self.render(sink)
     }
 }

@@ -22,6 +22,8 @@ pub struct Selection {
     pub categories: BTreeSet<String>,
     /// Team pages, by team name.
     pub teams: BTreeSet<String>,
+    /// Review pages, by date (`2018-10-15`).
+    pub reviews: BTreeSet<String>,
 }
 
 impl Selection {
@@ -38,6 +40,7 @@ impl Selection {
         self.incidents.extend(other.incidents);
         self.categories.extend(other.categories);
         self.teams.extend(other.teams);
+        self.reviews.extend(other.reviews);
     }
 }
 
@@ -47,9 +50,6 @@ impl Selection {
 #[derive(Debug, Default)]
 pub struct RenderCache {
     pub(super) enabled: bool,
-    /// What every summary depends on besides its own incident: category
-    /// titles and colours, team slugs, statuses, sections, the base URL.
-    pub(super) signature: String,
     pub(super) summaries: HashMap<String, Value>,
     /// Each incident's anecdote fragment ids, by slug.
     pub(super) anchors: HashMap<String, Arc<Vec<String>>>,

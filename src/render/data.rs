@@ -224,39 +224,11 @@ impl<'a> SiteData<'a> {
         data
     }
 
-    /// What every incident summary depends on besides the incident: when
-    /// it is unchanged, a cached summary is still right.
-    pub(super) fn summary_signature(&self) -> String {
-        let mut signature = String::new();
-        for slug in self.tally.categories.iter().map(|row| row.slug.as_str()) {
-            if let Some(category) = self.category_ref(slug) {
-                signature.push_str(&format!(
-                    "c {slug} {} {}\n",
-                    category.title, category.colour
-                ));
-            }
-        }
-        for team in &self.tally.teams {
-            signature.push_str(&format!("t {} {}\n", team.name, team.slug));
-        }
-        let config = &self.site.config;
-        for status in &config.incident_statuses {
-            signature.push_str(&format!(
-                "s {} {} {}\n",
-                status.key, status.label, status.symbol
-            ));
-        }
-        for section in &config.sections {
-            signature.push_str(&format!("g {} {}\n", section.slug, section.title));
-        }
-        signature.push_str(&config.base_url.full);
-        signature
-    }
-
     /// Fills `summaries`: each incident's summary as a template value, with
     /// its list entry rendered once as `item_html`. Summaries of incidents
-    /// outside `selection` are taken from `cache` when nothing they depend
-    /// on changed; `cache` is then refreshed.
+    /// outside `selection` are taken from `cache` (a partial selection
+    /// means nothing else they show changed: [`crate::invalidate`]);
+    /// `cache` is then refreshed.
     pub(super) fn make_summaries(
         &mut self,
         tera: &Tera,
@@ -281,8 +253,7 @@ impl<'a> SiteData<'a> {
         }
         self.anchors = anchors;
 
-        let signature = self.summary_signature();
-        let reusable = !selection.everything && cache.signature == signature;
+        let reusable = !selection.everything;
         let has_item = theme.has_template(ITEM_TEMPLATE);
         let this = &*self;
         let made: Vec<(Value, bool, Option<Diagnostic>)> = self
@@ -330,10 +301,6 @@ impl<'a> SiteData<'a> {
             summaries.push(value);
         }
         if cache.enabled {
-            if cache.signature != signature {
-                cache.summaries.clear();
-            }
-            cache.signature = signature;
             refresh(
                 &mut cache.summaries,
                 &self.site.incidents,

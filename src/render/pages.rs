@@ -82,7 +82,12 @@ impl<'a> SiteData<'a> {
         }
         match job {
             Job::Index | Job::Teams | Job::Timeline => true,
-            Job::NotFound | Job::Review(_) => false,
+            Job::NotFound => false,
+            Job::Review(index) => self
+                .site
+                .reviews
+                .get(*index)
+                .is_some_and(|r| selection.reviews.contains(&r.date.to_string())),
             Job::Category(row) => self
                 .tally
                 .categories

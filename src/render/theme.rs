@@ -158,6 +158,9 @@ pub struct Theme {
     origins: HashMap<String, TemplateOrigin>,
     /// Path under `static/` -> bytes, the child's file winning.
     pub(crate) statics: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template and static file of the chain: two themes
+    /// with the same fingerprint render the same pages.
+    pub fingerprint: u64,
     /// Theme names, child first.
     pub chain: Vec<String>,
     /// tera's name prefix of each theme, child first.
@@ -605,7 +608,17 @@ pub fn compile_theme(chain: &[ThemeSource]) -> Result<Theme, Vec<Diagnostic>> {
             statics.insert(path.clone(), bytes.clone());
         }
     }
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        // SipHash with fixed keys: the same within one process, which is
+        // all serve compares.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        templates.hash(&mut hasher);
+        statics.hash(&mut hasher);
+        hasher.finish()
+    };
     Ok(Theme {
+        fingerprint,
         tera,
         origins,
         statics,

@@ -26,9 +26,8 @@ use tokio::sync::broadcast;
 
 use crate::diagnostic::{Diagnostic, render_human};
 use crate::model::BaseUrl;
-use crate::render::{MemorySink, Selection, page_paths};
+use crate::render::{MemorySink, page_paths};
 use crate::session::Session;
-use crate::tally::Tally;
 use crate::{BuildOptions, BuildOutcome};
 
 pub use http::resolve_request_path;
@@ -159,17 +158,12 @@ struct Rebuilt {
     phases: String,
 }
 
-/// Renders `selection` with `session` and publishes the result: over the
+/// Renders what changed with `session` and publishes the result: over the
 /// served files (an incremental render) or in their place (everything).
 /// A failed build keeps the served files and shows its errors.
-fn render_and_publish(
-    session: &mut Session,
-    selection: &Selection,
-    shared: &Shared,
-    options: &ServeOptions,
-) -> (Rebuilt, Option<Tally>) {
+fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOptions) -> Rebuilt {
     let sink = MemorySink::default();
-    let outcome = session.render(selection, &sink);
+    let outcome = session.render(&sink);
     print_diagnostics(options, &outcome);
     let mut phases: Vec<String> = outcome
         .phases
@@ -190,19 +184,17 @@ fn render_and_publish(
             files: previous.files.clone(),
             diagnostics: errors,
         });
-        return (
-            Rebuilt {
-                ok: false,
-                errors: count,
-                partial: None,
-                phases: phases.join(", "),
-            },
-            None,
-        );
+        return Rebuilt {
+            ok: false,
+            errors: count,
+            partial: None,
+            phases: phases.join(", "),
+        };
     };
     let rendered = sink.into_site().files;
-    let partial = (!selection.everything).then_some(rendered.len());
-    let mut files = if selection.everything {
+    let everything = built.selection.everything;
+    let partial = (!everything).then_some(rendered.len());
+    let mut files = if everything {
         BTreeMap::new()
     } else {
         // Pages of incidents, categories or teams that are gone must 404.
@@ -222,15 +214,12 @@ fn render_and_publish(
         "publish {:.1} ms",
         publish_start.elapsed().as_secs_f64() * 1000.0
     ));
-    (
-        Rebuilt {
-            ok: true,
-            errors: 0,
-            partial,
-            phases: phases.join(", "),
-        },
-        Some(built.tally),
-    )
+    Rebuilt {
+        ok: true,
+        errors: 0,
+        partial,
+        phases: phases.join(", "),
+    }
 }
 
 /// Rebuilds after `changed` (paths relative to the root), publishes the
@@ -242,14 +231,12 @@ fn rebuild(
     options: &ServeOptions,
 ) -> String {
     let started = Instant::now();
-    let incremental = session.can_update(changed);
-    let (rebuilt, tally) = if incremental {
-        let selection = session.update_incidents(changed);
-        render_and_publish(session, &selection, shared, options)
+    if session.can_update(changed) {
+        session.update_incidents(changed);
     } else {
         session.reload();
-        render_and_publish(session, &Selection::everything(), shared, options)
-    };
+    }
+    let rebuilt = render_and_publish(session, shared, options);
     let kind = if rebuilt.ok && changed.iter().all(|p| p.ends_with(".css")) {
         ReloadKind::Css
     } else {
@@ -272,22 +259,6 @@ fn rebuild(
     line.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
     if options.verbose {
         line.push_str(&format!(" ({})", rebuilt.phases));
-    }
-    // Totals, the as-of date or the category order changed: every page
-    // shows them, so the rest of the site follows (tabs already reloaded).
-    if let Some(tally) = tally
-        && session.site_wide_changed(&tally)
-        && incremental
-    {
-        let rest = Instant::now();
-        let (rest_rebuilt, _) =
-            render_and_publish(session, &Selection::everything(), shared, options);
-        if rest_rebuilt.ok {
-            line.push_str(&format!(
-                "; the other pages followed in {} ms",
-                rest.elapsed().as_millis()
-            ));
-        }
     }
     line
 }
@@ -315,11 +286,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         let shared = Arc::clone(&shared);
         tokio::task::spawn_blocking(move || {
             let mut session = Session::open(&build_options(&options));
-            let (_, tally) =
-                render_and_publish(&mut session, &Selection::everything(), &shared, &options);
-            if let Some(tally) = tally {
-                session.site_wide_changed(&tally);
-            }
+            render_and_publish(&mut session, &shared, &options);
             session
         })
         .await

@@ -1,0 +1,398 @@
+//! Pure: which pages an edit makes out of date, decided by one function of
+//! the site before and after the edit ([`pages_to_render`]).
+//!
+//! serve renders only those pages and keeps every other page, and every
+//! other incident's list entry, from the last render. The rule is simple
+//! on purpose: an edit that touches only incidents re-renders their pages,
+//! the pages that list them (their categories, their teams, the reviews
+//! that show those categories' numbers) and the pages that list every
+//! incident; anything else — site.yaml, a category, a review, a template,
+//! a static file, or an incident edit that changes a number any page may
+//! show (every template sees the whole tally table and the list of teams:
+//! the totals, the as-of date, a category's row, a team's counts) —
+//! renders everything. So editing an incident's text, title, statuses or
+//! section is quick, and adding an anecdote renders the whole site.
+//! `tests/serve.rs` proves the result equals a full build.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::model::{Incident, Site};
+use crate::render::Selection;
+use crate::tally::Tally;
+
+/// What one successful render was made from.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub site: Arc<Site>,
+    pub tally: Arc<Tally>,
+    /// [`crate::render::Theme::fingerprint`] of the theme it used.
+    pub theme: u64,
+}
+
+/// The pages (and list entries) to render again after an edit that turned
+/// `before` into `after`; everything when there is no `before`.
+pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection {
+    let Some(before) = before else {
+        return Selection::everything();
+    };
+    if before.theme != after.theme
+        || before.site.config != after.site.config
+        || before.site.categories != after.site.categories
+        || before.site.reviews != after.site.reviews
+        || site_wide(&before.tally) != site_wide(&after.tally)
+    {
+        return Selection::everything();
+    }
+    let mut selection = Selection::default();
+    for (old, new) in changed_incidents(&before.site.incidents, &after.site.incidents) {
+        for incident in [old, new].into_iter().flatten() {
+            selection.incidents.insert(incident.slug.clone());
+            selection.categories.insert(incident.category.value.clone());
+            for anecdote in &incident.anecdotes {
+                selection.teams.insert(anecdote.team.value.clone());
+            }
+        }
+    }
+    // A review page shows each category's numbers as they are now.
+    let touched: BTreeSet<&str> = selection.categories.iter().map(String::as_str).collect();
+    for review in after.site.reviews.iter() {
+        if review
+            .categories
+            .iter()
+            .any(|(slug, _)| touched.contains(slug.value.as_str()))
+        {
+            selection.reviews.insert(review.date.to_string());
+        }
+    }
+    selection
+}
+
+/// What every template can show: the totals, the as-of date, every row of
+/// the tally table in rank order (colours follow the rank) and every
+/// team's counts. Which incidents a team reported is left out: the pages
+/// that list them are those of the teams an edit names.
+fn site_wide(tally: &Tally) -> impl PartialEq + '_ {
+    (
+        tally.totals,
+        tally.as_of,
+        &tally.categories,
+        tally
+            .teams
+            .iter()
+            .map(|team| {
+                (
+                    team.name.as_str(),
+                    team.slug.as_str(),
+                    team.incidents,
+                    team.occurrences,
+                    &team.categories,
+                )
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The incidents that differ between two slug-ordered lists, as (before,
+/// after) pairs: `(Some, None)` deleted, `(None, Some)` new.
+fn changed_incidents<'s>(
+    before: &'s [Arc<Incident>],
+    after: &'s [Arc<Incident>],
+) -> Vec<(Option<&'s Incident>, Option<&'s Incident>)> {
+    let mut changed = Vec::new();
+    let (mut old, mut new) = (before.iter().peekable(), after.iter().peekable());
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(a), Some(b)) => a.slug.as_bytes().cmp(b.slug.as_bytes()),
+        };
+        match order {
+            Ordering::Less => changed.push((old.next().map(|i| &**i), None)),
+            Ordering::Greater => changed.push((None, new.next().map(|i| &**i))),
+            Ordering::Equal => {
+                if let (Some(a), Some(b)) = (old.next(), new.next())
+                    && !Arc::ptr_eq(a, b)
+                    && a != b
+                {
+                    changed.push((Some(&**a), Some(&**b)));
+                }
+            }
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Pos;
+    use crate::model::{
+        Anecdote, Category, Date, Located, Review, ReviewEntry, Section, SiteConfig,
+    };
+    use crate::tally::tally_site;
+
+    fn located(value: &str) -> Located<String> {
+        Located {
+            value: value.into(),
+            pos: Pos::START,
+        }
+    }
+
+    fn category(slug: &str) -> Category {
+        Category {
+            slug: slug.into(),
+            path: format!("content/categories/{slug}.md"),
+            title: slug.to_uppercase(),
+            summary: None,
+            notes: None,
+            efforts: vec![],
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    /// An incident with one anecdote per (team, date).
+    fn incident(slug: &str, category: &str, anecdotes: &[(&str, &str)]) -> Incident {
+        Incident {
+            slug: slug.into(),
+            path: format!("content/incidents/{slug}.md"),
+            title: slug.into(),
+            category: located(category),
+            section: None,
+            status: vec![],
+            resolution: None,
+            anecdotes: anecdotes
+                .iter()
+                .map(|(team, date)| Anecdote {
+                    team: located(team),
+                    date: Date::parse(date),
+                    text: Some(format!("{team} on {date}")),
+                })
+                .collect(),
+            occurrences: None,
+            tags: vec![],
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    /// Three categories (a: 3 occurrences, reviewed; b: 2; c: 1) and two
+    /// teams that both reported in a and in b.
+    fn site() -> Site {
+        let mut config = SiteConfig::with_title("T".into());
+        config.sections = vec![Section {
+            slug: "s".into(),
+            title: "S".into(),
+        }];
+        Site {
+            config,
+            categories: vec![category("a"), category("b"), category("c")],
+            incidents: vec![
+                Arc::new(incident(
+                    "one",
+                    "a",
+                    &[("Web", "2017-01"), ("Ops", "2017-06"), ("Web", "2018-01")],
+                )),
+                Arc::new(incident("three", "c", &[])),
+                Arc::new(incident(
+                    "two",
+                    "b",
+                    &[("Web", "2018-01"), ("Ops", "2018-02")],
+                )),
+            ],
+            reviews: vec![Review {
+                date: Date::parse("2018-06-01").unwrap(),
+                path: "content/reviews/2018-06-01.md".into(),
+                categories: vec![(located("a"), ReviewEntry::default())],
+                body: String::new(),
+                body_line: 1,
+            }],
+        }
+    }
+
+    fn snapshot(site: Site) -> Snapshot {
+        let tally = tally_site(&site);
+        Snapshot {
+            site: Arc::new(site),
+            tally: Arc::new(tally),
+            theme: 1,
+        }
+    }
+
+    /// The pages to render after `edit` is applied to [`site`].
+    fn after(edit: impl FnOnce(&mut Site)) -> Selection {
+        let before = snapshot(site());
+        let mut site = site();
+        // Untouched incidents stay the same values, as in a session.
+        site.incidents = before.site.incidents.clone();
+        edit(&mut site);
+        pages_to_render(Some(&before), &snapshot(site))
+    }
+
+    /// An edit of the incident `slug`.
+    fn edit_incident(site: &mut Site, slug: &str, edit: impl FnOnce(&mut Incident)) {
+        let found = site.incidents.iter_mut().find(|i| i.slug == slug).unwrap();
+        let mut incident = (**found).clone();
+        edit(&mut incident);
+        *found = Arc::new(incident);
+    }
+
+    fn set(items: &[&str]) -> BTreeSet<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn partial(
+        incidents: &[&str],
+        categories: &[&str],
+        teams: &[&str],
+        reviews: &[&str],
+    ) -> Selection {
+        Selection {
+            everything: false,
+            incidents: set(incidents),
+            categories: set(categories),
+            teams: set(teams),
+            reviews: set(reviews),
+        }
+    }
+
+    #[test]
+    fn a_first_render_renders_everything() {
+        assert_eq!(
+            pages_to_render(None, &snapshot(site())),
+            Selection::everything()
+        );
+    }
+
+    #[test]
+    fn no_edit_renders_only_the_pages_that_list_everything() {
+        assert_eq!(after(|_| {}), partial(&[], &[], &[], &[]));
+    }
+
+    #[test]
+    fn a_new_title_renders_the_incident_its_category_and_its_teams() {
+        let selection = after(|site| edit_incident(site, "two", |i| i.title = "Two!".into()));
+        assert_eq!(selection, partial(&["two"], &["b"], &["Ops", "Web"], &[]));
+    }
+
+    #[test]
+    fn text_statuses_sections_and_inner_dates_render_the_incident_and_who_lists_it() {
+        let expected = partial(&["one"], &["a"], &["Ops", "Web"], &["2018-06-01"]);
+        let text = after(|site| edit_incident(site, "one", |i| i.anecdotes[0].text = None));
+        assert_eq!(text, expected);
+        let status = after(|site| edit_incident(site, "one", |i| i.status = vec![located("sad")]));
+        assert_eq!(status, expected);
+        let section = after(|site| edit_incident(site, "one", |i| i.section = Some(located("s"))));
+        assert_eq!(section, expected);
+        // Between the category's first and last date: its row stays.
+        let date = after(|site| {
+            edit_incident(site, "one", |i| {
+                i.anecdotes[1].date = Date::parse("2017-07")
+            })
+        });
+        assert_eq!(date, expected);
+    }
+
+    #[test]
+    fn a_date_that_moves_a_category_row_renders_everything() {
+        let first_seen = after(|site| {
+            edit_incident(site, "one", |i| {
+                i.anecdotes[0].date = Date::parse("2016-01")
+            })
+        });
+        assert_eq!(first_seen, Selection::everything());
+        // After the review: the as-of date and "since review" move.
+        let later = after(|site| {
+            edit_incident(site, "two", |i| {
+                i.anecdotes[0].date = Date::parse("2019-01")
+            })
+        });
+        assert_eq!(later, Selection::everything());
+    }
+
+    #[test]
+    fn a_category_change_moves_numbers_on_every_page() {
+        let selection = after(|site| edit_incident(site, "three", |i| i.category = located("b")));
+        assert_eq!(selection, Selection::everything());
+    }
+
+    #[test]
+    fn a_team_change_within_the_same_counts_renders_both_teams() {
+        // Ops's 2017-06 report becomes Web's and Web's 2018-01 one Ops's:
+        // each team keeps its counts and categories.
+        let selection = after(|site| {
+            edit_incident(site, "one", |i| {
+                i.anecdotes[1].team = located("Web");
+                i.anecdotes[2].team = located("Ops");
+            })
+        });
+        assert_eq!(
+            selection,
+            partial(&["one"], &["a"], &["Ops", "Web"], &["2018-06-01"])
+        );
+    }
+
+    #[test]
+    fn a_new_team_or_an_added_anecdote_changes_every_page() {
+        let new_team =
+            after(|site| edit_incident(site, "two", |i| i.anecdotes[1].team = located("New team")));
+        assert_eq!(new_team, Selection::everything());
+        let added =
+            after(|site| edit_incident(site, "two", |i| i.anecdotes.push(i.anecdotes[0].clone())));
+        assert_eq!(added, Selection::everything());
+    }
+
+    #[test]
+    fn new_and_deleted_incidents_change_the_totals_on_every_page() {
+        let new = after(|site| site.incidents.push(Arc::new(incident("zz", "c", &[]))));
+        assert_eq!(new, Selection::everything());
+        let deleted = after(|site| site.incidents.retain(|i| i.slug != "three"));
+        assert_eq!(deleted, Selection::everything());
+    }
+
+    #[test]
+    fn a_renamed_incident_renders_the_old_and_the_new_page() {
+        // The totals and every row stay; the old page goes, the new comes.
+        let selection = after(|site| {
+            let mut renamed = (*site.incidents[1]).clone();
+            renamed.slug = "four".into();
+            site.incidents.retain(|i| i.slug != "three");
+            site.incidents.insert(0, Arc::new(renamed));
+        });
+        assert_eq!(selection, partial(&["four", "three"], &["c"], &[], &[]));
+    }
+
+    #[test]
+    fn categories_reviews_and_site_yaml_render_everything() {
+        let everything = Selection::everything();
+        assert_eq!(
+            after(|site| site.categories[0].title = "New".into()),
+            everything
+        );
+        assert_eq!(
+            after(|site| site.categories[2].body = "New".into()),
+            everything
+        );
+        assert_eq!(
+            after(|site| site.reviews[0].body = "Minutes".into()),
+            everything
+        );
+        assert_eq!(after(|site| site.config.title = "New".into()), everything);
+        assert_eq!(after(|site| site.config.sections.clear()), everything);
+    }
+
+    #[test]
+    fn a_template_or_a_static_file_renders_everything() {
+        let before = snapshot(site());
+        let mut changed = snapshot(site());
+        changed.theme = 2;
+        assert_eq!(
+            pages_to_render(Some(&before), &changed),
+            Selection::everything()
+        );
+    }
+}
