@@ -392,3 +392,37 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
     assert_eq!(get(&server, "/incidents/flaky/").0, 404);
     assert_eq!(get(&server, "/teams/mobile/").0, 404);
 }
+
+/// The headers of a response, lower-cased, without the ones that change
+/// from one response to the next (`date`).
+fn stable_headers(head: &str) -> Vec<String> {
+    let mut headers: Vec<String> = head
+        .lines()
+        .skip(1)
+        .map(str::to_ascii_lowercase)
+        .filter(|line| !line.starts_with("date:") && !line.trim().is_empty())
+        .collect();
+    headers.sort();
+    headers
+}
+
+#[test]
+fn head_sends_the_headers_of_get_without_the_body() {
+    let server = start();
+    for path in ["/", "/data.json", "/no-such-page/", "/incidents/settings"] {
+        let (get_status, get_head, get_body) = request(&server.addr, "GET", path);
+        let (head_status, head_head, head_body) = request(&server.addr, "HEAD", path);
+        assert_eq!(head_status, get_status, "{path}");
+        assert_eq!(
+            stable_headers(&head_head),
+            stable_headers(&get_head),
+            "{path}"
+        );
+        assert!(head_body.is_empty(), "{path}: HEAD sent a body");
+        let length = format!("content-length: {}", get_body.len());
+        assert!(
+            stable_headers(&get_head).contains(&length),
+            "{path}: {get_head}"
+        );
+    }
+}

@@ -107,7 +107,9 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     };
     let site = shared.current();
     let found = site.files.get(&key);
-    let response = match found {
+    // A HEAD response keeps its body here: axum sets content-length from it
+    // and then drops it, so HEAD sends the same headers as GET.
+    match found {
         Some(bytes) if key.ends_with(".html") => {
             respond(StatusCode::OK, &key, inject(bytes, &site.diagnostics))
         }
@@ -132,12 +134,7 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             );
             respond(StatusCode::NOT_FOUND, "404.html", body)
         }
-    };
-    if method == Method::HEAD {
-        let (parts, _) = response.into_parts();
-        return Response::from_parts(parts, Body::empty());
     }
-    response
 }
 
 async fn events(
