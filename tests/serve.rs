@@ -169,6 +169,10 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
         get(&server, "/data.json").1.contains("Old title"),
         "last good site not kept"
     );
+    eventually("the count of errors in the terminal", || {
+        server.log().contains("kept the last good site (1 error) in ")
+    });
+    assert!(!server.log().contains("(1 errors)"), "{}", server.log());
     write(
         &server.root,
         "content/incidents/settings.md",

@@ -233,6 +233,28 @@ fn render_and_publish(
     )
 }
 
+/// "1 error", "2 errors".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The start of a rebuild's line: what changed and what serve did.
+fn describe_rebuild(what: &str, rebuilt: &Rebuilt) -> String {
+    match rebuilt {
+        Rebuilt {
+            ok: false, errors, ..
+        } => format!(
+            "{what}: kept the last good site ({})",
+            count(*errors, "error", "errors")
+        ),
+        Rebuilt {
+            partial: Some(files),
+            ..
+        } => format!("{what}: re-rendered {}", count(*files, "file", "files")),
+        Rebuilt { partial: None, .. } => format!("{what}: rebuilt the site"),
+    }
+}
+
 /// Rebuilds after `changed` (paths relative to the root), publishes the
 /// result and tells open tabs; returns the line to print.
 fn rebuild(
@@ -256,19 +278,7 @@ fn rebuild(
         ReloadKind::Page
     };
     let _ = shared.events.send(kind);
-    let what = watch::describe_changes(changed);
-    let mut line = match (&rebuilt, rebuilt.partial) {
-        (
-            Rebuilt {
-                ok: false, errors, ..
-            },
-            _,
-        ) => {
-            format!("{what}: kept the last good site ({errors} errors)")
-        }
-        (_, Some(pages)) => format!("{what}: re-rendered {pages} files"),
-        (_, None) => format!("{what}: rebuilt the site"),
-    };
+    let mut line = describe_rebuild(&watch::describe_changes(changed), &rebuilt);
     line.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
     if options.verbose {
         line.push_str(&format!(" ({})", rebuilt.phases));
@@ -393,4 +403,43 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         })
         .await
         .map_err(ServeError::Runtime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rebuilt(ok: bool, errors: usize, partial: Option<usize>) -> Rebuilt {
+        Rebuilt {
+            ok,
+            errors,
+            partial,
+            phases: String::new(),
+        }
+    }
+
+    #[test]
+    fn rebuild_lines_count_in_words() {
+        let what = "content/incidents/a.md changed";
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(false, 1, None)),
+            "content/incidents/a.md changed: kept the last good site (1 error)"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(false, 3, None)),
+            "content/incidents/a.md changed: kept the last good site (3 errors)"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(true, 0, Some(1))),
+            "content/incidents/a.md changed: re-rendered 1 file"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(true, 0, Some(12))),
+            "content/incidents/a.md changed: re-rendered 12 files"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(true, 0, None)),
+            "content/incidents/a.md changed: rebuilt the site"
+        );
+    }
 }
