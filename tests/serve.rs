@@ -170,7 +170,9 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
         "last good site not kept"
     );
     eventually("the count of errors in the terminal", || {
-        server.log().contains("kept the last good site (1 error) in ")
+        server
+            .log()
+            .contains("kept the last good site (1 error) in ")
     });
     assert!(!server.log().contains("(1 errors)"), "{}", server.log());
     write(
@@ -429,4 +431,75 @@ fn head_sends_the_headers_of_get_without_the_body() {
             "{path}: {get_head}"
         );
     }
+}
+
+/// Opens the live-reload stream as a preview tab does, and waits until the
+/// server has answered with the stream's headers.
+fn open_event_stream(addr: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__frictionlog/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "the stream closed");
+        head.extend_from_slice(&byte);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    assert!(head.contains("text/event-stream"), "{head}");
+    stream
+}
+
+/// How long serve may take to stop after Ctrl-C (SIGINT) or SIGTERM.
+const STOPS_WITHIN: Duration = Duration::from_secs(1);
+
+#[test]
+fn ctrl_c_and_sigterm_stop_serve_while_a_tab_listens_for_reloads() {
+    for (name, signal) in [("SIGINT", libc::SIGINT), ("SIGTERM", libc::SIGTERM)] {
+        let mut server = start();
+        let _tabs = [
+            open_event_stream(&server.addr),
+            open_event_stream(&server.addr),
+        ];
+        server.serve.signal(signal);
+        let status = server.serve.wait_for_exit(STOPS_WITHIN);
+        let Some(status) = status else {
+            panic!(
+                "serve still runs {STOPS_WITHIN:?} after {name} with tabs open; stderr:\n{}",
+                server.log()
+            );
+        };
+        assert!(
+            status.success(),
+            "{name}: {status}; stderr:\n{}",
+            server.log()
+        );
+    }
+}
+
+#[test]
+fn a_second_ctrl_c_stops_serve_even_with_a_request_left_half_sent() {
+    let mut server = start();
+    let _tab = open_event_stream(&server.addr);
+    // A client that sends half a request and waits holds a graceful
+    // shutdown open: the second Ctrl-C does not wait for it.
+    let mut stuck = TcpStream::connect(&server.addr).unwrap();
+    write!(stuck, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    server.serve.signal(libc::SIGINT);
+    // Two presses, not one signal the kernel could merge with the first.
+    std::thread::sleep(Duration::from_millis(50));
+    server.serve.signal(libc::SIGINT);
+    let status = server.serve.wait_for_exit(STOPS_WITHIN);
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "{status:?}; stderr:\n{}",
+        server.log()
+    );
 }

@@ -141,15 +141,28 @@ async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = shared.events.subscribe();
-    let stream = stream::unfold(receiver, |mut receiver| async move {
-        let name = match receiver.recv().await {
-            Ok(ReloadKind::Css) => "css",
-            // Missed events still mean "something changed".
-            Ok(ReloadKind::Page) | Err(RecvError::Lagged(_)) => "reload",
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(Event::default().event(name).data(name)), receiver))
-    });
+    let stopping = shared.stopping.subscribe();
+    let stream = stream::unfold(
+        (receiver, stopping),
+        |(mut receiver, mut stopping)| async move {
+            let event = tokio::select! {
+                // Serve is stopping: end the stream, or the open tab would
+                // keep serve waiting.
+                _ = stopping.wait_for(|stopping| *stopping) => return None,
+                event = receiver.recv() => event,
+            };
+            let name = match event {
+                Ok(ReloadKind::Css) => "css",
+                // Missed events still mean "something changed".
+                Ok(ReloadKind::Page) | Err(RecvError::Lagged(_)) => "reload",
+                Err(RecvError::Closed) => return None,
+            };
+            Some((
+                Ok(Event::default().event(name).data(name)),
+                (receiver, stopping),
+            ))
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 

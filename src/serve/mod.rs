@@ -8,6 +8,10 @@
 //! good site served with an overlay listing the diagnostics, until a fix
 //! removes it. This is the only async part of frictionlog: the build itself
 //! stays synchronous and runs on a blocking thread.
+//!
+//! Ctrl-C or SIGTERM ends the live-reload streams (an open tab would
+//! otherwise hold the server until it closed) and gives other requests
+//! half a second to finish; a second Ctrl-C stops without waiting.
 
 mod http;
 mod livereload;
@@ -15,11 +19,12 @@ mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::future::{Future, IntoFuture};
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use tokio::sync::broadcast;
@@ -106,6 +111,10 @@ pub struct ServedSite {
 pub struct Shared {
     pub site: RwLock<Arc<ServedSite>>,
     pub events: broadcast::Sender<ReloadKind>,
+    /// Turns true when serve is told to stop: the live-reload streams end
+    /// then, since an open stream would otherwise keep serve waiting for
+    /// the tab to go away.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -302,15 +311,89 @@ fn rebuild(
     line
 }
 
-/// Runs the preview server until interrupted. `on_ready` gets the address
-/// once the socket listens (the `Serving` line is printed by then).
+/// How long requests still open when serve is told to stop may take to
+/// finish. Live-reload streams end at once; this bounds the rest (a client
+/// that sent half a request), so serve is gone within a second of Ctrl-C.
+const STOP_GRACE: Duration = Duration::from_millis(500);
+
+/// The signals that stop serve: Ctrl-C (SIGINT) and, on Unix, SIGTERM.
+/// Listened to from before the `Serving` line, so that none is missed.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
+        }
+    }
+
+    /// Waits for the next signal.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// How a stopping server ended.
+#[derive(Debug)]
+enum StopKind {
+    /// Every connection closed in time.
+    Finished(io::Result<()>),
+    /// Requests were still open after the grace period; they are cut off.
+    GraceOver,
+    /// A second Ctrl-C: stop without waiting.
+    Again,
+}
+
+/// Lets `server`, already told to stop, finish its open requests, for at
+/// most `grace`, or until `again` (a second Ctrl-C) says not to wait.
+async fn stop_within(
+    server: impl Future<Output = io::Result<()>>,
+    again: impl Future<Output = ()>,
+    grace: Duration,
+) -> StopKind {
+    tokio::select! {
+        result = server => StopKind::Finished(result),
+        () = again => StopKind::Again,
+        () = tokio::time::sleep(grace) => StopKind::GraceOver,
+    }
+}
+
+/// Runs the preview server until interrupted.
 pub fn run_serve(options: ServeOptions) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    runtime.block_on(serve_async(options))
+    let result = runtime.block_on(serve_async(options));
+    // A rebuild still running on a blocking thread must not hold up the
+    // exit: dropping the runtime would wait for it.
+    runtime.shutdown_background();
+    result
 }
 
 async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
@@ -319,6 +402,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
     let shared = Arc::new(Shared {
         site: RwLock::new(Arc::new(ServedSite::default())),
         events,
+        stopping: tokio::sync::watch::Sender::new(false),
     });
     let session = {
         let options = options.clone();
@@ -336,6 +420,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|error| ServeError::Runtime(io::Error::other(error)))?
     };
 
+    let mut signals = StopSignals::listen().map_err(ServeError::Runtime)?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -396,18 +481,59 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         }
     });
 
-    let app = http::router(shared);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+    let app = http::router(Arc::clone(&shared));
+    let mut stopped = shared.stopping.subscribe();
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
         })
-        .await
-        .map_err(ServeError::Runtime)
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result.map_err(ServeError::Runtime),
+        () = signals.recv() => {}
+    }
+    // Stop accepting, end the live-reload streams, close idle connections.
+    shared.stopping.send_replace(true);
+    match stop_within(server, signals.recv(), STOP_GRACE).await {
+        StopKind::Finished(result) => result.map_err(ServeError::Runtime),
+        StopKind::GraceOver | StopKind::Again => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_second_ctrl_c_does_not_wait_for_open_requests() {
+        let stop = stop_within(
+            std::future::pending(),
+            std::future::ready(()),
+            Duration::from_secs(3600),
+        );
+        assert!(matches!(stop.await, StopKind::Again));
+    }
+
+    #[tokio::test]
+    async fn open_requests_are_cut_off_after_the_grace_period() {
+        let stop = stop_within(
+            std::future::pending(),
+            std::future::pending(),
+            Duration::from_millis(1),
+        );
+        assert!(matches!(stop.await, StopKind::GraceOver));
+    }
+
+    #[tokio::test]
+    async fn a_server_that_finishes_in_time_reports_how_it_ended() {
+        let stop = stop_within(
+            std::future::ready(Err(io::Error::other("accept failed"))),
+            std::future::pending(),
+            Duration::from_secs(3600),
+        );
+        assert!(matches!(stop.await, StopKind::Finished(Err(_))));
+    }
 
     fn rebuilt(ok: bool, errors: usize, partial: Option<usize>) -> Rebuilt {
         Rebuilt {
