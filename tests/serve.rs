@@ -503,3 +503,53 @@ fn a_second_ctrl_c_stops_serve_even_with_a_request_left_half_sent() {
         server.log()
     );
 }
+
+/// Runs the binary with `args` to its end (killed after 20 s: serve that
+/// keeps running is the bug); returns its exit code and stderr.
+fn run_to_end(args: &[&str], root: &Path) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn serve_in_a_folder_without_content_exits_1_like_build() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path().canonicalize().unwrap();
+    let expected = format!(
+        "no content/ folder in \"{}\": run frictionlog in a site's root folder or pass --root",
+        root.display()
+    );
+    let (code, stderr) = run_to_end(&["build"], &root);
+    assert_eq!(code, Some(1), "build: {stderr}");
+    assert!(stderr.contains(&expected), "build: {stderr}");
+    let (code, stderr) = run_to_end(&["serve", "--port", "0"], &root);
+    assert_eq!(code, Some(1), "serve did not exit 1: {stderr}");
+    assert!(stderr.contains(&expected), "serve: {stderr}");
+    assert!(!root.join("output").exists());
+}

@@ -64,6 +64,10 @@ pub enum ServeError {
         path: PathBuf,
         source: notify::Error,
     },
+    /// The root holds no content/: there is no site to serve.
+    NoContent {
+        root: PathBuf,
+    },
     Runtime(io::Error),
 }
 
@@ -81,6 +85,12 @@ impl fmt::Display for ServeError {
                     path.display()
                 )
             }
+            // The words of build's and check's error for the same mistake.
+            ServeError::NoContent { root } => write!(
+                f,
+                "no content/ folder in \"{}\": run frictionlog in a site's root folder or pass --root",
+                root.display()
+            ),
             ServeError::Runtime(source) => write!(f, "cannot start the server: {source}"),
         }
     }
@@ -384,6 +394,11 @@ async fn stop_within(
 
 /// Runs the preview server until interrupted.
 pub fn run_serve(options: ServeOptions) -> Result<(), ServeError> {
+    // Like build and check (and `zola serve`, `hugo server`): a folder that
+    // is not a site is a mistake to report, not an empty site to watch.
+    if !options.root.join("content").is_dir() {
+        return Err(ServeError::NoContent { root: options.root });
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
