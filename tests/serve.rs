@@ -553,3 +553,59 @@ fn serve_in_a_folder_without_content_exits_1_like_build() {
     assert!(stderr.contains(&expected), "serve: {stderr}");
     assert!(!root.join("output").exists());
 }
+
+#[test]
+fn a_themes_folder_made_while_serving_is_watched() {
+    let server = start();
+    assert!(!server.root.join("themes").exists());
+    assert_eq!(get(&server, "/static/extra.css").0, 404);
+    // A themes/default/ folder layers its files over the built-in theme.
+    write(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: red }\n",
+    );
+    eventually("the new theme's stylesheet", || {
+        get(&server, "/static/extra.css") == (200, "p { color: red }\n".to_owned())
+    });
+    // Edits in it, in folders old and new, are seen too.
+    save_like_an_editor(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: blue }\n",
+    );
+    eventually("the edited stylesheet", || {
+        get(&server, "/static/extra.css").1 == "p { color: blue }\n"
+    });
+    write(
+        &server.root,
+        "themes/default/templates/404.html",
+        "<html><body>Lost in the new theme</body></html>",
+    );
+    eventually("the new template", || {
+        get(&server, "/no-such-page/")
+            .1
+            .contains("Lost in the new theme")
+    });
+    // Deleted and made again, it is followed again.
+    fs::remove_dir_all(server.root.join("themes")).unwrap();
+    eventually("the theme gone", || {
+        get(&server, "/static/extra.css").0 == 404
+    });
+    write(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: green }\n",
+    );
+    eventually("the theme back", || {
+        get(&server, "/static/extra.css").1 == "p { color: green }\n"
+    });
+    save_like_an_editor(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: black }\n",
+    );
+    eventually("an edit in the theme made again", || {
+        get(&server, "/static/extra.css").1 == "p { color: black }\n"
+    });
+}

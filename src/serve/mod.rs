@@ -445,7 +445,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Bind { addr, source })?;
 
     let (changes_tx, mut changes_rx) = tokio::sync::mpsc::unbounded_channel();
-    let _watcher = watch::watch_site(&options.root, changes_tx)?;
+    let mut watcher = watch::SiteWatcher::start(&options.root, changes_tx)?;
 
     let url = format!("http://{local}/");
     {
@@ -476,6 +476,9 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
             }
             changed.sort();
             changed.dedup();
+            if let Err(error) = watcher.follow_new_folders(&changed) {
+                eprintln!("{error}");
+            }
             let Some(mut current) = session.take() else {
                 break;
             };
