@@ -391,3 +391,30 @@ fn concurrent_builds_into_one_folder_take_turns_and_leave_one_whole_site() {
     }
     eprintln!("{waits} of 100 builds waited for the other");
 }
+
+#[test]
+fn what_a_killed_build_left_is_taken_over_and_removed() {
+    let site = SiteBuilder::new().create();
+    site.build_ok(&[]);
+    // A build killed mid-way: its lock file (no longer locked: the system
+    // released it with the process) and its staging folder.
+    site.write(".output.frictionlog-lock", "4000000\n");
+    site.write(".output.frictionlog-new-4000000/index.html", "half");
+    // Not debris: only names a build of output/ would make.
+    site.write(".output.frictionlog-new-notes/keep.txt", "mine");
+    let output = site.build_ok(&[]);
+    assert!(
+        !output.stderr.contains("waiting"),
+        "a lock nobody holds made the build wait: {}",
+        output.stderr
+    );
+    let mut names: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".output.frictionlog-new-notes", "content", "output"]
+    );
+}
