@@ -233,7 +233,7 @@ impl OutputLock {
 
 impl Drop for OutputLock {
     fn drop(&mut self) {
-        // Removed while locked; closing the file releases the lock.
+        // Removed while still locked (see the type's docs), then released.
         #[cfg(unix)]
         let _ = fs::remove_file(&self.path);
         let _ = self.file.unlock();
@@ -272,13 +272,16 @@ fn read_pid(file: &fs::File) -> Option<u32> {
     text.strip_suffix('\n')?.parse().ok()
 }
 
+/// Writes this process's id over whatever a lock file held (a waiting
+/// build may have read it, moving the file's offset).
 fn write_pid(file: &fs::File) {
-    use std::io::Write;
+    use std::io::{Seek, SeekFrom, Write};
     // Only for the message of a build that waits: a failure costs nothing.
     let mut writer = file;
     let _ = file
         .set_len(0)
-        .and_then(|()| writer.write_all(format!("{}\n", std::process::id()).as_bytes()));
+        .and_then(|()| writer.seek(SeekFrom::Start(0)))
+        .and_then(|_| writer.write_all(format!("{}\n", std::process::id()).as_bytes()));
 }
 
 /// Whether `path` still names the open `file` (a lock file is removed by
@@ -886,6 +889,24 @@ mod tests {
         ] {
             assert!(!is_debris_of(entry, "out"), "{entry}");
         }
+    }
+
+    #[test]
+    fn a_lock_file_read_before_it_is_taken_holds_only_the_new_pid() {
+        let (_dir, base, _, _) = scratch();
+        let path = base.join(".out.frictionlog-lock");
+        fs::write(&path, "4000000000\n").unwrap();
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        assert_eq!(read_pid(&file), Some(4_000_000_000));
+        write_pid(&file);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{}\n", std::process::id())
+        );
     }
 
     #[test]
