@@ -506,9 +506,21 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let shown = match &args.output {
+        Some(dir) => dir.display().to_string(),
+        None => display_default_output(&cli.root),
+    };
+    let slash = if shown.ends_with('/') { "" } else { "/" };
+    // As cargo says "Blocking waiting for file lock on build directory".
+    let on_wait = |pid: Option<u32>| {
+        let owner = pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default();
+        reporter.line(&format!(
+            "waiting for another build of {shown}{slash}{owner}"
+        ));
+    };
     // Refuse a bad target before spending time on the build; pages are
     // written into a staging folder beside it as they are rendered.
-    let staging = match Staging::create(&root, &target, args.force) {
+    let staging = match Staging::create(&root, &target, args.force, &on_wait) {
         Ok(staging) => staging,
         Err(error) => {
             reporter.error(&error.to_string());
@@ -542,16 +554,10 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
                     target.display()
                 ));
             }
-            let shown = match &args.output {
-                Some(dir) => dir.display().to_string(),
-                None => display_default_output(&cli.root),
-            };
             reporter.line(&format!(
-                "built {} in {} into {}{} in {} ms",
+                "built {} in {} into {shown}{slash} in {} ms",
                 plural(built.site.incidents.len(), "incident", "incidents"),
                 plural(built.site.categories.len(), "category", "categories"),
-                shown,
-                if shown.ends_with('/') { "" } else { "/" },
                 millis(start)
             ));
             // The process ends here: freeing every incident one by one

@@ -23,7 +23,7 @@
 //!   data.json,
 //!   incidents.csv.
 //! - [`output`]: the sink of `build`, a staging folder swapped in whole,
-//!   atomically and safely.
+//!   atomically and safely, one build at a time ([`output::OutputLock`]).
 //! - [`session`]: the stages above with their results kept, so serve can
 //!   redo only what an edit touches.
 //! - [`serve`]: the live preview: builds in memory, watches, reloads tabs

@@ -7,6 +7,11 @@
 //! failed or killed build leaves the previous output as it was. Leftovers of
 //! a killed build are removed by the next one.
 //!
+//! Two builds into one folder take turns: each holds an [`OutputLock`] from
+//! before it looks for leftovers until its site is swapped in, so no build
+//! takes another's staging folder for a killed build's, and the output is
+//! always one build's whole site.
+//!
 //! Before anything is written, the target is checked: never the site root,
 //! `content/`, `themes/` or an ancestor of the root; never a non-empty folder
 //! frictionlog did not make, unless `--force`.
@@ -17,6 +22,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::render::{OUTPUT_MARKER, RenderedSite, Sink};
 
@@ -33,6 +39,11 @@ pub enum OutputError {
         target: PathBuf,
     },
     Io {
+        path: PathBuf,
+        source: io::Error,
+    },
+    /// The lock on building into the target could not be taken.
+    Lock {
         path: PathBuf,
         source: io::Error,
     },
@@ -56,6 +67,9 @@ impl fmt::Display for OutputError {
             OutputError::Io { path, source } => {
                 write!(f, "cannot write \"{}\": {source}", path.display())
             }
+            OutputError::Lock { path, source } => {
+                write!(f, "cannot lock \"{}\": {source}", path.display())
+            }
         }
     }
 }
@@ -63,7 +77,7 @@ impl fmt::Display for OutputError {
 impl std::error::Error for OutputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            OutputError::Io { source, .. } => Some(source),
+            OutputError::Io { source, .. } | OutputError::Lock { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -160,6 +174,133 @@ fn is_ours(dir: &Path) -> Result<bool, OutputError> {
     Ok(entries.next().is_none())
 }
 
+/// The right to build into one output folder, as cargo locks its build
+/// directory: a file lock (`flock` on Unix) on `.NAME.frictionlog-lock`
+/// beside the target, held until the new site is swapped in. The file holds
+/// the owner's process id, only to tell a waiting build whom it waits for.
+///
+/// The file is removed on release, while still locked, so no lock file is
+/// left beside the output. A build that was waiting then holds the lock of
+/// a removed file: it sees that the path names another file (or none) and
+/// locks again. A killed build's lock is released by the system; its file
+/// is taken over by the next build.
+#[derive(Debug)]
+pub struct OutputLock {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl OutputLock {
+    /// Locks building into `parent/name`, waiting while another build holds
+    /// it; `on_wait` is told once, with the other build's process id when
+    /// it is known.
+    pub fn acquire(
+        parent: &Path,
+        name: &str,
+        on_wait: &dyn Fn(Option<u32>),
+    ) -> Result<OutputLock, OutputError> {
+        let path = parent.join(format!(".{name}.frictionlog-lock"));
+        let lock_error = |source| OutputError::Lock {
+            path: path.clone(),
+            source,
+        };
+        let mut told = false;
+        loop {
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(lock_error)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) if told => file.lock().map_err(lock_error)?,
+                Err(fs::TryLockError::WouldBlock) => {
+                    told = wait_telling(&file, on_wait).map_err(lock_error)?;
+                }
+                Err(fs::TryLockError::Error(source)) => return Err(lock_error(source)),
+            }
+            if is_still_at(&file, &path) {
+                write_pid(&file);
+                return Ok(OutputLock { file, path });
+            }
+            // Released and removed while we waited: lock the file that is
+            // there now.
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked (see the type's docs), then released.
+        #[cfg(unix)]
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Locks `file`, which another build holds, telling `on_wait` first, with
+/// the owner's process id: the owner writes it just after it locks, so
+/// this looks for it a little while (and takes the lock if it comes free
+/// meanwhile, telling nothing). Returns whether `on_wait` was told.
+fn wait_telling(file: &fs::File, on_wait: &dyn Fn(Option<u32>)) -> io::Result<bool> {
+    let look_until = Instant::now() + Duration::from_secs(1);
+    loop {
+        let pid = read_pid(file);
+        if pid.is_some() || Instant::now() > look_until {
+            on_wait(pid);
+            file.lock()?;
+            return Ok(true);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        match file.try_lock() {
+            Ok(()) => return Ok(false),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(error)) => return Err(error),
+        }
+    }
+}
+
+/// The process id written whole (with its newline) in a lock file, if any.
+fn read_pid(file: &fs::File) -> Option<u32> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut text = String::new();
+    let mut reader = file;
+    reader.seek(SeekFrom::Start(0)).ok()?;
+    reader.take(32).read_to_string(&mut text).ok()?;
+    text.strip_suffix('\n')?.parse().ok()
+}
+
+/// Writes this process's id over whatever a lock file held (a waiting
+/// build may have read it, moving the file's offset).
+fn write_pid(file: &fs::File) {
+    use std::io::{Seek, SeekFrom, Write};
+    // Only for the message of a build that waits: a failure costs nothing.
+    let mut writer = file;
+    let _ = file
+        .set_len(0)
+        .and_then(|()| writer.seek(SeekFrom::Start(0)))
+        .and_then(|_| writer.write_all(format!("{}\n", std::process::id()).as_bytes()));
+}
+
+/// Whether `path` still names the open `file` (a lock file is removed by
+/// the build that releases it).
+#[cfg(unix)]
+fn is_still_at(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Lock files are never removed where open files cannot be.
+#[cfg(not(unix))]
+fn is_still_at(_file: &fs::File, _path: &Path) -> bool {
+    true
+}
+
 /// What publishing did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct PublishReport {
@@ -189,12 +330,22 @@ pub struct Staging {
     /// that has not changed is hard-linked from it ([`link_unchanged`]).
     #[cfg(target_os = "linux")]
     previous: Option<rustix::fd::OwnedFd>,
+    /// Held until the staging folder is swapped in or removed (fields drop
+    /// after [`Staging`]'s own `drop`).
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Checks `target` and makes an empty staging folder beside it, after
-    /// removing what killed builds left there.
-    pub fn create(root: &Path, target: &Path, force: bool) -> Result<Staging, OutputError> {
+    /// Checks `target`, waits for any other build into it ([`OutputLock`];
+    /// `on_wait` is told when it has to, with the other build's process
+    /// id), and makes an empty staging folder beside it, after removing
+    /// what killed builds left there.
+    pub fn create(
+        root: &Path,
+        target: &Path,
+        force: bool,
+        on_wait: &dyn Fn(Option<u32>),
+    ) -> Result<Staging, OutputError> {
         check_target(root, target, force)?;
         let parent = target.parent().ok_or_else(|| OutputError::Refused {
             target: target.to_owned(),
@@ -205,6 +356,9 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         fs::create_dir_all(parent).map_err(io_error(parent))?;
+        let lock = OutputLock::acquire(parent, &name, on_wait)?;
+        // Every other build into the target is over: what is left of them
+        // is debris.
         remove_debris(parent, &name);
         let dir = parent.join(format!(".{name}.frictionlog-new-{}", std::process::id()));
         fs::create_dir(&dir).map_err(io_error(&dir))?;
@@ -229,6 +383,7 @@ impl Staging {
             bytes: AtomicU64::new(0),
             error: Mutex::new(None),
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -345,7 +500,7 @@ pub fn publish_site(
     target: &Path,
     force: bool,
 ) -> Result<PublishReport, OutputError> {
-    let staging = Staging::create(root, target, force)?;
+    let staging = Staging::create(root, target, force, &|_| {})?;
     for (path, bytes) in &site.files {
         staging.put(path, bytes.clone());
     }
@@ -529,19 +684,34 @@ fn remove_tree_at(parent: rustix::fd::BorrowedFd<'_>, name: &std::ffi::CStr) -> 
     Ok(unlinkat(parent, name, AtFlags::REMOVEDIR)?)
 }
 
-/// Removes staging and old folders left by builds that were killed.
+/// Removes staging and old folders left by builds that were killed. Called
+/// with the [`OutputLock`] held, so their owners are gone.
 fn remove_debris(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let new_prefix = format!(".{name}.frictionlog-new-");
-    let old_prefix = format!(".{name}.frictionlog-old-");
     for entry in entries.flatten() {
-        let entry_name = entry.file_name().to_string_lossy().into_owned();
-        if entry_name.starts_with(&new_prefix) || entry_name.starts_with(&old_prefix) {
+        if is_debris_of(&entry.file_name().to_string_lossy(), name) {
             remove_tree(&entry.path());
         }
     }
+}
+
+/// Whether `entry` is a staging or old folder of a build into `name`:
+/// `.NAME.frictionlog-new-PID` or `.NAME.frictionlog-old-PID`.
+fn is_debris_of(entry: &str, name: &str) -> bool {
+    let Some(rest) = entry
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(name))
+    else {
+        return false;
+    };
+    [".frictionlog-new-", ".frictionlog-old-"]
+        .iter()
+        .any(|kind| {
+            rest.strip_prefix(kind)
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 #[cfg(test)]
@@ -703,6 +873,67 @@ mod tests {
         remove_tree_at(rustix::fd::AsFd::as_fd(&parent), &name).unwrap();
         assert!(!old.exists());
         assert_eq!(fs::read(outside.join("keep.txt")).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn debris_is_only_what_builds_into_the_same_folder_leave() {
+        assert!(is_debris_of(".out.frictionlog-new-123", "out"));
+        assert!(is_debris_of(".out.frictionlog-old-9", "out"));
+        for entry in [
+            ".out.frictionlog-lock",
+            ".out.frictionlog-new-",
+            ".out.frictionlog-new-12x",
+            ".out.x.frictionlog-new-12",
+            ".output.frictionlog-new-12",
+            "out.frictionlog-new-12",
+        ] {
+            assert!(!is_debris_of(entry, "out"), "{entry}");
+        }
+    }
+
+    #[test]
+    fn a_lock_file_read_before_it_is_taken_holds_only_the_new_pid() {
+        let (_dir, base, _, _) = scratch();
+        let path = base.join(".out.frictionlog-lock");
+        fs::write(&path, "4000000000\n").unwrap();
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        assert_eq!(read_pid(&file), Some(4_000_000_000));
+        write_pid(&file);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{}\n", std::process::id())
+        );
+    }
+
+    #[test]
+    fn a_second_lock_waits_and_names_the_first_owner() {
+        use std::sync::mpsc;
+        let (_dir, base, _, _) = scratch();
+        let first = OutputLock::acquire(&base, "out", &|_| panic!("nobody to wait for")).unwrap();
+        let lock_file = base.join(".out.frictionlog-lock");
+        assert_eq!(
+            fs::read_to_string(&lock_file).unwrap().trim(),
+            std::process::id().to_string()
+        );
+        let (told, waited) = mpsc::channel();
+        let second = std::thread::spawn(move || {
+            let told = Mutex::new(told);
+            let lock = OutputLock::acquire(&base, "out", &|pid| {
+                let _ = told.lock().unwrap().send(pid);
+            });
+            lock.map(drop)
+        });
+        assert_eq!(
+            waited.recv_timeout(Duration::from_secs(10)),
+            Ok(Some(std::process::id()))
+        );
+        drop(first);
+        second.join().unwrap().unwrap();
+        assert!(!lock_file.exists(), "the lock file was left behind");
     }
 
     #[test]

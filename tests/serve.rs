@@ -169,6 +169,12 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
         get(&server, "/data.json").1.contains("Old title"),
         "last good site not kept"
     );
+    eventually("the count of errors in the terminal", || {
+        server
+            .log()
+            .contains("kept the last good site (1 error) in ")
+    });
+    assert!(!server.log().contains("(1 errors)"), "{}", server.log());
     write(
         &server.root,
         "content/incidents/settings.md",
@@ -416,4 +422,215 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
     }
     assert_eq!(get(&server, "/incidents/flaky/").0, 404);
     assert_eq!(get(&server, "/teams/mobile/").0, 404);
+}
+
+/// The headers of a response, lower-cased, without the ones that change
+/// from one response to the next (`date`).
+fn stable_headers(head: &str) -> Vec<String> {
+    let mut headers: Vec<String> = head
+        .lines()
+        .skip(1)
+        .map(str::to_ascii_lowercase)
+        .filter(|line| !line.starts_with("date:") && !line.trim().is_empty())
+        .collect();
+    headers.sort();
+    headers
+}
+
+#[test]
+fn head_sends_the_headers_of_get_without_the_body() {
+    let server = start();
+    for path in ["/", "/data.json", "/no-such-page/", "/incidents/settings"] {
+        let (get_status, get_head, get_body) = request(&server.addr, "GET", path);
+        let (head_status, head_head, head_body) = request(&server.addr, "HEAD", path);
+        assert_eq!(head_status, get_status, "{path}");
+        assert_eq!(
+            stable_headers(&head_head),
+            stable_headers(&get_head),
+            "{path}"
+        );
+        assert!(head_body.is_empty(), "{path}: HEAD sent a body");
+        let length = format!("content-length: {}", get_body.len());
+        assert!(
+            stable_headers(&get_head).contains(&length),
+            "{path}: {get_head}"
+        );
+    }
+}
+
+/// Opens the live-reload stream as a preview tab does, and waits until the
+/// server has answered with the stream's headers.
+fn open_event_stream(addr: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__frictionlog/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "the stream closed");
+        head.extend_from_slice(&byte);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    assert!(head.contains("text/event-stream"), "{head}");
+    stream
+}
+
+/// How long serve may take to stop after Ctrl-C (SIGINT) or SIGTERM.
+const STOPS_WITHIN: Duration = Duration::from_secs(1);
+
+#[test]
+fn ctrl_c_and_sigterm_stop_serve_while_a_tab_listens_for_reloads() {
+    for (name, signal) in [("SIGINT", libc::SIGINT), ("SIGTERM", libc::SIGTERM)] {
+        let mut server = start();
+        let _tabs = [
+            open_event_stream(&server.addr),
+            open_event_stream(&server.addr),
+        ];
+        server.serve.signal(signal);
+        let status = server.serve.wait_for_exit(STOPS_WITHIN);
+        let Some(status) = status else {
+            panic!(
+                "serve still runs {STOPS_WITHIN:?} after {name} with tabs open; stderr:\n{}",
+                server.log()
+            );
+        };
+        assert!(
+            status.success(),
+            "{name}: {status}; stderr:\n{}",
+            server.log()
+        );
+    }
+}
+
+#[test]
+fn a_second_ctrl_c_stops_serve_even_with_a_request_left_half_sent() {
+    let mut server = start();
+    let _tab = open_event_stream(&server.addr);
+    // A client that sends half a request and waits holds a graceful
+    // shutdown open: the second Ctrl-C does not wait for it.
+    let mut stuck = TcpStream::connect(&server.addr).unwrap();
+    write!(stuck, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    server.serve.signal(libc::SIGINT);
+    // Two presses, not one signal the kernel could merge with the first.
+    std::thread::sleep(Duration::from_millis(50));
+    server.serve.signal(libc::SIGINT);
+    let status = server.serve.wait_for_exit(STOPS_WITHIN);
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "{status:?}; stderr:\n{}",
+        server.log()
+    );
+}
+
+/// Runs the binary with `args` to its end (killed after 20 s: serve that
+/// keeps running is the bug); returns its exit code and stderr.
+fn run_to_end(args: &[&str], root: &Path) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn serve_in_a_folder_without_content_exits_1_like_build() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path().canonicalize().unwrap();
+    let expected = format!(
+        "no content/ folder in \"{}\": run frictionlog in a site's root folder or pass --root",
+        root.display()
+    );
+    let (code, stderr) = run_to_end(&["build"], &root);
+    assert_eq!(code, Some(1), "build: {stderr}");
+    assert!(stderr.contains(&expected), "build: {stderr}");
+    let (code, stderr) = run_to_end(&["serve", "--port", "0"], &root);
+    assert_eq!(code, Some(1), "serve did not exit 1: {stderr}");
+    assert!(stderr.contains(&expected), "serve: {stderr}");
+    assert!(!root.join("output").exists());
+}
+
+#[test]
+fn a_themes_folder_made_while_serving_is_watched() {
+    let server = start();
+    assert!(!server.root.join("themes").exists());
+    assert_eq!(get(&server, "/static/extra.css").0, 404);
+    // A themes/default/ folder layers its files over the built-in theme.
+    write(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: red }\n",
+    );
+    eventually("the new theme's stylesheet", || {
+        get(&server, "/static/extra.css") == (200, "p { color: red }\n".to_owned())
+    });
+    // Edits in it, in folders old and new, are seen too.
+    save_like_an_editor(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: blue }\n",
+    );
+    eventually("the edited stylesheet", || {
+        get(&server, "/static/extra.css").1 == "p { color: blue }\n"
+    });
+    write(
+        &server.root,
+        "themes/default/templates/404.html",
+        "<html><body>Lost in the new theme</body></html>",
+    );
+    eventually("the new template", || {
+        get(&server, "/no-such-page/")
+            .1
+            .contains("Lost in the new theme")
+    });
+    // Deleted and made again, it is followed again.
+    fs::remove_dir_all(server.root.join("themes")).unwrap();
+    eventually("the theme gone", || {
+        get(&server, "/static/extra.css").0 == 404
+    });
+    write(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: green }\n",
+    );
+    eventually("the theme back", || {
+        get(&server, "/static/extra.css").1 == "p { color: green }\n"
+    });
+    save_like_an_editor(
+        &server.root,
+        "themes/default/static/extra.css",
+        "p { color: black }\n",
+    );
+    eventually("an edit in the theme made again", || {
+        get(&server, "/static/extra.css").1 == "p { color: black }\n"
+    });
 }

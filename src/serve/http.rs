@@ -107,7 +107,9 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     };
     let site = shared.current();
     let found = site.files.get(&key);
-    let response = match found {
+    // A HEAD response keeps its body here: axum sets content-length from it
+    // and then drops it, so HEAD sends the same headers as GET.
+    match found {
         Some(bytes) if key.ends_with(".html") => {
             respond(StatusCode::OK, &key, inject(bytes, &site.diagnostics))
         }
@@ -132,27 +134,35 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             );
             respond(StatusCode::NOT_FOUND, "404.html", body)
         }
-    };
-    if method == Method::HEAD {
-        let (parts, _) = response.into_parts();
-        return Response::from_parts(parts, Body::empty());
     }
-    response
 }
 
 async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = shared.events.subscribe();
-    let stream = stream::unfold(receiver, |mut receiver| async move {
-        let name = match receiver.recv().await {
-            Ok(ReloadKind::Css) => "css",
-            // Missed events still mean "something changed".
-            Ok(ReloadKind::Page) | Err(RecvError::Lagged(_)) => "reload",
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(Event::default().event(name).data(name)), receiver))
-    });
+    let stopping = shared.stopping.subscribe();
+    let stream = stream::unfold(
+        (receiver, stopping),
+        |(mut receiver, mut stopping)| async move {
+            let event = tokio::select! {
+                // Serve is stopping: end the stream, or the open tab would
+                // keep serve waiting.
+                _ = stopping.wait_for(|stopping| *stopping) => return None,
+                event = receiver.recv() => event,
+            };
+            let name = match event {
+                Ok(ReloadKind::Css) => "css",
+                // Missed events still mean "something changed".
+                Ok(ReloadKind::Page) | Err(RecvError::Lagged(_)) => "reload",
+                Err(RecvError::Closed) => return None,
+            };
+            Some((
+                Ok(Event::default().event(name).data(name)),
+                (receiver, stopping),
+            ))
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 

@@ -8,6 +8,10 @@
 //! good site served with an overlay listing the diagnostics, until a fix
 //! removes it. This is the only async part of frictionlog: the build itself
 //! stays synchronous and runs on a blocking thread.
+//!
+//! Ctrl-C or SIGTERM ends the live-reload streams (an open tab would
+//! otherwise hold the server until it closed) and gives other requests
+//! half a second to finish; a second Ctrl-C stops without waiting.
 
 mod http;
 mod livereload;
@@ -15,11 +19,12 @@ mod watch;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::future::{Future, IntoFuture};
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use tokio::sync::broadcast;
@@ -58,6 +63,10 @@ pub enum ServeError {
         path: PathBuf,
         source: notify::Error,
     },
+    /// The root holds no content/: there is no site to serve.
+    NoContent {
+        root: PathBuf,
+    },
     Runtime(io::Error),
 }
 
@@ -75,6 +84,12 @@ impl fmt::Display for ServeError {
                     path.display()
                 )
             }
+            // The words of build's and check's error for the same mistake.
+            ServeError::NoContent { root } => write!(
+                f,
+                "no content/ folder in \"{}\": run frictionlog in a site's root folder or pass --root",
+                root.display()
+            ),
             ServeError::Runtime(source) => write!(f, "cannot start the server: {source}"),
         }
     }
@@ -105,6 +120,10 @@ pub struct ServedSite {
 pub struct Shared {
     pub site: RwLock<Arc<ServedSite>>,
     pub events: broadcast::Sender<ReloadKind>,
+    /// Turns true when serve is told to stop: the live-reload streams end
+    /// then, since an open stream would otherwise keep serve waiting for
+    /// the tab to go away.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -222,6 +241,28 @@ fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOpt
     }
 }
 
+/// "1 error", "2 errors".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The start of a rebuild's line: what changed and what serve did.
+fn describe_rebuild(what: &str, rebuilt: &Rebuilt) -> String {
+    match rebuilt {
+        Rebuilt {
+            ok: false, errors, ..
+        } => format!(
+            "{what}: kept the last good site ({})",
+            count(*errors, "error", "errors")
+        ),
+        Rebuilt {
+            partial: Some(files),
+            ..
+        } => format!("{what}: re-rendered {}", count(*files, "file", "files")),
+        Rebuilt { partial: None, .. } => format!("{what}: rebuilt the site"),
+    }
+}
+
 /// Rebuilds after `changed` (paths relative to the root), publishes the
 /// result and tells open tabs; returns the line to print.
 fn rebuild(
@@ -243,19 +284,7 @@ fn rebuild(
         ReloadKind::Page
     };
     let _ = shared.events.send(kind);
-    let what = watch::describe_changes(changed);
-    let mut line = match (&rebuilt, rebuilt.partial) {
-        (
-            Rebuilt {
-                ok: false, errors, ..
-            },
-            _,
-        ) => {
-            format!("{what}: kept the last good site ({errors} errors)")
-        }
-        (_, Some(pages)) => format!("{what}: re-rendered {pages} files"),
-        (_, None) => format!("{what}: rebuilt the site"),
-    };
+    let mut line = describe_rebuild(&watch::describe_changes(changed), &rebuilt);
     line.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
     if options.verbose {
         line.push_str(&format!(" ({})", rebuilt.phases));
@@ -263,15 +292,94 @@ fn rebuild(
     line
 }
 
-/// Runs the preview server until interrupted. `on_ready` gets the address
-/// once the socket listens (the `Serving` line is printed by then).
+/// How long requests still open when serve is told to stop may take to
+/// finish. Live-reload streams end at once; this bounds the rest (a client
+/// that sent half a request), so serve is gone within a second of Ctrl-C.
+const STOP_GRACE: Duration = Duration::from_millis(500);
+
+/// The signals that stop serve: Ctrl-C (SIGINT) and, on Unix, SIGTERM.
+/// Listened to from before the `Serving` line, so that none is missed.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
+        }
+    }
+
+    /// Waits for the next signal.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// How a stopping server ended.
+#[derive(Debug)]
+enum StopKind {
+    /// Every connection closed in time.
+    Finished(io::Result<()>),
+    /// Requests were still open after the grace period; they are cut off.
+    GraceOver,
+    /// A second Ctrl-C: stop without waiting.
+    Again,
+}
+
+/// Lets `server`, already told to stop, finish its open requests, for at
+/// most `grace`, or until `again` (a second Ctrl-C) says not to wait.
+async fn stop_within(
+    server: impl Future<Output = io::Result<()>>,
+    again: impl Future<Output = ()>,
+    grace: Duration,
+) -> StopKind {
+    tokio::select! {
+        result = server => StopKind::Finished(result),
+        () = again => StopKind::Again,
+        () = tokio::time::sleep(grace) => StopKind::GraceOver,
+    }
+}
+
+/// Runs the preview server until interrupted.
 pub fn run_serve(options: ServeOptions) -> Result<(), ServeError> {
+    // Like build and check (and `zola serve`, `hugo server`): a folder that
+    // is not a site is a mistake to report, not an empty site to watch.
+    if !options.root.join("content").is_dir() {
+        return Err(ServeError::NoContent { root: options.root });
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    runtime.block_on(serve_async(options))
+    let result = runtime.block_on(serve_async(options));
+    // A rebuild still running on a blocking thread must not hold up the
+    // exit: dropping the runtime would wait for it.
+    runtime.shutdown_background();
+    result
 }
 
 async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
@@ -280,6 +388,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
     let shared = Arc::new(Shared {
         site: RwLock::new(Arc::new(ServedSite::default())),
         events,
+        stopping: tokio::sync::watch::Sender::new(false),
     });
     let session = {
         let options = options.clone();
@@ -293,6 +402,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|error| ServeError::Runtime(io::Error::other(error)))?
     };
 
+    let mut signals = StopSignals::listen().map_err(ServeError::Runtime)?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -302,7 +412,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Bind { addr, source })?;
 
     let (changes_tx, mut changes_rx) = tokio::sync::mpsc::unbounded_channel();
-    let _watcher = watch::watch_site(&options.root, changes_tx)?;
+    let mut watcher = watch::SiteWatcher::start(&options.root, changes_tx)?;
 
     let url = format!("http://{local}/");
     {
@@ -333,6 +443,9 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
             }
             changed.sort();
             changed.dedup();
+            if let Err(error) = watcher.follow_new_folders(&changed) {
+                eprintln!("{error}");
+            }
             let Some(mut current) = session.take() else {
                 break;
             };
@@ -353,11 +466,91 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         }
     });
 
-    let app = http::router(shared);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+    let app = http::router(Arc::clone(&shared));
+    let mut stopped = shared.stopping.subscribe();
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
         })
-        .await
-        .map_err(ServeError::Runtime)
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result.map_err(ServeError::Runtime),
+        () = signals.recv() => {}
+    }
+    // Stop accepting, end the live-reload streams, close idle connections.
+    shared.stopping.send_replace(true);
+    match stop_within(server, signals.recv(), STOP_GRACE).await {
+        StopKind::Finished(result) => result.map_err(ServeError::Runtime),
+        StopKind::GraceOver | StopKind::Again => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_second_ctrl_c_does_not_wait_for_open_requests() {
+        let stop = stop_within(
+            std::future::pending(),
+            std::future::ready(()),
+            Duration::from_secs(3600),
+        );
+        assert!(matches!(stop.await, StopKind::Again));
+    }
+
+    #[tokio::test]
+    async fn open_requests_are_cut_off_after_the_grace_period() {
+        let stop = stop_within(
+            std::future::pending(),
+            std::future::pending(),
+            Duration::from_millis(1),
+        );
+        assert!(matches!(stop.await, StopKind::GraceOver));
+    }
+
+    #[tokio::test]
+    async fn a_server_that_finishes_in_time_reports_how_it_ended() {
+        let stop = stop_within(
+            std::future::ready(Err(io::Error::other("accept failed"))),
+            std::future::pending(),
+            Duration::from_secs(3600),
+        );
+        assert!(matches!(stop.await, StopKind::Finished(Err(_))));
+    }
+
+    fn rebuilt(ok: bool, errors: usize, partial: Option<usize>) -> Rebuilt {
+        Rebuilt {
+            ok,
+            errors,
+            partial,
+            phases: String::new(),
+        }
+    }
+
+    #[test]
+    fn rebuild_lines_count_in_words() {
+        let what = "content/incidents/a.md changed";
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(false, 1, None)),
+            "content/incidents/a.md changed: kept the last good site (1 error)"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(false, 3, None)),
+            "content/incidents/a.md changed: kept the last good site (3 errors)"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(true, 0, Some(1))),
+            "content/incidents/a.md changed: re-rendered 1 file"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(true, 0, Some(12))),
+            "content/incidents/a.md changed: re-rendered 12 files"
+        );
+        assert_eq!(
+            describe_rebuild(what, &rebuilt(true, 0, None)),
+            "content/incidents/a.md changed: rebuilt the site"
+        );
+    }
 }

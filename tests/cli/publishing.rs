@@ -332,3 +332,89 @@ fn a_file_is_refused_as_output_even_with_force() {
     fs::write(&file, "not a folder").unwrap();
     assert_refused(&site, &file, &["--force"], "it is a file, not a folder");
 }
+
+/// The pid in a "waiting for another build of out/ (pid N)" line, if the
+/// build printed one.
+fn waited_for(stderr: &str) -> Option<Option<u32>> {
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("waiting for another build of out/"))?;
+    Some(
+        line.strip_prefix("waiting for another build of out/ (pid ")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .and_then(|pid| pid.parse().ok()),
+    )
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_take_turns_and_leave_one_whole_site() {
+    let site = SiteBuilder::new().create();
+    // Two different sites of the same content, so a mix of the two would
+    // show: every link starts with the base URL.
+    let build = |output: &str, base_url: &str| {
+        let mut command = site.command(&["build", "-o", output, "--base-url", base_url]);
+        command.current_dir(site.outer());
+        run_command(command)
+    };
+    assert_eq!(build("first", "/first/").code, 0);
+    assert_eq!(build("second", "/second/").code, 0);
+    let first = tree(&site.outer().join("first"));
+    let second = tree(&site.outer().join("second"));
+    assert_ne!(first, second);
+    let mut waits = 0;
+    for pair in 0..50 {
+        let (a, b) = std::thread::scope(|scope| {
+            let a = scope.spawn(|| build("out", "/first/"));
+            let b = scope.spawn(|| build("out", "/second/"));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        for output in [&a, &b] {
+            assert_eq!(output.code, 0, "pair {pair}: {}", output.stderr);
+            if let Some(pid) = waited_for(&output.stderr) {
+                assert!(pid.is_some(), "pair {pair}: {}", output.stderr);
+                waits += 1;
+            }
+        }
+        let out = tree(&site.outer().join("out"));
+        assert!(
+            out == first || out == second,
+            "pair {pair}: out/ is not one whole site: {:?}",
+            file_names(&out)
+        );
+        // No staging folder or lock file is left beside it.
+        let mut names: Vec<_> = fs::read_dir(site.outer())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["first", "out", "second", "site"], "pair {pair}");
+    }
+    eprintln!("{waits} of 100 builds waited for the other");
+}
+
+#[test]
+fn what_a_killed_build_left_is_taken_over_and_removed() {
+    let site = SiteBuilder::new().create();
+    site.build_ok(&[]);
+    // A build killed mid-way: its lock file (no longer locked: the system
+    // released it with the process) and its staging folder.
+    site.write(".output.frictionlog-lock", "4000000\n");
+    site.write(".output.frictionlog-new-4000000/index.html", "half");
+    // Not debris: only names a build of output/ would make.
+    site.write(".output.frictionlog-new-notes/keep.txt", "mine");
+    let output = site.build_ok(&[]);
+    assert!(
+        !output.stderr.contains("waiting"),
+        "a lock nobody holds made the build wait: {}",
+        output.stderr
+    );
+    let mut names: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".output.frictionlog-new-notes", "content", "output"]
+    );
+}
