@@ -16,7 +16,10 @@ use std::time::Instant;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
-use crate::diagnostic::{Diagnostic, FormatKind, render_github, render_human, render_json};
+use crate::diagnostic::{
+    Diagnostic, FormatKind, path_prefix, render_github, render_human, render_json,
+    with_path_prefix,
+};
 use crate::model::{BaseUrl, Date};
 use crate::output::{Staging, resolve_path};
 use crate::render::DiscardSink;
@@ -201,6 +204,10 @@ struct Reporter {
     verbose: bool,
     quiet: bool,
     color: bool,
+    /// Put before a diagnostic's root-relative path so it reads from the
+    /// current directory, as rustc and cargo print paths (`site/` for
+    /// `--root site`): editors and CI annotations find the file.
+    path_prefix: String,
 }
 
 impl Reporter {
@@ -210,10 +217,23 @@ impl Reporter {
             ColorKind::Never => false,
             ColorKind::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
+        let cwd = std::env::current_dir().ok();
+        let mut prefix = path_prefix(&cli.root, cwd.as_deref());
+        // An absolute root reached through a symbolic link still reads
+        // from the current directory.
+        if prefix.starts_with('/')
+            && let Ok(real) = cli.root.canonicalize()
+        {
+            let real_prefix = path_prefix(&real, cwd.as_deref());
+            if !real_prefix.starts_with('/') {
+                prefix = real_prefix;
+            }
+        }
         Reporter {
             verbose: cli.verbose,
             quiet: cli.quiet,
             color,
+            path_prefix: prefix,
         }
     }
 
@@ -233,6 +253,8 @@ impl Reporter {
     }
 
     fn diagnostics(&self, diagnostics: &[Diagnostic], format: FormatKind) {
+        let diagnostics = with_path_prefix(diagnostics, &self.path_prefix);
+        let diagnostics = diagnostics.as_ref();
         match format {
             FormatKind::Human => {
                 let mut stderr = io::stderr().lock();

@@ -499,3 +499,59 @@ fn a_broken_category_file_causes_no_follow_on_errors() {
         &[("missing-field", "content/categories/monolith.md", 1, 1)],
     );
 }
+
+/// `check` of a site with one unknown category, run from the folder
+/// around the site with `--root ROOT`, in `format`.
+fn check_from_outside(root: &str, format: &str) -> crate::support::Output {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("category: monolith", "category: monolit"),
+        )
+        .create();
+    let root = if root == "ABSOLUTE" {
+        site.root().display().to_string()
+    } else {
+        root.to_owned()
+    };
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_frictionlog"));
+    command
+        .args(["--root", &root, "check", "--color", "never", "--format", format])
+        .current_dir(site.outer());
+    let output = crate::support::run_command(command);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    output
+}
+
+// Regression test: paths were relative to the site root, so with
+// `--root site` a CI annotation or an editor's "jump to error" pointed at
+// content/... in the current directory, which does not exist. They read
+// from the current directory now, as rustc and cargo print them.
+#[test]
+fn file_paths_read_from_the_current_directory_in_every_format() {
+    for root in ["site", "./site/", "ABSOLUTE"] {
+        let human = check_from_outside(root, "human");
+        assert!(
+            human
+                .stderr
+                .contains("\n  --> site/content/incidents/settings.md:3:11\n"),
+            "{root}: {}",
+            human.stderr
+        );
+        let json = check_from_outside(root, "json");
+        let places: Vec<_> = json.diagnostics().iter().map(|d| d.file.clone()).collect();
+        assert_eq!(
+            places,
+            [Some("site/content/incidents/settings.md".to_owned())],
+            "{root}"
+        );
+        let github = check_from_outside(root, "github");
+        assert!(
+            github.stdout.starts_with(
+                "::error file=site/content/incidents/settings.md,line=3,col=11,title=unknown-category::"
+            ),
+            "{root}: {}",
+            github.stdout
+        );
+    }
+}
