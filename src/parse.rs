@@ -11,7 +11,7 @@ use crate::model::{
     Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, Incident, IncidentStatus, Located,
     PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, is_valid_slug,
 };
-use crate::yaml::{Yaml, YamlValue, parse_yaml};
+use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
 /// A content file as read from disk.
 #[derive(Clone, Debug)]
@@ -89,14 +89,14 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    /// The YAML tree, reporting every syntax error; a duplicate key is
+    /// reported and the rest of the file still checked.
     fn yaml(&mut self, yaml: &str, first_line: u32) -> Option<Yaml> {
-        match parse_yaml(yaml, first_line) {
-            Ok(root) => Some(root),
-            Err(error) => {
-                self.error(CodeKind::YamlSyntax, error.message, error.pos);
-                None
-            }
+        let (root, errors) = parse_yaml_all(yaml, first_line);
+        for error in errors {
+            self.error(CodeKind::YamlSyntax, error.message, error.pos);
         }
+        root
     }
 
     /// Opens a mapping, reporting keys outside `allowed` as `unknown-field`.

@@ -7,7 +7,7 @@
 //! summary. Anything else (site.yaml, a category, a review, a theme) goes
 //! through [`Session::reload`], which starts over.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ use crate::render::{
     BuiltinPages, RenderCache, Selection, Sink, Theme, load_theme, render_selection,
 };
 use crate::tally::{Tally, tally_site};
-use crate::validate::{Sources, validate_site};
+use crate::validate::{LinkSource, Sources, validate_links, validate_site};
 use crate::{BuildOptions, BuildOutcome, BuiltSite, Phase};
 
 /// A site's sources and their parsed values, ready to render again.
@@ -329,6 +329,12 @@ impl Session {
         let ((found, validate_time), prepared) = rayon::join(validate, tally);
         diagnostics.extend(found);
         diagnostics.extend(self.theme_diagnostics.iter().cloned());
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        if has_errors {
+            // No render, so no link check on the way: check links alone,
+            // so broken links show with the other errors.
+            diagnostics.extend(self.validate_links());
+        }
         if !keep {
             // Only validation quotes the files; rendering quotes the bodies
             // it holds. A one-off build frees the texts here, and its
@@ -345,7 +351,6 @@ impl Session {
         });
 
         let mut built = None;
-        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         if let (Some(theme), false, Some((site, tally, tally_time))) =
             (&self.theme, has_errors, prepared)
         {
@@ -394,6 +399,53 @@ impl Session {
             built,
             phases: std::mem::take(&mut self.phases),
         }
+    }
+
+    /// `broken-link` errors of every text rendering would show, without
+    /// rendering: links to content files that will have no page. A file
+    /// that failed to parse still counts as a page (its own errors say what
+    /// is wrong with it); a draft does not, unless drafts are built.
+    fn validate_links(&self) -> Vec<Diagnostic> {
+        let drafts: HashSet<&str> = if self.options.drafts {
+            HashSet::new()
+        } else {
+            self.incidents
+                .iter()
+                .filter(|i| i.draft)
+                .map(|i| i.path.as_str())
+                .collect()
+        };
+        let pages = self
+            .sources
+            .keys()
+            .map(String::as_str)
+            .filter(|path| *path != "content/site.yaml" && !drafts.contains(path));
+        let description = self
+            .config
+            .as_ref()
+            .and_then(|c| c.description.as_deref())
+            .map(|text| LinkSource {
+                text,
+                path: "content/site.yaml",
+                first_line: None,
+            });
+        let bodies = self
+            .categories
+            .iter()
+            .map(|c| (&c.body, &c.path, c.body_line))
+            .chain(
+                self.incidents
+                    .iter()
+                    .filter(|i| !drafts.contains(i.path.as_str()))
+                    .map(|i| (&i.body, &i.path, i.body_line)),
+            )
+            .chain(self.reviews.iter().map(|r| (&r.body, &r.path, r.body_line)))
+            .map(|(text, path, line)| LinkSource {
+                text,
+                path,
+                first_line: Some(line),
+            });
+        validate_links(pages, description.into_iter().chain(bodies))
     }
 
     /// Renders every page through the theme's tera templates, even the

@@ -1,11 +1,14 @@
 //! Pure: the rules that span files — references between them and slugs that
-//! must be unique — checked once every file is parsed.
+//! must be unique — checked once every file is parsed; and links between
+//! content files, checked here alone when errors keep the site from being
+//! rendered (rendering checks them otherwise, on the way).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::model::{Category, Incident, Located, Review, SiteConfig, slugify};
+use crate::render::{MarkdownOptions, MarkdownSource, render_markdown_with};
 
 /// Where to find a file's text, to quote the offending line.
 pub type Sources<'a> = HashMap<&'a str, &'a str>;
@@ -181,6 +184,50 @@ pub fn validate_site(
         }
     }
     checker.diagnostics
+}
+
+/// A Markdown text whose links to content files are to be checked.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkSource<'a> {
+    pub text: &'a str,
+    /// The content file, relative to the site root.
+    pub path: &'a str,
+    /// The file's line the text starts on; `None` for a YAML value.
+    pub first_line: Option<u32>,
+}
+
+/// `broken-link` for every link in `texts` to a `.md` file that is no page
+/// of the site. `pages` are the content files that have a page, relative to
+/// the site root.
+///
+/// Rendering finds broken links as it rewrites them, but a site with other
+/// errors is not rendered; this pass finds them then, so that one run shows
+/// every problem. It goes through the same Markdown code as rendering (the
+/// HTML is thrown away), so the two never disagree.
+pub fn validate_links<'a>(
+    pages: impl IntoIterator<Item = &'a str>,
+    texts: impl IntoIterator<Item = LinkSource<'a>>,
+) -> Vec<Diagnostic> {
+    // Only the keys matter: a link to a page is left alone either way.
+    let pages: HashMap<String, String> = pages
+        .into_iter()
+        .map(|path| (path.to_owned(), String::new()))
+        .collect();
+    let options = MarkdownOptions {
+        raw_html: false,
+        pages: Some(&pages),
+        top_heading: 1,
+    };
+    let mut diagnostics = Vec::new();
+    for source in texts {
+        let markdown_source = MarkdownSource {
+            path: source.path,
+            first_line: source.first_line,
+        };
+        let (_, found) = render_markdown_with(source.text, Some(markdown_source), &options);
+        diagnostics.extend(found);
+    }
+    diagnostics
 }
 
 /// `duplicate-slug` on every file after the first, in path byte order.

@@ -500,6 +500,67 @@ fn a_broken_category_file_causes_no_follow_on_errors() {
     );
 }
 
+// Regression test: a duplicate key made the whole site.yaml unreadable, so
+// no cross-file rule ran and every other file's errors waited for the next
+// run. The repeat is reported where it is written, and the rest goes on.
+#[test]
+fn a_duplicate_key_in_site_yaml_does_not_hide_the_others() {
+    let site = SiteBuilder::new()
+        .file("content/site.yaml", "title: T\n# the same again\ntitle: U\n")
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("category: monolith", "category: monolit"),
+        )
+        .create();
+    let d = expect_errors(
+        &site,
+        &[
+            ("unknown-category", "content/incidents/settings.md", 3, 11),
+            ("yaml-syntax", "content/site.yaml", 3, 1),
+        ],
+    );
+    assert_eq!(
+        d[1].message,
+        "duplicate key \"title\": each key may appear once"
+    );
+}
+
+// Regression test: links are checked while pages are rendered, and a site
+// with errors is not rendered, so broken links appeared only once every
+// other error was fixed.
+#[test]
+fn broken_links_are_reported_with_the_other_errors() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/categories/monolith.md",
+            "---\ntitle: Monolith\n---\nSee [the old one](../incidents/gone.md).\n",
+        )
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("category: monolith", "category: monolit")
+                + "And [a draft](draft.md), [a broken file](broken.md), [fine](settings.md).\n",
+        )
+        .file(
+            "content/incidents/draft.md",
+            "---\ntitle: D\ncategory: monolith\ndraft: true\n---\n",
+        )
+        .file("content/incidents/broken.md", "---\ntitle: [\n---\n")
+        .create();
+    expect_errors(
+        &site,
+        &[
+            ("broken-link", "content/categories/monolith.md", 4, 19),
+            ("yaml-syntax", "content/incidents/broken.md", 2, 8),
+            ("unknown-category", "content/incidents/settings.md", 3, 11),
+            ("broken-link", "content/incidents/settings.md", 11, 15),
+        ],
+    );
+    // With --drafts the draft has a page, so its link is fine.
+    let (_, d) = site.check_json(&["--drafts"]);
+    let links = d.iter().filter(|d| d.code == "broken-link").count();
+    assert_eq!(links, 1, "{d:?}");
+}
+
 /// `check` of a site with one unknown category, run from the folder
 /// around the site with `--root ROOT`, in `format`.
 fn check_from_outside(root: &str, format: &str) -> crate::support::Output {
