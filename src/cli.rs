@@ -133,9 +133,7 @@ pub struct CompletionsArgs {
 
 /// `--date`: a date of any precision, checked against the calendar.
 fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text.trim()).ok_or_else(|| {
-        "expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date), like 2024-05-01".to_owned()
-    })
+    Date::parse(text.trim()).ok_or_else(|| crate::model::date_problem(text.trim()))
 }
 
 /// A title for `new`: anything with a letter or digit to make a slug from.

@@ -9,7 +9,7 @@ use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
     Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, Incident, IncidentStatus, Located,
-    PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, is_valid_slug,
+    PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, date_problem, is_valid_slug,
 };
 use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
@@ -289,9 +289,16 @@ impl<'a> Reporter<'a> {
                 YamlValue::Int(number) => number.to_string(),
                 other => other.kind_name().to_owned(),
             };
+            let problem = match &yaml.value {
+                YamlValue::Str(text) => date_problem(text.trim()),
+                YamlValue::Int(year) if (0..=9999).contains(year) => {
+                    date_problem(&format!("{year:04}"))
+                }
+                _ => "expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)".to_owned(),
+            };
             self.error(
                 CodeKind::InvalidDate,
-                format!("invalid date {shown} for \"{name}\": expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)"),
+                format!("invalid date {shown} for \"{name}\": {problem}"),
                 yaml.pos,
             );
         }

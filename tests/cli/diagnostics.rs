@@ -273,6 +273,26 @@ fn invalid_date() {
     );
 }
 
+// Regression test: "2018-13-01" got the generic "expected YYYY, YYYY-MM
+// or YYYY-MM-DD", which leaves the reader to find the month is wrong.
+#[test]
+fn invalid_date_says_which_part_is_wrong() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("date: 2017-11", "date: 2018-13-01"),
+        )
+        .create();
+    let d = expect_errors(
+        &site,
+        &[("invalid-date", "content/incidents/settings.md", 7, 11)],
+    );
+    assert_eq!(
+        d[0].message,
+        "invalid date \"2018-13-01\" for \"date\": there is no month 13 (months run from 01 to 12)"
+    );
+}
+
 #[test]
 fn invalid_slug_of_an_incident_file() {
     let site = SiteBuilder::new()
