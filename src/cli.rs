@@ -17,8 +17,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
 use crate::diagnostic::{
-    Diagnostic, FormatKind, path_prefix, render_github, render_human, render_json,
-    with_path_prefix,
+    Diagnostic, FormatKind, path_prefix, render_github, render_human, render_json, with_path_prefix,
 };
 use crate::model::{BaseUrl, Date};
 use crate::output::{Staging, resolve_path};

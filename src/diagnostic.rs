@@ -465,9 +465,17 @@ error[unknown-category]: unknown category \"monolit\" (did you mean \"monolith\"
         assert_eq!(path_prefix(Path::new("../other"), cwd), "../other/");
         assert_eq!(path_prefix(Path::new("/work/repo"), cwd), "");
         assert_eq!(path_prefix(Path::new("/work/repo/site"), cwd), "site/");
-        assert_eq!(path_prefix(Path::new("/elsewhere/site"), cwd), "/elsewhere/site/");
+        assert_eq!(
+            path_prefix(Path::new("/elsewhere/site"), cwd),
+            "/elsewhere/site/"
+        );
         assert_eq!(path_prefix(Path::new("/elsewhere"), None), "/elsewhere/");
-        let found = [Diagnostic::in_file(CodeKind::IoError, "x", "content/a.md", Pos::START)];
+        let found = [Diagnostic::in_file(
+            CodeKind::IoError,
+            "x",
+            "content/a.md",
+            Pos::START,
+        )];
         assert_eq!(
             with_path_prefix(&found, "site/")[0].file.as_deref(),
             Some("site/content/a.md")

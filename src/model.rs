@@ -163,9 +163,7 @@ pub fn date_problem(text: &str) -> String {
                 .get(usize::try_from(month - 1).unwrap_or(0))
                 .copied()
                 .unwrap_or("that month");
-            return format!(
-                "there is no day {day:02} in {month_name} {year} (it has {days} days)"
-            );
+            return format!("there is no day {day:02} in {month_name} {year} (it has {days} days)");
         }
     }
     EXPECTED.to_owned()
@@ -532,9 +530,20 @@ mod tests {
             date_problem("2018-13-5"),
             "there is no month 13 (months run from 01 to 12)"
         );
-        assert_eq!(date_problem("0000"), "there is no year 0000: years start at 0001");
+        assert_eq!(
+            date_problem("0000"),
+            "there is no year 0000: years start at 0001"
+        );
         assert!(date_problem("18-01").starts_with("the year needs four digits"));
-        for text in ["", "soon", "2018/01", "2018-01-01-01", "-", "2018--01", "2018-001"] {
+        for text in [
+            "",
+            "soon",
+            "2018/01",
+            "2018-01-01-01",
+            "-",
+            "2018--01",
+            "2018-001",
+        ] {
             assert!(date_problem(text).starts_with("expected YYYY"), "{text}");
         }
     }

@@ -10,6 +10,7 @@ use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
     Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, Incident, IncidentStatus, Located,
     PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, date_problem, is_valid_slug,
+    slugify,
 };
 use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
@@ -51,10 +52,16 @@ impl<'a> Reporter<'a> {
     fn check_slug(&mut self, kind: &str) {
         if !is_valid_slug(&self.file.slug) {
             let slug = self.file.slug.clone();
+            let fixed = slugify(&slug);
+            let rename = if fixed.is_empty() {
+                String::new()
+            } else {
+                format!(" (rename it to \"{fixed}.md\")")
+            };
             self.error(
                 CodeKind::InvalidSlug,
                 format!(
-                    "{kind} file name \"{slug}\" is not a valid slug: use lower-case letters, digits and '-', starting with a letter or digit"
+                    "{kind} file name \"{slug}\" is not a valid slug: use lower-case letters, digits and '-', starting with a letter or digit{rename}"
                 ),
                 Pos::new(1, 1, 3),
             );

@@ -298,9 +298,14 @@ fn invalid_slug_of_an_incident_file() {
     let site = SiteBuilder::new()
         .file("content/incidents/Bad_Name.md", SETTINGS)
         .create();
-    expect_errors(
+    let d = expect_errors(
         &site,
         &[("invalid-slug", "content/incidents/Bad_Name.md", 1, 1)],
+    );
+    // The corrected name, ready to use.
+    assert!(
+        d[0].message.ends_with(" (rename it to \"bad-name.md\")"),
+        "{d:?}"
     );
 }
 
@@ -526,7 +531,10 @@ fn a_broken_category_file_causes_no_follow_on_errors() {
 #[test]
 fn a_duplicate_key_in_site_yaml_does_not_hide_the_others() {
     let site = SiteBuilder::new()
-        .file("content/site.yaml", "title: T\n# the same again\ntitle: U\n")
+        .file(
+            "content/site.yaml",
+            "title: T\n# the same again\ntitle: U\n",
+        )
         .file(
             "content/incidents/settings.md",
             SETTINGS.replace("category: monolith", "category: monolit"),
@@ -597,7 +605,9 @@ fn check_from_outside(root: &str, format: &str) -> crate::support::Output {
     };
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_frictionlog"));
     command
-        .args(["--root", &root, "check", "--color", "never", "--format", format])
+        .args([
+            "--root", &root, "check", "--color", "never", "--format", format,
+        ])
         .current_dir(site.outer());
     let output = crate::support::run_command(command);
     assert_eq!(output.code, 1, "{}", output.stderr);
