@@ -646,3 +646,35 @@ fn file_paths_read_from_the_current_directory_in_every_format() {
         );
     }
 }
+
+// Regression test: a file in content/incident/ or named .markdown was
+// skipped with a bare "ignored" warning, and the incident silently missed
+// the tally; the warning now names the path it was meant to have.
+#[test]
+fn a_misplaced_content_file_gets_a_did_you_mean() {
+    let site = SiteBuilder::new()
+        .file("content/incident/lost.md", SETTINGS)
+        .file("content/incidents/other.markdown", SETTINGS)
+        .create();
+    let (code, d) = site.check_json(&[]);
+    assert_eq!(code, 0, "{d:?}");
+    let found: Vec<_> = d
+        .iter()
+        .map(|d| (d.severity.as_str(), d.file.as_deref(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "warning",
+                Some("content/incident/lost.md"),
+                "\"content/incident/lost.md\" ignored: content/ has no folder \"incident\" (did you mean \"content/incidents/lost.md\"?)"
+            ),
+            (
+                "warning",
+                Some("content/incidents/other.markdown"),
+                "\"content/incidents/other.markdown\" ignored: content files end in .md (did you mean \"content/incidents/other.md\"?)"
+            ),
+        ]
+    );
+}
