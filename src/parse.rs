@@ -557,6 +557,34 @@ fn parse_status_list(r: &mut Reporter<'_>, yaml: &Yaml) -> Vec<Located<String>> 
         let Some(key) = r.located_string(item, "status") else {
             continue;
         };
+        // `status: sad, tick` is one string to YAML; the list was meant.
+        // Each part is still checked against the site's statuses.
+        if key.value.contains(',') && !matches!(yaml.value, YamlValue::Seq(_)) {
+            let parts: Vec<&str> = key
+                .value
+                .split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .collect();
+            r.error(
+                CodeKind::InvalidValue,
+                format!(
+                    "status \"{}\" is one text, not a list (did you mean [{}]?)",
+                    key.value,
+                    parts.join(", ")
+                ),
+                key.pos,
+            );
+            for part in parts {
+                if !keys.iter().any(|k| k.value == part) {
+                    keys.push(Located {
+                        value: part.to_owned(),
+                        pos: key.pos,
+                    });
+                }
+            }
+            continue;
+        }
         if keys.iter().any(|k| k.value == key.value) {
             r.error(
                 CodeKind::InvalidValue,

@@ -215,6 +215,26 @@ fn unknown_status_of_an_incident_and_of_a_review() {
     );
 }
 
+// Regression test: `status: sad, tick` is one string to YAML, and the
+// did-you-mean offered "sad" where the list [sad, tick] was meant.
+#[test]
+fn a_status_with_a_comma_suggests_the_list() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("status: sad", "status: sad, tick"),
+        )
+        .create();
+    let d = expect_errors(
+        &site,
+        &[("invalid-value", "content/incidents/settings.md", 4, 9)],
+    );
+    assert_eq!(
+        d[0].message,
+        "status \"sad, tick\" is one text, not a list (did you mean [sad, tick]?)"
+    );
+}
+
 #[test]
 fn unknown_section() {
     let site = SiteBuilder::new()
