@@ -196,12 +196,53 @@ fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     insta::assert_snapshot!("init_not_empty", run.stderr);
     assert_eq!(workspace.files(), before);
 
-    // An empty hidden file counts too: init never writes beside anything.
+    // Beside a repository's files, anything else is still in the way.
     let workspace = Workspace::new();
-    workspace.write("site/.gitignore", "");
-    workspace.run(&["init", "site"]).assert_code(1);
-    assert_eq!(workspace.read("site/.gitignore"), "");
-    assert!(!workspace.path("site/content").exists());
+    workspace.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    workspace.write("site/content/site.yaml", "title: Mine\n");
+    let before = workspace.files();
+    let run = workspace.run(&["init", "site"]).assert_code(1);
+    assert!(
+        run.stderr.contains("it already holds \"content\""),
+        "{run:#?}"
+    );
+    assert_eq!(workspace.files(), before);
+}
+
+// Regression test: init refused a folder holding only .git, so "create
+// the repository, clone it, init" failed. A fresh clone's files (dotfiles,
+// a README, a LICENSE) are left alone, and an existing .gitignore gets the
+// output folder added, as `cargo init` does.
+#[test]
+fn init_accepts_a_fresh_clone() {
+    let workspace = Workspace::new();
+    workspace.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    workspace.write("site/README.md", "# Our challenges\n");
+    workspace.write("site/LICENSE", "MIT\n");
+    workspace.write("site/.gitignore", "*.log");
+    workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(workspace.read("site/README.md"), "# Our challenges\n");
+    assert_eq!(workspace.read("site/.git/HEAD"), "ref: refs/heads/main\n");
+    assert_eq!(
+        workspace.read("site/.gitignore"),
+        "*.log\n# What `frictionlog build` writes.\noutput/\n"
+    );
+    workspace.site(&["check", "--strict"]).assert_code(0);
+
+    // Only .git, as `git clone` of an empty repository leaves it.
+    let workspace = Workspace::new();
+    workspace.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(
+        workspace.read("site/.gitignore"),
+        "# What `frictionlog build` writes.\noutput/\n"
+    );
+
+    // A .gitignore that already ignores the output is left as it is.
+    let workspace = Workspace::new();
+    workspace.write("site/.gitignore", "/output/\n");
+    workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(workspace.read("site/.gitignore"), "/output/\n");
 }
 
 #[test]
