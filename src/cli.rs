@@ -109,7 +109,7 @@ pub struct NewIncidentArgs {
     #[arg(long, value_name = "SLUG")]
     pub category: String,
     /// The team that hit it: writes its anecdote (one occurrence).
-    #[arg(long, value_name = "TEAM")]
+    #[arg(long, value_name = "TEAM", value_parser = parse_team)]
     pub team: Option<String>,
     /// When the team hit it: YYYY, YYYY-MM or YYYY-MM-DD [default: today].
     #[arg(long, value_name = "DATE", requires = "team", value_parser = parse_date)]
@@ -143,6 +143,23 @@ fn parse_title(text: &str) -> Result<String, String> {
             Err("a title needs at least one letter or digit to make a file name from".to_owned())
         }
     }
+}
+
+/// `--team`: a name `check` accepts, so the anecdote is never dropped.
+fn parse_team(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "a team name cannot be blank: name the team that hit it, or leave out --team"
+                .to_owned(),
+        );
+    }
+    if crate::model::slugify(text).is_empty() {
+        return Err(
+            "a team name needs at least one letter or digit to make its page address from"
+                .to_owned(),
+        );
+    }
+    Ok(text.trim().to_owned())
 }
 
 #[derive(Debug, Args)]

@@ -502,6 +502,36 @@ fn a_bad_date_is_a_usage_error() {
     assert_eq!(workspace.files(), before);
 }
 
+// Regression test: `--team "  "` wrote an incident without its anecdote
+// and said nothing, although check rejects a blank team name.
+#[test]
+fn a_blank_team_is_a_usage_error() {
+    let workspace = Workspace::with_site();
+    let before = workspace.files();
+    for team in ["  ", "", "?!"] {
+        let run = workspace
+            .site(&[
+                "new",
+                "incident",
+                "Anything",
+                "--category",
+                "monolith",
+                "--team",
+                team,
+            ])
+            .assert_code(2);
+        assert!(run.stderr.contains("for '--team <TEAM>'"), "{run:#?}");
+        assert!(
+            run.stderr.contains("a team name cannot be blank")
+                || run
+                    .stderr
+                    .contains("a team name needs at least one letter or digit"),
+            "{run:#?}"
+        );
+    }
+    assert_eq!(workspace.files(), before);
+}
+
 #[test]
 fn a_title_without_letters_or_digits_is_a_usage_error() {
     let workspace = Workspace::with_site();
