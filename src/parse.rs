@@ -709,8 +709,15 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
     let Some(root) = r.yaml(&file.text, 1) else {
         return r.finish(None);
     };
-    let Some(fields) = r.fields(&root, SITE_KEYS, "site.yaml", true) else {
+    let Some(mut fields) = r.fields(&root, SITE_KEYS, "site.yaml", false) else {
         return r.finish(None);
+    };
+    // site.yaml has no `---` line to point at: a missing key is reported at
+    // its first key, or at the start of a file without keys, never at a
+    // comment above them.
+    fields.pos = match &root.value {
+        YamlValue::Map(entries) => entries.first().map_or(Pos::START, |(key, _)| key.pos),
+        _ => Pos::START,
     };
     // Whatever parsed is returned even when something did not, so that the
     // checks across files still run and every error shows in one run; the
