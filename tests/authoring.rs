@@ -626,9 +626,9 @@ fn completions_for_every_shell() {
     let workspace = Workspace::new();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = workspace.run(&["completions", shell]).assert_code(0);
+        // Each script asks the binary for candidates at every <TAB>.
+        assert!(run.stdout.contains("FRICTIONLOG_COMPLETE"), "{shell}");
         assert!(run.stdout.contains("frictionlog"), "{shell}");
-        assert!(run.stdout.contains("init"), "{shell}");
-        assert!(run.stdout.contains("category"), "{shell}");
         assert_eq!(run.stderr, "");
     }
     let run = workspace.run(&["completions", "tcsh"]).assert_code(2);
@@ -636,14 +636,231 @@ fn completions_for_every_shell() {
     workspace.run(&["completions"]).assert_code(2);
 }
 
+/// What bash offers for the command line `words` (the last word is the one
+/// being completed), run in `workspace` with the script of `completions
+/// bash` sourced and `frictionlog` on PATH.
+fn bash_completes(workspace: &Workspace, words: &[&str]) -> Vec<String> {
+    let script = workspace
+        .run(&["completions", "bash"])
+        .assert_code(0)
+        .stdout;
+    workspace.write("completion.bash", &script);
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+        .collect();
+    let program = format!(
+        "source ./completion.bash\n\
+         COMP_WORDS=({})\n\
+         COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\n\
+         COMP_LINE=\"${{COMP_WORDS[*]}}\"\n\
+         COMP_POINT=${{#COMP_LINE}}\n\
+         _clap_complete_frictionlog frictionlog \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        quoted.join(" ")
+    );
+    let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .current_dir(workspace.dir.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+// Regression test: the static scripts completed file names for
+// `--category`, `--team`, `--root` and `--bind`. The scripts now ask the
+// binary, which reads the site under --root.
 #[test]
-fn the_man_page_is_roff() {
+fn bash_completes_the_site_s_categories_and_teams() {
+    let workspace = Workspace::with_site();
+    workspace.write("notes.txt", "not a folder\n");
+    workspace.write(
+        "site/content/incidents/flaky.md",
+        "---\ntitle: Flaky\ncategory: environments\nanecdotes:\n  - {team: Payments}\n---\n",
+    );
+    let new = ["frictionlog", "--root", "site", "new", "incident", "T"];
+    let with = |extra: &[&'static str]| -> Vec<&str> {
+        new.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--category", ""])),
+        ["environments", "monolith"]
+    );
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--category", "mon"])),
+        ["monolith"]
+    );
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--team", ""])),
+        ["Payments", "Your team"]
+    );
+    // --root after the command works too.
+    assert_eq!(
+        bash_completes(
+            &workspace,
+            &[
+                "frictionlog",
+                "new",
+                "incident",
+                "T",
+                "--root",
+                "site",
+                "--category",
+                "e"
+            ]
+        ),
+        ["environments"]
+    );
+    // Folders only for --root; nothing at all for --bind.
+    let roots = bash_completes(&workspace, &["frictionlog", "check", "--root", ""]);
+    assert!(roots.iter().any(|r| r.starts_with("site")), "{roots:?}");
+    assert!(!roots.iter().any(|r| r.contains("notes")), "{roots:?}");
+    assert_eq!(
+        bash_completes(&workspace, &["frictionlog", "serve", "--bind", ""]),
+        Vec::<String>::new()
+    );
+    // Commands and flags still complete.
+    assert_eq!(
+        bash_completes(&workspace, &["frictionlog", "bu"]),
+        ["build"]
+    );
+    assert!(
+        bash_completes(&workspace, &["frictionlog", "build", "--str"])
+            .contains(&"--strict".to_owned())
+    );
+}
+
+// Regression test: the man page listed frictionlog-build(1) and the like,
+// pages that do not exist, and had no options, exit codes or examples.
+#[test]
+fn the_man_page_has_every_command_s_options_exit_codes_and_examples() {
     let run = Workspace::new().run(&["man"]).assert_code(0);
-    assert!(run.stdout.contains(".TH frictionlog 1"), "{}", run.stdout);
-    assert!(run.stdout.contains(".SH SYNOPSIS"));
-    for command in ["build", "check", "serve", "init", "new", "completions"] {
-        assert!(run.stdout.contains(command), "{command}");
+    let page = run.stdout;
+    assert!(page.contains(".TH frictionlog 1"), "{page}");
+    for section in [
+        ".SH SYNOPSIS",
+        ".SH COMMANDS",
+        ".SH \"CONTENT FORMAT\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+    ] {
+        assert!(page.contains(section), "no {section}");
     }
+    for command in [
+        "build",
+        "check",
+        "serve",
+        "init",
+        "new incident",
+        "new category",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            page.contains(&format!(".SS \"frictionlog {command}\"")),
+            "no section for {command}"
+        );
+    }
+    // Each command's own options, in roff (dashes escaped).
+    for option in [
+        "\\-\\-force",
+        "\\-\\-base\\-url",
+        "\\-\\-format",
+        "\\-\\-bind",
+        "\\-\\-category",
+    ] {
+        assert!(page.contains(option), "no {option}");
+    }
+    assert!(!page.contains("(1)"), "a reference to another page: {page}");
+}
+
+#[test]
+fn man_prints_one_command_s_page() {
+    let workspace = Workspace::new();
+    let page = workspace.run(&["man", "build"]).assert_code(0).stdout;
+    assert!(
+        page.contains(".TH frictionlog\\-build 1") || page.contains(".TH frictionlog-build 1"),
+        "{page}"
+    );
+    for needle in [
+        ".SH OPTIONS",
+        "\\-\\-force",
+        "\\-\\-root",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+        "frictionlog build \\-\\-strict \\-\\-base\\-url /arch/challenges/",
+    ] {
+        assert!(page.contains(needle), "no {needle}: {page}");
+    }
+    assert!(
+        !page.contains("\\-\\-format"),
+        "check's options on build's page"
+    );
+    let new = workspace.run(&["man", "new"]).assert_code(0).stdout;
+    assert!(new.contains(".SS \"frictionlog new incident\""), "{new}");
+    assert!(new.contains(".SS \"frictionlog new category\""), "{new}");
+    let run = workspace.run(&["man", "publish"]).assert_code(2);
+    assert!(run.stderr.contains("possible values"), "{run:#?}");
+}
+
+// Regression test: every subcommand's --help repeated the global flags,
+// even where they do nothing, and `-v` said "Show what the build did" on
+// `new` and `init`.
+#[test]
+fn each_command_s_help_lists_only_the_flags_that_apply_to_it() {
+    let workspace = Workspace::new();
+    for command in [&["man"][..], &["completions"]] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = workspace.run(&args).assert_code(0).stdout;
+        for flag in ["--root", "--verbose", "--quiet", "--color"] {
+            assert!(
+                !help.contains(flag),
+                "{command:?} --help shows {flag}:\n{help}"
+            );
+        }
+    }
+    for command in [&["new", "incident"][..], &["new", "category"], &["init"]] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = workspace.run(&args).assert_code(0).stdout;
+        assert!(!help.contains("--verbose"), "{command:?}:\n{help}");
+        assert!(!help.contains("build"), "{command:?}:\n{help}");
+    }
+    let init = workspace.run(&["init", "--help"]).assert_code(0).stdout;
+    assert!(
+        init.contains("The folder to create the site in when DIR is not given"),
+        "{init}"
+    );
+    let serve = workspace.run(&["serve", "--help"]).assert_code(0).stdout;
+    assert!(
+        serve.contains("Print what each rebuild did and how long each stage took"),
+        "{serve}"
+    );
+    let build = workspace.run(&["build", "--help"]).assert_code(0).stdout;
+    assert!(
+        build.contains("Print each phase of the build and how long it took"),
+        "{build}"
+    );
+    // Hidden is not refused: a global flag before or after still parses.
+    workspace.run(&["man", "--color", "never"]).assert_code(0);
 }
 
 // ---- what a build prints ----
