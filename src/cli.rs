@@ -76,8 +76,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Preview the site locally: rebuilds on every save and reloads open tabs.
     Serve(ServeArgs),
-    /// Start a new site (settings, two categories, one incident) in an empty
-    /// or new folder.
+    /// Start a new site (settings, two categories, one incident) in a new or
+    /// empty folder, or a fresh clone.
     Init(InitArgs),
     /// Add an incident or a category: writes a valid file named after its
     /// title and prints its path.
@@ -104,7 +104,8 @@ pub struct ManArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The folder to create the site in (default: --root, i.e. the current
-    /// folder); it must be empty or not exist yet.
+    /// folder); it must be new, empty, or hold only a repository's files
+    /// (dotfiles such as .git, a README, a LICENSE).
     #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
 }

@@ -1074,3 +1074,139 @@ fn the_ci_doc_runs_the_strict_check_the_way_ci_should() {
         assert!(publishing.contains(needle), "publishing.md lacks {needle}");
     }
 }
+
+/// The text of the README section under `heading`, to the next `## `.
+fn readme_section(heading: &str) -> String {
+    let readme = doc("README.md");
+    let start = readme
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("README has no section \"{heading}\""));
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_owned()
+}
+
+/// The lines of the ```sh blocks of `markdown`.
+fn shell_lines(markdown: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_sh = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_sh = !in_sh && line.trim() == "```sh";
+            continue;
+        }
+        if in_sh && !line.trim().is_empty() {
+            lines.push(line.trim().to_owned());
+        }
+    }
+    lines
+}
+
+// Regression test: the README told people to run `frictionlog init`
+// without saying how to get the binary, nor that the first build takes
+// minutes.
+#[test]
+fn the_readme_says_how_to_install_before_the_first_use() {
+    let readme = doc("README.md");
+    let install = readme
+        .find("cargo install --locked --path .")
+        .expect("no `cargo install --locked --path .`");
+    assert!(readme.contains("cargo install --locked --git "));
+    let first_use = readme
+        .find("frictionlog init")
+        .expect("no `frictionlog init`");
+    assert!(
+        install < first_use,
+        "the README uses frictionlog before installing it"
+    );
+    let top = &readme[..install];
+    assert!(
+        top.contains("several minutes"),
+        "the first build's wait is not said"
+    );
+}
+
+// Regression test: the README followed from a fresh clone left gaps. Runs
+// the commands of "Your first ten minutes" in order, as written, in an
+// empty folder (serve, which runs until stopped, and git aside).
+#[test]
+fn the_first_ten_minutes_run_as_written() {
+    let workspace = Workspace::new();
+    let section = readme_section("Your first ten minutes");
+    let mut cwd = workspace.dir.path().to_owned();
+    let mut ran = Vec::new();
+    for line in shell_lines(&section) {
+        if let Some(dir) = line.strip_prefix("cd ") {
+            cwd = cwd.join(dir.trim());
+            continue;
+        }
+        if !line.starts_with("frictionlog ") || line.starts_with("frictionlog serve") {
+            continue;
+        }
+        let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+        let output = Command::new("sh")
+            .args(["-c", &line])
+            .current_dir(&cwd)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    binary.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "`{line}` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran.push(line);
+    }
+    assert!(ran.len() >= 4, "{ran:?}");
+    let site = workspace.path("challenges");
+    assert!(
+        site.join("content/incidents/five-files-to-add-a-setting.md")
+            .is_file()
+    );
+    assert!(
+        site.join("content/categories/release-pipeline.md")
+            .is_file()
+    );
+    assert!(site.join("output/index.html").is_file());
+}
+
+// Regression test: the README listed four completion shells; the binary
+// offers five.
+#[test]
+fn the_readme_lists_every_completion_shell_the_binary_offers() {
+    let help = Workspace::new()
+        .run(&["completions", "--help"])
+        .assert_code(0)
+        .stdout;
+    let offered: Vec<String> = help
+        .split("[possible values: ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("no possible values")
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    assert_eq!(offered.len(), 5, "{offered:?}");
+    let readme = doc("README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.trim_start().starts_with("completions "))
+        .expect("no `completions` line in the README's command list");
+    let mut listed: Vec<String> = line
+        .trim()
+        .trim_start_matches("completions ")
+        .split('|')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    listed.sort();
+    let mut offered = offered;
+    offered.sort();
+    assert_eq!(listed, offered);
+}
