@@ -1210,3 +1210,65 @@ fn the_readme_lists_every_completion_shell_the_binary_offers() {
     offered.sort();
     assert_eq!(listed, offered);
 }
+
+// Regression test: ci.md said to "replace the last three steps" of the
+// Pages job, which left actions/configure-pages and an environment.url
+// naming a removed step, and its `aws s3 sync` uploaded the
+// .frictionlog-output marker that publishing.md keeps private;
+// publishing.md said build renders the whole site in memory (it writes
+// each page as it is rendered) and announced two consequences before
+// three.
+#[test]
+fn the_publishing_docs_agree_with_the_tool_and_each_other() {
+    let ci = doc("docs/ci.md");
+    assert!(
+        !ci.contains("replace the last"),
+        "ci.md edits a job by step count"
+    );
+    // Every step a workflow refers to exists in the same code block.
+    for block in ci.split("```yaml").skip(1) {
+        let block = block.split("```").next().unwrap_or("");
+        for reference in block.split("steps.").skip(1) {
+            let id = reference.split('.').next().unwrap_or("");
+            assert!(
+                block.contains(&format!("id: {id}\n")),
+                "ci.md refers to step \"{id}\", which its block does not define:\n{block}"
+            );
+        }
+    }
+    for (name, text) in [
+        ("docs/ci.md", &ci),
+        ("docs/publishing.md", &doc("docs/publishing.md")),
+    ] {
+        for line in text.lines().filter(|l| l.contains("aws s3 sync output/ ")) {
+            assert!(
+                line.contains("--exclude \".frictionlog-output\""),
+                "{name} uploads the output marker: {line}"
+            );
+        }
+    }
+    let publishing = doc("docs/publishing.md");
+    assert!(!publishing.contains("renders the whole site in memory"));
+    let after = publishing
+        .split("consequences:\n")
+        .nth(1)
+        .expect("no list of consequences");
+    let bullets = after
+        .split("\n## ")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .count();
+    let announced = publishing
+        .split(" consequences:")
+        .next()
+        .and_then(|before| before.split_whitespace().last())
+        .unwrap_or("");
+    let words = ["", "One", "Two", "Three", "Four", "Five"];
+    assert_eq!(
+        words.get(bullets).copied(),
+        Some(announced),
+        "{bullets} bullets"
+    );
+}
