@@ -282,9 +282,6 @@ impl Session {
         // and the tally is thrown away if validation finds an error.
         let validate = || -> (Vec<Diagnostic>, Duration) {
             let timer = Instant::now();
-            let Some(config) = &self.config else {
-                return (Vec::new(), timer.elapsed());
-            };
             let sources: Sources<'_> = self
                 .sources
                 .values()
@@ -293,7 +290,7 @@ impl Session {
             let category_files: Vec<&str> =
                 self.category_files.iter().map(String::as_str).collect();
             let found = validate_site(
-                config,
+                self.config.as_ref(),
                 &self.categories,
                 &category_files,
                 &self.incidents,

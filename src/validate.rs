@@ -62,9 +62,12 @@ impl Checker<'_> {
 ///
 /// `category_files` are the slugs of every category file, including those
 /// that failed to parse: an incident naming one of them gets no follow-on
-/// "unknown category" error burying the real one.
+/// "unknown category" error burying the real one. `config` is `None` when
+/// site.yaml could not be read: the rules that need no settings still run,
+/// so its syntax error does not hide the other files' errors, and
+/// sections and statuses, which site.yaml defines, go unchecked.
 pub fn validate_site(
-    config: &SiteConfig,
+    config: Option<&SiteConfig>,
     categories: &[Category],
     category_files: &[&str],
     incidents: &[Arc<Incident>],
@@ -76,9 +79,6 @@ pub fn validate_site(
         diagnostics: Vec::new(),
     };
     let category_slugs = || category_files.iter().copied();
-    let section_slugs = || config.sections.iter().map(|s| s.slug.as_str());
-    let incident_status_keys = || config.incident_statuses.iter().map(|s| s.key.as_str());
-    let category_status_keys = || config.category_statuses.iter().map(|s| s.key.as_str());
 
     check_duplicate_slugs(
         &mut checker,
@@ -103,23 +103,25 @@ pub fn validate_site(
             category_slugs(),
             file,
         );
-        if let Some(section) = &incident.section {
+        if let (Some(config), Some(section)) = (config, &incident.section) {
             checker.reference(
                 CodeKind::UnknownSection,
                 "section",
                 section,
-                section_slugs(),
+                config.sections.iter().map(|s| s.slug.as_str()),
                 file,
             );
         }
-        for status in &incident.status {
-            checker.reference(
-                CodeKind::UnknownStatus,
-                "incident status",
-                status,
-                incident_status_keys(),
-                file,
-            );
+        if let Some(config) = config {
+            for status in &incident.status {
+                checker.reference(
+                    CodeKind::UnknownStatus,
+                    "incident status",
+                    status,
+                    config.incident_statuses.iter().map(|s| s.key.as_str()),
+                    file,
+                );
+            }
         }
         for anecdote in &incident.anecdotes {
             let name = &anecdote.team.value;
@@ -172,12 +174,12 @@ pub fn validate_site(
                     slug.pos,
                 );
             }
-            if let Some(status) = &entry.status {
+            if let (Some(config), Some(status)) = (config, &entry.status) {
                 checker.reference(
                     CodeKind::UnknownStatus,
                     "category status",
                     status,
-                    category_status_keys(),
+                    config.category_statuses.iter().map(|s| s.key.as_str()),
                     file,
                 );
             }
@@ -317,7 +319,7 @@ mod tests {
     fn unknown_category_suggests_the_closest() {
         let config = SiteConfig::with_title("t".into());
         let d = validate_site(
-            &config,
+            Some(&config),
             &[category("monolith")],
             &["monolith"],
             &[Arc::new(incident("content/incidents/a.md", "monolit", &[]))],
@@ -335,7 +337,7 @@ mod tests {
     fn duplicate_incident_slugs_flag_the_later_path() {
         let config = SiteConfig::with_title("t".into());
         let d = validate_site(
-            &config,
+            Some(&config),
             &[category("m")],
             &["m"],
             &[
@@ -355,7 +357,7 @@ mod tests {
     fn team_names_sharing_a_slug_collide() {
         let config = SiteConfig::with_title("t".into());
         let d = validate_site(
-            &config,
+            Some(&config),
             &[category("m")],
             &["m"],
             &[

@@ -698,3 +698,28 @@ fn a_misplaced_content_file_gets_a_did_you_mean() {
         ]
     );
 }
+
+// Regression test: any syntax error in site.yaml left no settings, and
+// without settings no rule across files ran. The rules that need no
+// settings run now; sections and statuses, which site.yaml defines, wait.
+#[test]
+fn a_syntax_error_in_site_yaml_does_not_hide_the_others() {
+    let site = SiteBuilder::new()
+        .file("content/site.yaml", "title: T\nsections: [\n")
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS
+                .replace("category: monolith", "category: monolit")
+                .replace("status: sad", "status: own-status\nsection: own-section"),
+        )
+        .file("content/incidents/old/settings.md", SETTINGS)
+        .create();
+    expect_errors(
+        &site,
+        &[
+            ("duplicate-slug", "content/incidents/settings.md", 1, 1),
+            ("unknown-category", "content/incidents/settings.md", 3, 11),
+            ("yaml-syntax", "content/site.yaml", 2, 11),
+        ],
+    );
+}
