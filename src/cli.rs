@@ -84,13 +84,21 @@ pub enum Command {
     #[command(subcommand)]
     New(NewCommand),
     /// Print a shell completion script on stdout.
-    #[command(after_help = "Examples:\n  \
+    ///
+    /// At each <TAB> the script runs frictionlog (found on PATH) for the
+    /// candidates: commands, flags, and the category slugs and team names
+    /// of the site under --root.
+    #[command(after_help = "Examples (then open a new shell):\n  \
         frictionlog completions bash > ~/.local/share/bash-completion/completions/frictionlog\n  \
-        frictionlog completions zsh > ~/.zfunc/_frictionlog\n  \
-        frictionlog completions fish > ~/.config/fish/completions/frictionlog.fish")]
+        frictionlog completions fish > ~/.config/fish/completions/frictionlog.fish\n  \
+        echo 'source <(frictionlog completions zsh)' >> ~/.zshrc\n  \
+        echo 'eval (frictionlog completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n  \
+        frictionlog completions powershell | Out-String | Invoke-Expression   # in $PROFILE")]
     Completions(CompletionsArgs),
-    /// Print the manual (roff) on stdout: `frictionlog man | man -l -`, or
-    /// one command's page: `frictionlog man build | man -l -`.
+    /// Print the manual (roff) on stdout: `frictionlog man | man -l -`.
+    ///
+    /// With a command's name, print that command's page instead:
+    /// `frictionlog man build | man -l -`.
     Man(ManArgs),
 }
 

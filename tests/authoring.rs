@@ -830,7 +830,12 @@ fn each_command_s_help_lists_only_the_flags_that_apply_to_it() {
         let mut args = command.to_vec();
         args.push("--help");
         let help = workspace.run(&args).assert_code(0).stdout;
-        for flag in ["--root", "--verbose", "--quiet", "--color"] {
+        for flag in [
+            "--root <DIR>",
+            "-v, --verbose",
+            "-q, --quiet",
+            "--color <WHEN>",
+        ] {
             assert!(
                 !help.contains(flag),
                 "{command:?} --help shows {flag}:\n{help}"
