@@ -85,7 +85,7 @@ pub enum Command {
     New(NewCommand),
     /// Print a shell completion script on stdout.
     ///
-    /// At each <TAB> the script runs frictionlog (found on PATH) for the
+    /// At each press of Tab the script runs frictionlog (found on PATH) for the
     /// candidates: commands, flags, and the category slugs and team names
     /// of the site under --root.
     #[command(after_help = "Examples (then open a new shell):\n  \

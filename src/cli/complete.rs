@@ -1,10 +1,10 @@
 //! Shell completion that knows the site: `completions SHELL` prints a small
-//! script that, at each <TAB>, runs `frictionlog` again with
+//! script that, at each press of Tab, runs `frictionlog` again with
 //! `FRICTIONLOG_COMPLETE=SHELL` and the words typed so far; the binary
 //! answers with the candidates (clap_complete's dynamic completion).
 //!
-//! So `new incident --category <TAB>` offers the category slugs of the
-//! site under `--root`, `--team <TAB>` its team names, an argument named
+//! So `new incident --category` + Tab offers the category slugs of the
+//! site under `--root`, `--team` + Tab its team names, an argument named
 //! `incident` its incident slugs; `--root` offers folders and `--bind`
 //! nothing. Reads the site (I/O) only when one of those is completed.
 
