@@ -28,7 +28,27 @@ pub fn render_page(command: &clap::Command, page: Option<&str>) -> io::Result<Ve
         Some(sub) => command_page(sub, &mut out)?,
         None => main_page(command, &mut out)?,
     }
-    Ok(out)
+    Ok(without_repeated_preamble(&out))
+}
+
+/// Every piece rendered on its own starts with roff's two lines defining
+/// the apostrophe string; the page needs them once.
+fn without_repeated_preamble(page: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let mut seen = Vec::new();
+    let mut kept = String::with_capacity(text.len());
+    for line in text.lines() {
+        let preamble = line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq");
+        if preamble {
+            if seen.contains(&line) {
+                continue;
+            }
+            seen.push(line);
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept.into_bytes()
 }
 
 fn main_page(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
