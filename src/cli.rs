@@ -8,15 +8,23 @@
 //! Commands that produce something for scripts (`new`'s path, completion
 //! scripts, the man page) print it on stdout, even with `-q`.
 
+mod complete;
+mod man;
+
+use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, StyledStr};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
 
-use crate::diagnostic::{Diagnostic, FormatKind, render_github, render_human, render_json};
+use crate::diagnostic::{
+    Diagnostic, FormatKind, path_prefix, render_github, render_human, render_json, with_path_prefix,
+};
 use crate::model::{BaseUrl, Date};
 use crate::output::{Staging, resolve_path};
 use crate::render::DiscardSink;
@@ -30,9 +38,16 @@ use crate::{BuildOptions, BuildOutcome, build_site};
 #[command(name = "frictionlog", version, about, max_term_width = 100)]
 pub struct Cli {
     /// The site's root folder: the one holding content/.
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        default_value = ".",
+        value_hint = ValueHint::DirPath
+    )]
     pub root: PathBuf,
-    /// Show what the build did and how long each phase took.
+    /// Print more: each phase of a build or check and its time, what each
+    /// rebuild of serve did.
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
     /// Print errors only.
@@ -61,28 +76,45 @@ pub enum Command {
     Check(CheckArgs),
     /// Preview the site locally: rebuilds on every save and reloads open tabs.
     Serve(ServeArgs),
-    /// Start a new site (settings, two categories, one incident) in an empty
-    /// or new folder.
+    /// Start a new site (settings, two categories, one incident) in a new or
+    /// empty folder, or a fresh clone.
     Init(InitArgs),
     /// Add an incident or a category: writes a valid file named after its
     /// title and prints its path.
     #[command(subcommand)]
     New(NewCommand),
     /// Print a shell completion script on stdout.
-    #[command(after_help = "Examples:\n  \
+    ///
+    /// At each press of Tab the script runs frictionlog (found on PATH) for the
+    /// candidates: commands, flags, and the category slugs and team names
+    /// of the site under --root.
+    #[command(after_help = "Examples (then open a new shell):\n  \
         frictionlog completions bash > ~/.local/share/bash-completion/completions/frictionlog\n  \
-        frictionlog completions zsh > ~/.zfunc/_frictionlog\n  \
-        frictionlog completions fish > ~/.config/fish/completions/frictionlog.fish")]
+        frictionlog completions fish > ~/.config/fish/completions/frictionlog.fish\n  \
+        echo 'source <(frictionlog completions zsh)' >> ~/.zshrc\n  \
+        echo 'eval (frictionlog completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n  \
+        frictionlog completions powershell | Out-String | Invoke-Expression   # in $PROFILE")]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout: `frictionlog man | man -l -`.
-    Man,
+    /// Print the manual (roff) on stdout: `frictionlog man | man -l -`.
+    ///
+    /// With a command's name, print that command's page instead:
+    /// `frictionlog man build | man -l -`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Print only this command's page (every option, exit codes, examples).
+    #[arg(value_name = "COMMAND", value_parser = PossibleValuesParser::new(man::PAGES))]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The folder to create the site in (default: --root, i.e. the current
-    /// folder); it must be empty or not exist yet.
-    #[arg(value_name = "DIR")]
+    /// folder); it must be new, empty, or hold only a repository's files
+    /// (dotfiles such as .git, a README, a LICENSE).
+    #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub dir: Option<PathBuf>,
 }
 
@@ -107,7 +139,7 @@ pub struct NewIncidentArgs {
     #[arg(long, value_name = "SLUG")]
     pub category: String,
     /// The team that hit it: writes its anecdote (one occurrence).
-    #[arg(long, value_name = "TEAM")]
+    #[arg(long, value_name = "TEAM", value_parser = parse_team)]
     pub team: Option<String>,
     /// When the team hit it: YYYY, YYYY-MM or YYYY-MM-DD [default: today].
     #[arg(long, value_name = "DATE", requires = "team", value_parser = parse_date)]
@@ -130,9 +162,7 @@ pub struct CompletionsArgs {
 
 /// `--date`: a date of any precision, checked against the calendar.
 fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text.trim()).ok_or_else(|| {
-        "expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date), like 2024-05-01".to_owned()
-    })
+    Date::parse(text.trim()).ok_or_else(|| crate::model::date_problem(text.trim()))
 }
 
 /// A title for `new`: anything with a letter or digit to make a slug from.
@@ -145,10 +175,32 @@ fn parse_title(text: &str) -> Result<String, String> {
     }
 }
 
+/// `--team`: a name `check` accepts, so the anecdote is never dropped.
+fn parse_team(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "a team name cannot be blank: name the team that hit it, or leave out --team"
+                .to_owned(),
+        );
+    }
+    if crate::model::slugify(text).is_empty() {
+        return Err(
+            "a team name needs at least one letter or digit to make its page address from"
+                .to_owned(),
+        );
+    }
+    Ok(text.trim().to_owned())
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The address to listen on (loopback unless you ask otherwise).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1",
+        value_hint = ValueHint::Other
+    )]
     pub bind: std::net::IpAddr,
     /// The port to listen on; 0 picks any free port.
     #[arg(long, value_name = "N", default_value_t = 1111)]
@@ -164,7 +216,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Where to write the site (default: <root>/output).
-    #[arg(short, long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub output: Option<PathBuf>,
     /// Publish under this URL: "/", a path like "/arch/challenges/", or an absolute URL.
     #[arg(long, value_name = "URL")]
@@ -201,6 +253,10 @@ struct Reporter {
     verbose: bool,
     quiet: bool,
     color: bool,
+    /// Put before a diagnostic's root-relative path so it reads from the
+    /// current directory, as rustc and cargo print paths (`site/` for
+    /// `--root site`): editors and CI annotations find the file.
+    path_prefix: String,
 }
 
 impl Reporter {
@@ -210,10 +266,23 @@ impl Reporter {
             ColorKind::Never => false,
             ColorKind::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
+        let cwd = std::env::current_dir().ok();
+        let mut prefix = path_prefix(&cli.root, cwd.as_deref());
+        // An absolute root reached through a symbolic link still reads
+        // from the current directory.
+        if prefix.starts_with('/')
+            && let Ok(real) = cli.root.canonicalize()
+        {
+            let real_prefix = path_prefix(&real, cwd.as_deref());
+            if !real_prefix.starts_with('/') {
+                prefix = real_prefix;
+            }
+        }
         Reporter {
             verbose: cli.verbose,
             quiet: cli.quiet,
             color,
+            path_prefix: prefix,
         }
     }
 
@@ -233,6 +302,8 @@ impl Reporter {
     }
 
     fn diagnostics(&self, diagnostics: &[Diagnostic], format: FormatKind) {
+        let diagnostics = with_path_prefix(diagnostics, &self.path_prefix);
+        let diagnostics = diagnostics.as_ref();
         match format {
             FormatKind::Human => {
                 let mut stderr = io::stderr().lock();
@@ -270,11 +341,74 @@ impl Reporter {
     }
 }
 
+/// The global flags' help, per command: `None` hides the flag where it
+/// does nothing (`man`, `completions`; `-v` and `-q` on `new`), so each
+/// command's `--help` lists only what applies to it.
+fn global_flag_help(command: &str, flag: &str) -> Option<Option<&'static str>> {
+    let help = match (command, flag) {
+        ("man" | "completions", _) => None,
+        ("build", "verbose") => Some("Print each phase of the build and how long it took"),
+        ("check", "verbose") => Some("Print each phase of the check and how long it took"),
+        ("serve", "verbose") => Some("Print what each rebuild did and how long each stage took"),
+        ("init", "verbose") => None,
+        ("init", "quiet") => Some("Print errors only, not the line saying what was created"),
+        ("init", "root") => Some("The folder to create the site in when DIR is not given"),
+        ("new" | "incident" | "category", "verbose" | "quiet") => None,
+        ("new" | "incident" | "category", "root") => {
+            Some("The site to add to: the folder holding content/")
+        }
+        _ => return None,
+    };
+    Some(help)
+}
+
+/// Rewords or hides the global flags of `command` and its subcommands.
+fn adjust_global_flags(command: clap::Command) -> clap::Command {
+    let name = command.get_name().to_owned();
+    command
+        .mut_args(|arg| {
+            if !arg.is_global_set() {
+                return arg;
+            }
+            match global_flag_help(&name, arg.get_id().as_str()) {
+                Some(Some(help)) => arg.help(help),
+                Some(None) => arg.hide(true),
+                None => arg,
+            }
+        })
+        .mut_subcommands(adjust_global_flags)
+}
+
+/// The command line as clap sees it: [`Cli`], built, with each command's
+/// help for the global flags. Parsing, `--help`, the man page and
+/// completion all use this one.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    // Building copies the global flags into every subcommand, where
+    // their help can then be made to fit.
+    command.build();
+    command.mut_subcommands(adjust_global_flags)
+}
+
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match complete::complete_if_asked(&args) {
+        Ok(false) => {}
+        Ok(true) => return ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(2);
+        }
+    }
+    let mut command = command();
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
+            let error = explain_misplaced_flag(error.format(&mut command), &command, &args);
             let _ = error.print();
             return if error.use_stderr() {
                 ExitCode::from(2)
@@ -284,6 +418,77 @@ pub fn run() -> ExitCode {
         }
     };
     run_cli(&cli)
+}
+
+/// An unknown flag that another command has (`build --format github`)
+/// gets clap's nearest spelling as a tip (`--force`), which is wrong and
+/// risky. Say which command has the flag instead.
+fn explain_misplaced_flag(
+    mut error: clap::Error,
+    command: &clap::Command,
+    args: &[OsString],
+) -> clap::Error {
+    if error.kind() != ErrorKind::UnknownArgument {
+        return error;
+    }
+    let Some(ContextValue::String(invalid)) = error.get(ContextKind::InvalidArg) else {
+        return error;
+    };
+    let Some(long) = invalid.strip_prefix("--") else {
+        return error;
+    };
+    let flag = format!("--{}", long.split('=').next().unwrap_or(long));
+    let long = flag.trim_start_matches('-').to_owned();
+    // The command the flag was given to: the words naming subcommands.
+    let mut path: Vec<String> = Vec::new();
+    let mut current: &clap::Command = command;
+    for arg in args.iter().skip(1) {
+        let Some(word) = arg.to_str() else { continue };
+        if let Some(sub) = current.find_subcommand(word) {
+            path.push(sub.get_name().to_owned());
+            current = sub;
+        }
+    }
+    let used = format!("frictionlog {}", path.join(" "));
+    let usage = current.clone().render_usage();
+    let mut owners: Vec<String> = Vec::new();
+    collect_flag_owners(command, &long, "frictionlog", &mut owners);
+    owners.retain(|owner| *owner != used);
+    if owners.is_empty() || path.is_empty() {
+        return error;
+    }
+    let owners = owners
+        .iter()
+        .map(|o| format!("`{o}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let mut tips = vec![StyledStr::from(format!(
+        "'{flag}' is an option of {owners}, not of `{used}`"
+    ))];
+    if flag == "--format" && path.first().is_some_and(|p| p == "build") {
+        tips.push(StyledStr::from(
+            "for annotations in CI, run `frictionlog check --strict --format github`, then `frictionlog build --strict`",
+        ));
+    }
+    error.remove(ContextKind::SuggestedArg);
+    error.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+    error.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
+    error
+}
+
+/// The commands (`frictionlog check`) that take `--<long>`, global flags
+/// aside.
+fn collect_flag_owners(command: &clap::Command, long: &str, name: &str, owners: &mut Vec<String>) {
+    for sub in command.get_subcommands() {
+        let sub_name = format!("{name} {}", sub.get_name());
+        if sub
+            .get_arguments()
+            .any(|arg| !arg.is_global_set() && arg.get_long() == Some(long))
+        {
+            owners.push(sub_name.clone());
+        }
+        collect_flag_owners(sub, long, &sub_name, owners);
+    }
 }
 
 /// Runs a parsed command line.
@@ -296,7 +501,7 @@ pub fn run_cli(cli: &Cli) -> ExitCode {
         Command::Init(args) => run_init(cli, args, &reporter),
         Command::New(command) => run_new(cli, command, &reporter),
         Command::Completions(args) => run_completions(args.shell, &reporter),
-        Command::Man => run_man(&reporter),
+        Command::Man(args) => run_man(args.command.as_deref(), &reporter),
     }
 }
 
@@ -385,19 +590,23 @@ fn print_bytes(bytes: &[u8], reporter: &Reporter) -> ExitCode {
 }
 
 fn run_completions(shell: Shell, reporter: &Reporter) -> ExitCode {
-    // Generated into memory first: clap_complete panics on a failed write.
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "frictionlog", &mut script);
-    print_bytes(&script, reporter)
+    match complete::registration(shell) {
+        Ok(script) => print_bytes(&script, reporter),
+        Err(error) => {
+            reporter.error(&format!("cannot write the completion script: {error}"));
+            ExitCode::from(1)
+        }
+    }
 }
 
-fn run_man(reporter: &Reporter) -> ExitCode {
-    let mut page = Vec::new();
-    if let Err(error) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
-        reporter.error(&format!("cannot render the man page: {error}"));
-        return ExitCode::from(1);
+fn run_man(page: Option<&str>, reporter: &Reporter) -> ExitCode {
+    match man::render_page(&command(), page) {
+        Ok(page) => print_bytes(&page, reporter),
+        Err(error) => {
+            reporter.error(&format!("cannot render the man page: {error}"));
+            ExitCode::from(1)
+        }
     }
-    print_bytes(&page, reporter)
 }
 
 fn run_serve(cli: &Cli, args: &ServeArgs, reporter: &Reporter) -> ExitCode {

@@ -6,7 +6,9 @@
 //! access to the files. Three renderings: rustc-style text for people, a JSON
 //! array for scripts, and GitHub Actions workflow commands for CI annotations.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::path::{Component, Path};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -128,7 +130,8 @@ pub struct Diagnostic {
     pub code: CodeKind,
     pub message: String,
     /// Path relative to the site root, with `/` separators; `None` when the
-    /// problem is about no file in particular.
+    /// problem is about no file in particular. What users see reads from
+    /// the current directory instead ([`with_path_prefix`]).
     pub file: Option<String>,
     pub pos: Option<Pos>,
     pub source_line: Option<SourceLine>,
@@ -218,6 +221,58 @@ fn byte_index_of_column(line: &str, column: u32) -> usize {
     line.char_indices()
         .nth(skip)
         .map_or(line.len(), |(index, _)| index)
+}
+
+/// What to put before a root-relative path so that it reads from the
+/// current directory, as rustc and cargo print paths: `--root site` gives
+/// `site/`, a root that is the current directory gives nothing, and an
+/// absolute root outside the current directory stays absolute. `cwd` is
+/// the current directory, `None` when it cannot be told.
+pub fn path_prefix(root: &Path, cwd: Option<&Path>) -> String {
+    let shown = if root.is_absolute() {
+        match cwd.and_then(|cwd| root.strip_prefix(cwd).ok()) {
+            Some(inside) => inside,
+            None => root,
+        }
+    } else {
+        root
+    };
+    let mut prefix = String::new();
+    for component in shown.components() {
+        match component {
+            Component::CurDir => {}
+            Component::RootDir => prefix.push('/'),
+            Component::Prefix(prefix_part) => {
+                prefix.push_str(&prefix_part.as_os_str().to_string_lossy());
+            }
+            Component::ParentDir => prefix.push_str("../"),
+            Component::Normal(name) => {
+                prefix.push_str(&name.to_string_lossy());
+                prefix.push('/');
+            }
+        }
+    }
+    prefix
+}
+
+/// `diagnostics` with every file path read from the current directory
+/// (`prefix` from [`path_prefix`]); borrowed when there is nothing to add.
+pub fn with_path_prefix<'a>(diagnostics: &'a [Diagnostic], prefix: &str) -> Cow<'a, [Diagnostic]> {
+    if prefix.is_empty() {
+        return Cow::Borrowed(diagnostics);
+    }
+    Cow::Owned(
+        diagnostics
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                if let Some(file) = &mut d.file {
+                    file.insert_str(0, prefix);
+                }
+                d
+            })
+            .collect(),
+    )
 }
 
 /// The output formats of `check --format`.
@@ -398,6 +453,32 @@ error[unknown-category]: unknown category \"monolit\" (did you mean \"monolith\"
         assert_eq!(
             render_github(&d),
             "::error file=content/a%2Cb.md,line=2,col=3,title=invalid-value::bad%0Avalue"
+        );
+    }
+
+    #[test]
+    fn paths_read_from_the_current_directory() {
+        let cwd = Some(Path::new("/work/repo"));
+        assert_eq!(path_prefix(Path::new("."), cwd), "");
+        assert_eq!(path_prefix(Path::new("site"), cwd), "site/");
+        assert_eq!(path_prefix(Path::new("./docs/site/"), cwd), "docs/site/");
+        assert_eq!(path_prefix(Path::new("../other"), cwd), "../other/");
+        assert_eq!(path_prefix(Path::new("/work/repo"), cwd), "");
+        assert_eq!(path_prefix(Path::new("/work/repo/site"), cwd), "site/");
+        assert_eq!(
+            path_prefix(Path::new("/elsewhere/site"), cwd),
+            "/elsewhere/site/"
+        );
+        assert_eq!(path_prefix(Path::new("/elsewhere"), None), "/elsewhere/");
+        let found = [Diagnostic::in_file(
+            CodeKind::IoError,
+            "x",
+            "content/a.md",
+            Pos::START,
+        )];
+        assert_eq!(
+            with_path_prefix(&found, "site/")[0].file.as_deref(),
+            Some("site/content/a.md")
         );
     }
 

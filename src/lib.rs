@@ -16,7 +16,9 @@
 //!   whose every value knows its line and column.
 //! - [`parse`]: one file into a typed [`model`] value, reporting every problem
 //!   of that file as a [`diagnostic::Diagnostic`].
-//! - [`validate`]: rules across files (references, unique slugs).
+//! - [`validate`]: rules across files (references, unique slugs); and,
+//!   when errors keep the site from being rendered, the links between
+//!   content files, which rendering checks otherwise.
 //! - [`tally`]: the numbers of SPEC section 4 ([`tally::Tally`]).
 //! - [`render`] and [`export`]: every output file, handed to a
 //!   [`render::Sink`] as it is made: pages through tera (the default
@@ -30,7 +32,10 @@
 //!   (the only async code).
 //! - [`scaffold`]: the files `init` and `new` write (made by pure functions,
 //!   written without ever replacing a file).
-//! - [`cli`]: the command line, mapping all of the above to exit codes.
+//! - [`cli`]: the command line, mapping all of the above to exit codes;
+//!   diagnostics' paths read from the current directory there. Its
+//!   submodules write the manual and answer shell completion with values
+//!   read from the site.
 //!
 //! [`build_site`] runs the pipeline end to end into a sink; `check` renders
 //! into [`render::DiscardSink`] to find template errors and broken links,

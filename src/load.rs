@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{CodeKind, Diagnostic, Pos};
+use crate::diagnostic::{CodeKind, Diagnostic, Pos, did_you_mean};
 use crate::parse::SourceFile;
 
 /// Which kind of content a file holds, by where it sits.
@@ -167,16 +167,51 @@ pub fn classify(rel: &str) -> Option<ContentKind> {
     }
 }
 
-fn where_files_go(rel: &str) -> &'static str {
+/// The folders of content/ that hold content files.
+const CONTENT_FOLDERS: [&str; 3] = ["categories", "incidents", "reviews"];
+
+/// Extensions people give Markdown files that frictionlog does not read.
+const MARKDOWN_EXTENSIONS: [&str; 6] = ["markdown", "mdown", "mkd", "mkdn", "mdwn", "MD"];
+
+/// Why `rel` is not a content file, with the path it was probably meant to
+/// have when that is obvious (a folder name one typo away, `.markdown`).
+fn where_files_go(rel: &str) -> String {
     let rest = rel.strip_prefix("content/").unwrap_or(rel);
     if rest.starts_with("categories/") && rest.matches('/').count() > 1 {
-        "categories/ has no sub-folders; move the file up into content/categories/"
-    } else if rest.starts_with("reviews/") && rest.matches('/').count() > 1 {
-        "reviews/ has no sub-folders; move the file up into content/reviews/"
-    } else if !rel.ends_with(".md") && rest.contains('/') {
-        "content files end in .md"
+        return "categories/ has no sub-folders; move the file up into content/categories/"
+            .to_owned();
+    }
+    if rest.starts_with("reviews/") && rest.matches('/').count() > 1 {
+        return "reviews/ has no sub-folders; move the file up into content/reviews/".to_owned();
+    }
+    let Some((folder, file)) = rest.split_once('/') else {
+        return "content/ holds site.yaml and the folders categories/, incidents/ and reviews/"
+            .to_owned();
+    };
+    let known_folder = CONTENT_FOLDERS.contains(&folder);
+    let fixed_folder = if known_folder {
+        Some(folder)
     } else {
-        "content/ holds site.yaml and the folders categories/, incidents/ and reviews/"
+        did_you_mean(folder, CONTENT_FOLDERS)
+    };
+    let fixed_file = match file.rsplit_once('.') {
+        Some((stem, "md")) => Some(format!("{stem}.md")),
+        Some((stem, extension)) if MARKDOWN_EXTENSIONS.contains(&extension) => {
+            Some(format!("{stem}.md"))
+        }
+        _ => None,
+    };
+    let reason = if known_folder {
+        "content files end in .md".to_owned()
+    } else {
+        format!("content/ has no folder \"{folder}\"")
+    };
+    match (fixed_folder, fixed_file) {
+        (Some(folder), Some(file)) => {
+            format!("{reason} (did you mean \"content/{folder}/{file}\"?)")
+        }
+        _ if known_folder => reason,
+        _ => format!("{reason}; content files go in categories/, incidents/ or reviews/"),
     }
 }
 
@@ -306,6 +341,31 @@ mod tests {
         );
         assert_eq!(classify("content/incidents/a.txt"), None);
         assert_eq!(classify("content/README.md"), None);
+    }
+
+    #[test]
+    fn a_misplaced_file_gets_the_path_it_was_meant_to_have() {
+        assert_eq!(
+            where_files_go("content/incident/a.md"),
+            "content/ has no folder \"incident\" (did you mean \"content/incidents/a.md\"?)"
+        );
+        assert_eq!(
+            where_files_go("content/incidents/x/a.markdown"),
+            "content files end in .md (did you mean \"content/incidents/x/a.md\"?)"
+        );
+        assert_eq!(
+            where_files_go("content/categry/a.markdown"),
+            "content/ has no folder \"categry\" (did you mean \"content/categories/a.md\"?)"
+        );
+        assert_eq!(
+            where_files_go("content/incidents/notes.txt"),
+            "content files end in .md"
+        );
+        assert!(where_files_go("content/README.md").starts_with("content/ holds site.yaml"));
+        assert_eq!(
+            where_files_go("content/zzz/a.md"),
+            "content/ has no folder \"zzz\"; content files go in categories/, incidents/ or reviews/"
+        );
     }
 
     #[test]

@@ -106,6 +106,84 @@ impl Date {
     }
 }
 
+/// What is wrong with a date [`Date::parse`] refused, in words, with the
+/// corrected date where the fix is obvious: "there is no month 13 (months
+/// run from 01 to 12)", "the month needs two digits (did you mean
+/// \"2018-01\"?)".
+pub fn date_problem(text: &str) -> String {
+    const EXPECTED: &str = "expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)";
+    let parts: Vec<&str> = text.split('-').collect();
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() > 3 || !parts.iter().all(|p| all_digits(p)) {
+        return EXPECTED.to_owned();
+    }
+    let (year, rest) = match parts.split_first() {
+        Some((year, rest)) => (*year, rest),
+        None => return EXPECTED.to_owned(),
+    };
+    if year.len() != 4 {
+        return format!("the year needs four digits; {EXPECTED}");
+    }
+    // Month and day written with one digit: suggest them padded.
+    if rest.iter().any(|p| p.len() == 1) && rest.iter().all(|p| p.len() <= 2) {
+        let padded: Vec<String> = std::iter::once(year.to_owned())
+            .chain(rest.iter().map(|p| format!("{p:0>2}")))
+            .collect();
+        let padded = padded.join("-");
+        let which = if rest.iter().filter(|p| p.len() == 1).count() == 2 {
+            "the month and the day need"
+        } else if rest.first().is_some_and(|p| p.len() == 1) {
+            "the month needs"
+        } else {
+            "the day needs"
+        };
+        if Date::parse(&padded).is_some() {
+            return format!("{which} two digits (did you mean \"{padded}\"?)");
+        }
+        return date_problem(&padded);
+    }
+    if rest.iter().any(|p| p.len() != 2) {
+        return EXPECTED.to_owned();
+    }
+    let number = |part: Option<&&str>| part.and_then(|p| p.parse::<i8>().ok());
+    let (Ok(year_number), Some(month)) = (year.parse::<i16>(), number(rest.first()).or(Some(1)))
+    else {
+        return EXPECTED.to_owned();
+    };
+    if year_number < 1 {
+        return "there is no year 0000: years start at 0001".to_owned();
+    }
+    if !(1..=12).contains(&month) {
+        return format!("there is no month {month:02} (months run from 01 to 12)");
+    }
+    if let Some(day) = number(rest.get(1)) {
+        let days = jiff::civil::Date::new(year_number, month, 1).map_or(31, |d| d.days_in_month());
+        if !(1..=days).contains(&day) {
+            let month_name = MONTH_NAMES
+                .get(usize::try_from(month - 1).unwrap_or(0))
+                .copied()
+                .unwrap_or("that month");
+            return format!("there is no day {day:02} in {month_name} {year} (it has {days} days)");
+        }
+    }
+    EXPECTED.to_owned()
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 fn parse_digits(text: &str, width: usize) -> Option<u32> {
     if text.len() != width || !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -425,6 +503,51 @@ pub fn is_valid_slug(slug: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_refused_date_says_which_part_is_wrong() {
+        use super::date_problem;
+        assert_eq!(
+            date_problem("2018-13-01"),
+            "there is no month 13 (months run from 01 to 12)"
+        );
+        assert_eq!(
+            date_problem("2018-00"),
+            "there is no month 00 (months run from 01 to 12)"
+        );
+        assert_eq!(
+            date_problem("2018-02-30"),
+            "there is no day 30 in February 2018 (it has 28 days)"
+        );
+        assert_eq!(
+            date_problem("2018-1"),
+            "the month needs two digits (did you mean \"2018-01\"?)"
+        );
+        assert_eq!(
+            date_problem("2018-1-5"),
+            "the month and the day need two digits (did you mean \"2018-01-05\"?)"
+        );
+        assert_eq!(
+            date_problem("2018-13-5"),
+            "there is no month 13 (months run from 01 to 12)"
+        );
+        assert_eq!(
+            date_problem("0000"),
+            "there is no year 0000: years start at 0001"
+        );
+        assert!(date_problem("18-01").starts_with("the year needs four digits"));
+        for text in [
+            "",
+            "soon",
+            "2018/01",
+            "2018-01-01-01",
+            "-",
+            "2018--01",
+            "2018-001",
+        ] {
+            assert!(date_problem(text).starts_with("expected YYYY"), "{text}");
+        }
+    }
+
     use super::*;
 
     fn date(text: &str) -> Date {

@@ -9,9 +9,10 @@ use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
     Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, Incident, IncidentStatus, Located,
-    PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, is_valid_slug,
+    PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, date_problem, is_valid_slug,
+    slugify,
 };
-use crate::yaml::{Yaml, YamlValue, parse_yaml};
+use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
 /// A content file as read from disk.
 #[derive(Clone, Debug)]
@@ -51,10 +52,16 @@ impl<'a> Reporter<'a> {
     fn check_slug(&mut self, kind: &str) {
         if !is_valid_slug(&self.file.slug) {
             let slug = self.file.slug.clone();
+            let fixed = slugify(&slug);
+            let rename = if fixed.is_empty() {
+                String::new()
+            } else {
+                format!(" (rename it to \"{fixed}.md\")")
+            };
             self.error(
                 CodeKind::InvalidSlug,
                 format!(
-                    "{kind} file name \"{slug}\" is not a valid slug: use lower-case letters, digits and '-', starting with a letter or digit"
+                    "{kind} file name \"{slug}\" is not a valid slug: use lower-case letters, digits and '-', starting with a letter or digit{rename}"
                 ),
                 Pos::new(1, 1, 3),
             );
@@ -89,14 +96,14 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    /// The YAML tree, reporting every syntax error; a duplicate key is
+    /// reported and the rest of the file still checked.
     fn yaml(&mut self, yaml: &str, first_line: u32) -> Option<Yaml> {
-        match parse_yaml(yaml, first_line) {
-            Ok(root) => Some(root),
-            Err(error) => {
-                self.error(CodeKind::YamlSyntax, error.message, error.pos);
-                None
-            }
+        let (root, errors) = parse_yaml_all(yaml, first_line);
+        for error in errors {
+            self.error(CodeKind::YamlSyntax, error.message, error.pos);
         }
+        root
     }
 
     /// Opens a mapping, reporting keys outside `allowed` as `unknown-field`.
@@ -289,9 +296,16 @@ impl<'a> Reporter<'a> {
                 YamlValue::Int(number) => number.to_string(),
                 other => other.kind_name().to_owned(),
             };
+            let problem = match &yaml.value {
+                YamlValue::Str(text) => date_problem(text.trim()),
+                YamlValue::Int(year) if (0..=9999).contains(year) => {
+                    date_problem(&format!("{year:04}"))
+                }
+                _ => "expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)".to_owned(),
+            };
             self.error(
                 CodeKind::InvalidDate,
-                format!("invalid date {shown} for \"{name}\": expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)"),
+                format!("invalid date {shown} for \"{name}\": {problem}"),
                 yaml.pos,
             );
         }
@@ -543,6 +557,34 @@ fn parse_status_list(r: &mut Reporter<'_>, yaml: &Yaml) -> Vec<Located<String>> 
         let Some(key) = r.located_string(item, "status") else {
             continue;
         };
+        // `status: sad, tick` is one string to YAML; the list was meant.
+        // Each part is still checked against the site's statuses.
+        if key.value.contains(',') && !matches!(yaml.value, YamlValue::Seq(_)) {
+            let parts: Vec<&str> = key
+                .value
+                .split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .collect();
+            r.error(
+                CodeKind::InvalidValue,
+                format!(
+                    "status \"{}\" is one text, not a list (did you mean [{}]?)",
+                    key.value,
+                    parts.join(", ")
+                ),
+                key.pos,
+            );
+            for part in parts {
+                if !keys.iter().any(|k| k.value == part) {
+                    keys.push(Located {
+                        value: part.to_owned(),
+                        pos: key.pos,
+                    });
+                }
+            }
+            continue;
+        }
         if keys.iter().any(|k| k.value == key.value) {
             r.error(
                 CodeKind::InvalidValue,
@@ -667,8 +709,15 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
     let Some(root) = r.yaml(&file.text, 1) else {
         return r.finish(None);
     };
-    let Some(fields) = r.fields(&root, SITE_KEYS, "site.yaml", true) else {
+    let Some(mut fields) = r.fields(&root, SITE_KEYS, "site.yaml", false) else {
         return r.finish(None);
+    };
+    // site.yaml has no `---` line to point at: a missing key is reported at
+    // its first key, or at the start of a file without keys, never at a
+    // comment above them.
+    fields.pos = match &root.value {
+        YamlValue::Map(entries) => entries.first().map_or(Pos::START, |(key, _)| key.pos),
+        _ => Pos::START,
     };
     // Whatever parsed is returned even when something did not, so that the
     // checks across files still run and every error shows in one run; the

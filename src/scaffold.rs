@@ -39,9 +39,12 @@ pub enum ScaffoldError {
     NoSlug {
         title: String,
     },
-    /// `init` into a folder that already holds something.
+    /// `init` into a folder that already holds something besides a
+    /// repository's own files.
     NotEmpty {
         dir: PathBuf,
+        /// The first entry in the way.
+        entry: String,
     },
     /// There is no site to add to.
     NoContent {
@@ -82,9 +85,9 @@ impl fmt::Display for ScaffoldError {
                 f,
                 "title \"{title}\" has no letter or digit to make a file name from"
             ),
-            ScaffoldError::NotEmpty { dir } => write!(
+            ScaffoldError::NotEmpty { dir, entry } => write!(
                 f,
-                "refusing to create a site in \"{}\": it is not empty (init needs a new or empty folder, e.g. `frictionlog init challenges`)",
+                "refusing to create a site in \"{}\": it already holds \"{entry}\" (init needs a new or empty folder, or a fresh clone holding only dotfiles such as .git, a README or a LICENSE; e.g. `frictionlog init challenges`)",
                 dir.display()
             ),
             ScaffoldError::NoContent { root } => write!(
@@ -399,10 +402,20 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<NewFile>, ScaffoldError>
         move |source| ScaffoldError::Io { path, source }
     };
     match fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
+        Ok(entries) => {
+            let mut in_the_way: Vec<String> = Vec::new();
+            for entry in entries {
+                let name = entry.map_err(io_error(dir))?.file_name();
+                let name = name.to_string_lossy();
+                if !is_repository_file(&name) {
+                    in_the_way.push(name.into_owned());
+                }
+            }
+            in_the_way.sort();
+            if let Some(entry) = in_the_way.into_iter().next() {
                 return Err(ScaffoldError::NotEmpty {
                     dir: dir.to_owned(),
+                    entry,
                 });
             }
         }
@@ -413,9 +426,56 @@ pub fn init_site(dir: &Path, today: Date) -> Result<Vec<NewFile>, ScaffoldError>
     }
     let files = make_site_files(today);
     for file in &files {
-        write_new_file(dir, file)?;
+        if file.path == GITIGNORE && fs::symlink_metadata(dir.join(GITIGNORE)).is_ok() {
+            ignore_output(dir, file)?;
+        } else {
+            write_new_file(dir, file)?;
+        }
     }
     Ok(files)
+}
+
+const GITIGNORE: &str = ".gitignore";
+
+/// What creating a repository and cloning it leaves in a folder: `.git`
+/// and other dotfiles (`.gitignore`, `.github/`, `.editorconfig`), a
+/// README, a LICENSE. `init` writes beside them (none of its files has
+/// such a name), so "create the repository, clone it, init" works.
+fn is_repository_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    name.starts_with('.')
+        || ["readme", "license", "licence", "copying"]
+            .iter()
+            .any(|prefix| lower.starts_with(prefix))
+}
+
+/// Adds the new site's `.gitignore` lines to an existing one, as `cargo
+/// init` does, unless it already ignores output/. Nothing is overwritten.
+fn ignore_output(dir: &Path, file: &NewFile) -> Result<(), ScaffoldError> {
+    let path = dir.join(GITIGNORE);
+    let io_error = |source| ScaffoldError::Io {
+        path: path.clone(),
+        source,
+    };
+    let existing = fs::read(&path).map_err(io_error)?;
+    let existing = String::from_utf8_lossy(&existing);
+    if existing
+        .lines()
+        .any(|line| matches!(line.trim(), "output" | "output/" | "/output" | "/output/"))
+    {
+        return Ok(());
+    }
+    let mut out = fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .map_err(io_error)?;
+    let separator = if existing.is_empty() || existing.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    out.write_all(format!("{separator}{}", file.text).as_bytes())
+        .map_err(io_error)
 }
 
 /// Reads what `new incident` needs from the site under `root`.

@@ -11,7 +11,7 @@
 //! the pages that [`crate::invalidate::pages_to_render`] says the edit
 //! touched, reusing every other incident's summary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use crate::model::{Category, Incident, Review, Site, SiteConfig};
 use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
 use crate::render::{RenderCache, Sink, Theme, load_theme, render_selection};
 use crate::tally::{Tally, tally_site};
-use crate::validate::{Sources, validate_site};
+use crate::validate::{LinkSource, Sources, validate_links, validate_site};
 use crate::{BuildOptions, BuildOutcome, BuiltSite, Phase};
 
 /// A site's sources and their parsed values, ready to render again.
@@ -249,9 +249,6 @@ impl Session {
         // and the tally is thrown away if validation finds an error.
         let validate = || -> (Vec<Diagnostic>, Duration) {
             let timer = Instant::now();
-            let Some(config) = &self.config else {
-                return (Vec::new(), timer.elapsed());
-            };
             let sources: Sources<'_> = self
                 .sources
                 .values()
@@ -260,7 +257,7 @@ impl Session {
             let category_files: Vec<&str> =
                 self.category_files.iter().map(String::as_str).collect();
             let found = validate_site(
-                config,
+                self.config.as_ref(),
                 &self.categories,
                 &category_files,
                 &self.incidents,
@@ -296,6 +293,12 @@ impl Session {
         let ((found, validate_time), prepared) = rayon::join(validate, tally);
         diagnostics.extend(found);
         diagnostics.extend(self.theme_diagnostics.iter().cloned());
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        if has_errors {
+            // No render, so no link check on the way: check links alone,
+            // so broken links show with the other errors.
+            diagnostics.extend(self.validate_links());
+        }
         if !keep {
             // Only validation quotes the files; rendering quotes the bodies
             // it holds. A one-off build frees the texts here, and its
@@ -312,7 +315,6 @@ impl Session {
         });
 
         let mut built = None;
-        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         if let (Some(theme), false, Some((site, tally, tally_time))) =
             (&self.theme, has_errors, prepared)
         {
@@ -370,6 +372,53 @@ impl Session {
             built,
             phases: std::mem::take(&mut self.phases),
         }
+    }
+
+    /// `broken-link` errors of every text rendering would show, without
+    /// rendering: links to content files that will have no page. A file
+    /// that failed to parse still counts as a page (its own errors say what
+    /// is wrong with it); a draft does not, unless drafts are built.
+    fn validate_links(&self) -> Vec<Diagnostic> {
+        let drafts: HashSet<&str> = if self.options.drafts {
+            HashSet::new()
+        } else {
+            self.incidents
+                .iter()
+                .filter(|i| i.draft)
+                .map(|i| i.path.as_str())
+                .collect()
+        };
+        let pages = self
+            .sources
+            .keys()
+            .map(String::as_str)
+            .filter(|path| *path != "content/site.yaml" && !drafts.contains(path));
+        let description = self
+            .config
+            .as_ref()
+            .and_then(|c| c.description.as_deref())
+            .map(|text| LinkSource {
+                text,
+                path: "content/site.yaml",
+                first_line: None,
+            });
+        let bodies = self
+            .categories
+            .iter()
+            .map(|c| (&c.body, &c.path, c.body_line))
+            .chain(
+                self.incidents
+                    .iter()
+                    .filter(|i| !drafts.contains(i.path.as_str()))
+                    .map(|i| (&i.body, &i.path, i.body_line)),
+            )
+            .chain(self.reviews.iter().map(|r| (&r.body, &r.path, r.body_line)))
+            .map(|(text, path, line)| LinkSource {
+                text,
+                path,
+                first_line: Some(line),
+            });
+        validate_links(pages, description.into_iter().chain(bodies))
     }
 
     /// Renders everything once, giving the parsed values to the site rather

@@ -1,11 +1,14 @@
 //! Pure: the rules that span files — references between them and slugs that
-//! must be unique — checked once every file is parsed.
+//! must be unique — checked once every file is parsed; and links between
+//! content files, checked here alone when errors keep the site from being
+//! rendered (rendering checks them otherwise, on the way).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::model::{Category, Incident, Located, Review, SiteConfig, slugify};
+use crate::render::{MarkdownOptions, MarkdownSource, render_markdown_with};
 
 /// Where to find a file's text, to quote the offending line.
 pub type Sources<'a> = HashMap<&'a str, &'a str>;
@@ -59,9 +62,12 @@ impl Checker<'_> {
 ///
 /// `category_files` are the slugs of every category file, including those
 /// that failed to parse: an incident naming one of them gets no follow-on
-/// "unknown category" error burying the real one.
+/// "unknown category" error burying the real one. `config` is `None` when
+/// site.yaml could not be read: the rules that need no settings still run,
+/// so its syntax error does not hide the other files' errors, and
+/// sections and statuses, which site.yaml defines, go unchecked.
 pub fn validate_site(
-    config: &SiteConfig,
+    config: Option<&SiteConfig>,
     categories: &[Category],
     category_files: &[&str],
     incidents: &[Arc<Incident>],
@@ -73,9 +79,6 @@ pub fn validate_site(
         diagnostics: Vec::new(),
     };
     let category_slugs = || category_files.iter().copied();
-    let section_slugs = || config.sections.iter().map(|s| s.slug.as_str());
-    let incident_status_keys = || config.incident_statuses.iter().map(|s| s.key.as_str());
-    let category_status_keys = || config.category_statuses.iter().map(|s| s.key.as_str());
 
     check_duplicate_slugs(
         &mut checker,
@@ -100,23 +103,25 @@ pub fn validate_site(
             category_slugs(),
             file,
         );
-        if let Some(section) = &incident.section {
+        if let (Some(config), Some(section)) = (config, &incident.section) {
             checker.reference(
                 CodeKind::UnknownSection,
                 "section",
                 section,
-                section_slugs(),
+                config.sections.iter().map(|s| s.slug.as_str()),
                 file,
             );
         }
-        for status in &incident.status {
-            checker.reference(
-                CodeKind::UnknownStatus,
-                "incident status",
-                status,
-                incident_status_keys(),
-                file,
-            );
+        if let Some(config) = config {
+            for status in &incident.status {
+                checker.reference(
+                    CodeKind::UnknownStatus,
+                    "incident status",
+                    status,
+                    config.incident_statuses.iter().map(|s| s.key.as_str()),
+                    file,
+                );
+            }
         }
         for anecdote in &incident.anecdotes {
             let name = &anecdote.team.value;
@@ -169,18 +174,62 @@ pub fn validate_site(
                     slug.pos,
                 );
             }
-            if let Some(status) = &entry.status {
+            if let (Some(config), Some(status)) = (config, &entry.status) {
                 checker.reference(
                     CodeKind::UnknownStatus,
                     "category status",
                     status,
-                    category_status_keys(),
+                    config.category_statuses.iter().map(|s| s.key.as_str()),
                     file,
                 );
             }
         }
     }
     checker.diagnostics
+}
+
+/// A Markdown text whose links to content files are to be checked.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkSource<'a> {
+    pub text: &'a str,
+    /// The content file, relative to the site root.
+    pub path: &'a str,
+    /// The file's line the text starts on; `None` for a YAML value.
+    pub first_line: Option<u32>,
+}
+
+/// `broken-link` for every link in `texts` to a `.md` file that is no page
+/// of the site. `pages` are the content files that have a page, relative to
+/// the site root.
+///
+/// Rendering finds broken links as it rewrites them, but a site with other
+/// errors is not rendered; this pass finds them then, so that one run shows
+/// every problem. It goes through the same Markdown code as rendering (the
+/// HTML is thrown away), so the two never disagree.
+pub fn validate_links<'a>(
+    pages: impl IntoIterator<Item = &'a str>,
+    texts: impl IntoIterator<Item = LinkSource<'a>>,
+) -> Vec<Diagnostic> {
+    // Only the keys matter: a link to a page is left alone either way.
+    let pages: HashMap<String, String> = pages
+        .into_iter()
+        .map(|path| (path.to_owned(), String::new()))
+        .collect();
+    let options = MarkdownOptions {
+        raw_html: false,
+        pages: Some(&pages),
+        top_heading: 1,
+    };
+    let mut diagnostics = Vec::new();
+    for source in texts {
+        let markdown_source = MarkdownSource {
+            path: source.path,
+            first_line: source.first_line,
+        };
+        let (_, found) = render_markdown_with(source.text, Some(markdown_source), &options);
+        diagnostics.extend(found);
+    }
+    diagnostics
 }
 
 /// `duplicate-slug` on every file after the first, in path byte order.
@@ -270,7 +319,7 @@ mod tests {
     fn unknown_category_suggests_the_closest() {
         let config = SiteConfig::with_title("t".into());
         let d = validate_site(
-            &config,
+            Some(&config),
             &[category("monolith")],
             &["monolith"],
             &[Arc::new(incident("content/incidents/a.md", "monolit", &[]))],
@@ -288,7 +337,7 @@ mod tests {
     fn duplicate_incident_slugs_flag_the_later_path() {
         let config = SiteConfig::with_title("t".into());
         let d = validate_site(
-            &config,
+            Some(&config),
             &[category("m")],
             &["m"],
             &[
@@ -308,7 +357,7 @@ mod tests {
     fn team_names_sharing_a_slug_collide() {
         let config = SiteConfig::with_title("t".into());
         let d = validate_site(
-            &config,
+            Some(&config),
             &[category("m")],
             &["m"],
             &[

@@ -60,12 +60,29 @@ pub struct YamlError {
     pub pos: Pos,
 }
 
-/// Parses `yaml`, which starts on line `first_line` of its file.
+/// Parses `yaml`, which starts on line `first_line` of its file; a
+/// duplicate key is an error like any other.
 ///
 /// An empty document is `Null`.
 pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Yaml, YamlError> {
+    let (root, mut errors) = parse_yaml_all(yaml, first_line);
+    match root {
+        Some(root) if errors.is_empty() => Ok(root),
+        _ => Err(errors.swap_remove(0)),
+    }
+}
+
+/// Parses `yaml`, which starts on line `first_line` of its file, and keeps
+/// going past duplicate keys: each repeated key is an error at the repeat,
+/// and the tree keeps the first. So a duplicate key in site.yaml or in a
+/// frontmatter block is reported alongside every other problem of the run,
+/// instead of hiding them. Other syntax errors leave no tree. When the tree
+/// is `None`, there is at least one error.
+pub fn parse_yaml_all(yaml: &str, first_line: u32) -> (Option<Yaml>, Vec<YamlError>) {
     let mut options = Options::default();
-    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    // Repeats reach `visit_map`, which keeps them so that `convert` can
+    // report each one where it is written.
+    options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     // YAML 1.2 core schema: `yes`, `on` and `no` are strings (SPEC 9).
     options.strict_booleans = true;
     // Frontmatter is a few levels deep; a cap well below serde-saphyr's
@@ -76,7 +93,11 @@ pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Yaml, YamlError> {
     options.budget = Some(budget);
     let parsed: Result<Spanned<RawNode>, _> = serde_saphyr::from_str_with_options(yaml, options);
     match parsed {
-        Ok(root) => Ok(convert(root, yaml, first_line)),
+        Ok(root) => {
+            let mut errors = Vec::new();
+            let root = convert(root, yaml, first_line, &mut errors);
+            (Some(root), errors)
+        }
         Err(error) => {
             let pos = error
                 .location()
@@ -87,10 +108,11 @@ pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Yaml, YamlError> {
                         1,
                     )
                 });
-            Err(YamlError {
+            let error = YamlError {
                 message: tidy_message(&error.without_snippet().to_string()),
                 pos,
-            })
+            };
+            (None, vec![error])
         }
     }
 }
@@ -139,7 +161,12 @@ fn position(location: &Location, yaml: &str, first_line: u32) -> Pos {
     Pos::new(line, column, u32::try_from(len).unwrap_or(1))
 }
 
-fn convert(node: Spanned<RawNode>, yaml: &str, first_line: u32) -> Yaml {
+fn convert(
+    node: Spanned<RawNode>,
+    yaml: &str,
+    first_line: u32,
+    errors: &mut Vec<YamlError>,
+) -> Yaml {
     let pos = position(&node.referenced, yaml, first_line);
     let value = match node.value {
         RawNode::Null => YamlValue::Null,
@@ -150,17 +177,42 @@ fn convert(node: Spanned<RawNode>, yaml: &str, first_line: u32) -> Yaml {
         RawNode::Seq(items) => YamlValue::Seq(
             items
                 .into_iter()
-                .map(|item| convert(item, yaml, first_line))
+                .map(|item| convert(item, yaml, first_line, errors))
                 .collect(),
         ),
-        RawNode::Map(entries) => YamlValue::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (convert(k, yaml, first_line), convert(v, yaml, first_line)))
-                .collect(),
-        ),
+        RawNode::Map(raw_entries) => {
+            let mut entries: Vec<(Yaml, Yaml)> = Vec::with_capacity(raw_entries.len());
+            for (key, value) in raw_entries {
+                let key = convert(key, yaml, first_line, errors);
+                let value = convert(value, yaml, first_line, errors);
+                if entries.iter().any(|(seen, _)| seen.value == key.value) {
+                    errors.push(YamlError {
+                        message: format!(
+                            "duplicate key \"{}\": each key may appear once",
+                            key_text(&key.value)
+                        ),
+                        pos: key.pos,
+                    });
+                    continue;
+                }
+                entries.push((key, value));
+            }
+            YamlValue::Map(entries)
+        }
     };
     Yaml { value, pos }
+}
+
+/// A mapping key as the user wrote it, for messages.
+fn key_text(key: &YamlValue) -> String {
+    match key {
+        YamlValue::Str(text) => text.clone(),
+        YamlValue::Int(number) => number.to_string(),
+        YamlValue::Bool(value) => value.to_string(),
+        YamlValue::Float(number) => number.to_string(),
+        YamlValue::Null => "null".to_owned(),
+        other => other.kind_name().to_owned(),
+    }
 }
 
 /// What serde-saphyr deserialises into: any YAML node, children spanned.
@@ -294,6 +346,19 @@ mod tests {
             error.message,
             "duplicate key \"a\": each key may appear once"
         );
+    }
+
+    #[test]
+    fn every_duplicate_key_is_reported_and_the_first_kept() {
+        let (root, errors) = parse_yaml_all("a: 1\nb: {c: 1, c: 2}\na: 3\n", 2);
+        let lines: Vec<u32> = errors.iter().map(|e| e.pos.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert_eq!(errors[0].pos, Pos::new(3, 11, 1));
+        let root = root.unwrap();
+        let entries = map_entries(&root);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].1.value, YamlValue::Int(1));
+        assert_eq!(map_entries(&entries[1].1).len(), 1);
     }
 
     #[test]

@@ -196,12 +196,53 @@ fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     insta::assert_snapshot!("init_not_empty", run.stderr);
     assert_eq!(workspace.files(), before);
 
-    // An empty hidden file counts too: init never writes beside anything.
+    // Beside a repository's files, anything else is still in the way.
     let workspace = Workspace::new();
-    workspace.write("site/.gitignore", "");
-    workspace.run(&["init", "site"]).assert_code(1);
-    assert_eq!(workspace.read("site/.gitignore"), "");
-    assert!(!workspace.path("site/content").exists());
+    workspace.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    workspace.write("site/content/site.yaml", "title: Mine\n");
+    let before = workspace.files();
+    let run = workspace.run(&["init", "site"]).assert_code(1);
+    assert!(
+        run.stderr.contains("it already holds \"content\""),
+        "{run:#?}"
+    );
+    assert_eq!(workspace.files(), before);
+}
+
+// Regression test: init refused a folder holding only .git, so "create
+// the repository, clone it, init" failed. A fresh clone's files (dotfiles,
+// a README, a LICENSE) are left alone, and an existing .gitignore gets the
+// output folder added, as `cargo init` does.
+#[test]
+fn init_accepts_a_fresh_clone() {
+    let workspace = Workspace::new();
+    workspace.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    workspace.write("site/README.md", "# Our challenges\n");
+    workspace.write("site/LICENSE", "MIT\n");
+    workspace.write("site/.gitignore", "*.log");
+    workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(workspace.read("site/README.md"), "# Our challenges\n");
+    assert_eq!(workspace.read("site/.git/HEAD"), "ref: refs/heads/main\n");
+    assert_eq!(
+        workspace.read("site/.gitignore"),
+        "*.log\n# What `frictionlog build` writes.\noutput/\n"
+    );
+    workspace.site(&["check", "--strict"]).assert_code(0);
+
+    // Only .git, as `git clone` of an empty repository leaves it.
+    let workspace = Workspace::new();
+    workspace.write("site/.git/HEAD", "ref: refs/heads/main\n");
+    workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(
+        workspace.read("site/.gitignore"),
+        "# What `frictionlog build` writes.\noutput/\n"
+    );
+
+    // A .gitignore that already ignores the output is left as it is.
+    let workspace = Workspace::new();
+    workspace.write("site/.gitignore", "/output/\n");
+    workspace.run(&["init", "site"]).assert_code(0);
+    assert_eq!(workspace.read("site/.gitignore"), "/output/\n");
 }
 
 #[test]
@@ -461,6 +502,36 @@ fn a_bad_date_is_a_usage_error() {
     assert_eq!(workspace.files(), before);
 }
 
+// Regression test: `--team "  "` wrote an incident without its anecdote
+// and said nothing, although check rejects a blank team name.
+#[test]
+fn a_blank_team_is_a_usage_error() {
+    let workspace = Workspace::with_site();
+    let before = workspace.files();
+    for team in ["  ", "", "?!"] {
+        let run = workspace
+            .site(&[
+                "new",
+                "incident",
+                "Anything",
+                "--category",
+                "monolith",
+                "--team",
+                team,
+            ])
+            .assert_code(2);
+        assert!(run.stderr.contains("for '--team <TEAM>'"), "{run:#?}");
+        assert!(
+            run.stderr.contains("a team name cannot be blank")
+                || run
+                    .stderr
+                    .contains("a team name needs at least one letter or digit"),
+            "{run:#?}"
+        );
+    }
+    assert_eq!(workspace.files(), before);
+}
+
 #[test]
 fn a_title_without_letters_or_digits_is_a_usage_error() {
     let workspace = Workspace::with_site();
@@ -555,9 +626,9 @@ fn completions_for_every_shell() {
     let workspace = Workspace::new();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = workspace.run(&["completions", shell]).assert_code(0);
+        // Each script asks the binary for candidates at every <TAB>.
+        assert!(run.stdout.contains("FRICTIONLOG_COMPLETE"), "{shell}");
         assert!(run.stdout.contains("frictionlog"), "{shell}");
-        assert!(run.stdout.contains("init"), "{shell}");
-        assert!(run.stdout.contains("category"), "{shell}");
         assert_eq!(run.stderr, "");
     }
     let run = workspace.run(&["completions", "tcsh"]).assert_code(2);
@@ -565,14 +636,236 @@ fn completions_for_every_shell() {
     workspace.run(&["completions"]).assert_code(2);
 }
 
+/// What bash offers for the command line `words` (the last word is the one
+/// being completed), run in `workspace` with the script of `completions
+/// bash` sourced and `frictionlog` on PATH.
+fn bash_completes(workspace: &Workspace, words: &[&str]) -> Vec<String> {
+    let script = workspace
+        .run(&["completions", "bash"])
+        .assert_code(0)
+        .stdout;
+    workspace.write("completion.bash", &script);
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+        .collect();
+    let program = format!(
+        "source ./completion.bash\n\
+         COMP_WORDS=({})\n\
+         COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\n\
+         COMP_LINE=\"${{COMP_WORDS[*]}}\"\n\
+         COMP_POINT=${{#COMP_LINE}}\n\
+         _clap_complete_frictionlog frictionlog \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        quoted.join(" ")
+    );
+    let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .current_dir(workspace.dir.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+// Regression test: the static scripts completed file names for
+// `--category`, `--team`, `--root` and `--bind`. The scripts now ask the
+// binary, which reads the site under --root.
 #[test]
-fn the_man_page_is_roff() {
+fn bash_completes_the_site_s_categories_and_teams() {
+    let workspace = Workspace::with_site();
+    workspace.write("notes.txt", "not a folder\n");
+    workspace.write(
+        "site/content/incidents/flaky.md",
+        "---\ntitle: Flaky\ncategory: environments\nanecdotes:\n  - {team: Payments}\n---\n",
+    );
+    let new = ["frictionlog", "--root", "site", "new", "incident", "T"];
+    let with = |extra: &[&'static str]| -> Vec<&str> {
+        new.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--category", ""])),
+        ["environments", "monolith"]
+    );
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--category", "mon"])),
+        ["monolith"]
+    );
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--team", ""])),
+        ["Payments", "Your team"]
+    );
+    // --root after the command works too.
+    assert_eq!(
+        bash_completes(
+            &workspace,
+            &[
+                "frictionlog",
+                "new",
+                "incident",
+                "T",
+                "--root",
+                "site",
+                "--category",
+                "e"
+            ]
+        ),
+        ["environments"]
+    );
+    // Folders only for --root; nothing at all for --bind.
+    let roots = bash_completes(&workspace, &["frictionlog", "check", "--root", ""]);
+    assert!(roots.iter().any(|r| r.starts_with("site")), "{roots:?}");
+    assert!(!roots.iter().any(|r| r.contains("notes")), "{roots:?}");
+    assert_eq!(
+        bash_completes(&workspace, &["frictionlog", "serve", "--bind", ""]),
+        Vec::<String>::new()
+    );
+    // Commands and flags still complete.
+    assert_eq!(
+        bash_completes(&workspace, &["frictionlog", "bu"]),
+        ["build"]
+    );
+    assert!(
+        bash_completes(&workspace, &["frictionlog", "build", "--str"])
+            .contains(&"--strict".to_owned())
+    );
+}
+
+// Regression test: the man page listed frictionlog-build(1) and the like,
+// pages that do not exist, and had no options, exit codes or examples.
+#[test]
+fn the_man_page_has_every_command_s_options_exit_codes_and_examples() {
     let run = Workspace::new().run(&["man"]).assert_code(0);
-    assert!(run.stdout.contains(".TH frictionlog 1"), "{}", run.stdout);
-    assert!(run.stdout.contains(".SH SYNOPSIS"));
-    for command in ["build", "check", "serve", "init", "new", "completions"] {
-        assert!(run.stdout.contains(command), "{command}");
+    let page = run.stdout;
+    assert!(page.contains(".TH frictionlog 1"), "{page}");
+    for section in [
+        ".SH SYNOPSIS",
+        ".SH COMMANDS",
+        ".SH \"CONTENT FORMAT\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+    ] {
+        assert!(page.contains(section), "no {section}");
     }
+    for command in [
+        "build",
+        "check",
+        "serve",
+        "init",
+        "new incident",
+        "new category",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            page.contains(&format!(".SS \"frictionlog {command}\"")),
+            "no section for {command}"
+        );
+    }
+    // Each command's own options, in roff (dashes escaped).
+    for option in [
+        "\\-\\-force",
+        "\\-\\-base\\-url",
+        "\\-\\-format",
+        "\\-\\-bind",
+        "\\-\\-category",
+    ] {
+        assert!(page.contains(option), "no {option}");
+    }
+    assert!(!page.contains("(1)"), "a reference to another page: {page}");
+}
+
+#[test]
+fn man_prints_one_command_s_page() {
+    let workspace = Workspace::new();
+    let page = workspace.run(&["man", "build"]).assert_code(0).stdout;
+    assert!(
+        page.contains(".TH frictionlog\\-build 1") || page.contains(".TH frictionlog-build 1"),
+        "{page}"
+    );
+    for needle in [
+        ".SH OPTIONS",
+        "\\-\\-force",
+        "\\-\\-root",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+        "frictionlog build \\-\\-strict \\-\\-base\\-url /arch/challenges/",
+    ] {
+        assert!(page.contains(needle), "no {needle}: {page}");
+    }
+    assert!(
+        !page.contains("\\-\\-format"),
+        "check's options on build's page"
+    );
+    let new = workspace.run(&["man", "new"]).assert_code(0).stdout;
+    assert!(new.contains(".SS \"frictionlog new incident\""), "{new}");
+    assert!(new.contains(".SS \"frictionlog new category\""), "{new}");
+    let run = workspace.run(&["man", "publish"]).assert_code(2);
+    assert!(run.stderr.contains("possible values"), "{run:#?}");
+}
+
+// Regression test: every subcommand's --help repeated the global flags,
+// even where they do nothing, and `-v` said "Show what the build did" on
+// `new` and `init`.
+#[test]
+fn each_command_s_help_lists_only_the_flags_that_apply_to_it() {
+    let workspace = Workspace::new();
+    for command in [&["man"][..], &["completions"]] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = workspace.run(&args).assert_code(0).stdout;
+        for flag in [
+            "--root <DIR>",
+            "-v, --verbose",
+            "-q, --quiet",
+            "--color <WHEN>",
+        ] {
+            assert!(
+                !help.contains(flag),
+                "{command:?} --help shows {flag}:\n{help}"
+            );
+        }
+    }
+    for command in [&["new", "incident"][..], &["new", "category"], &["init"]] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = workspace.run(&args).assert_code(0).stdout;
+        assert!(!help.contains("--verbose"), "{command:?}:\n{help}");
+        assert!(!help.contains("build"), "{command:?}:\n{help}");
+    }
+    let init = workspace.run(&["init", "--help"]).assert_code(0).stdout;
+    assert!(
+        init.contains("The folder to create the site in when DIR is not given"),
+        "{init}"
+    );
+    let serve = workspace.run(&["serve", "--help"]).assert_code(0).stdout;
+    assert!(
+        serve.contains("Print what each rebuild did and how long each stage took"),
+        "{serve}"
+    );
+    let build = workspace.run(&["build", "--help"]).assert_code(0).stdout;
+    assert!(
+        build.contains("Print each phase of the build and how long it took"),
+        "{build}"
+    );
+    // Hidden is not refused: a global flag before or after still parses.
+    workspace.run(&["man", "--color", "never"]).assert_code(0);
 }
 
 // ---- what a build prints ----
@@ -785,4 +1078,202 @@ fn the_ci_doc_runs_the_strict_check_the_way_ci_should() {
     ] {
         assert!(publishing.contains(needle), "publishing.md lacks {needle}");
     }
+}
+
+/// The text of the README section under `heading`, to the next `## `.
+fn readme_section(heading: &str) -> String {
+    let readme = doc("README.md");
+    let start = readme
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("README has no section \"{heading}\""));
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_owned()
+}
+
+/// The lines of the ```sh blocks of `markdown`.
+fn shell_lines(markdown: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_sh = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_sh = !in_sh && line.trim() == "```sh";
+            continue;
+        }
+        if in_sh && !line.trim().is_empty() {
+            lines.push(line.trim().to_owned());
+        }
+    }
+    lines
+}
+
+// Regression test: the README told people to run `frictionlog init`
+// without saying how to get the binary, nor that the first build takes
+// minutes.
+#[test]
+fn the_readme_says_how_to_install_before_the_first_use() {
+    let readme = doc("README.md");
+    let install = readme
+        .find("cargo install --locked --path .")
+        .expect("no `cargo install --locked --path .`");
+    assert!(readme.contains("cargo install --locked --git "));
+    let first_use = readme
+        .find("frictionlog init")
+        .expect("no `frictionlog init`");
+    assert!(
+        install < first_use,
+        "the README uses frictionlog before installing it"
+    );
+    let top = &readme[..install];
+    assert!(
+        top.contains("several minutes"),
+        "the first build's wait is not said"
+    );
+}
+
+// Regression test: the README followed from a fresh clone left gaps. Runs
+// the commands of "Your first ten minutes" in order, as written, in an
+// empty folder (serve, which runs until stopped, and git aside).
+#[test]
+fn the_first_ten_minutes_run_as_written() {
+    let workspace = Workspace::new();
+    let section = readme_section("Your first ten minutes");
+    let mut cwd = workspace.dir.path().to_owned();
+    let mut ran = Vec::new();
+    for line in shell_lines(&section) {
+        if let Some(dir) = line.strip_prefix("cd ") {
+            cwd = cwd.join(dir.trim());
+            continue;
+        }
+        if !line.starts_with("frictionlog ") || line.starts_with("frictionlog serve") {
+            continue;
+        }
+        let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+        let output = Command::new("sh")
+            .args(["-c", &line])
+            .current_dir(&cwd)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    binary.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "`{line}` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran.push(line);
+    }
+    assert!(ran.len() >= 4, "{ran:?}");
+    let site = workspace.path("challenges");
+    assert!(
+        site.join("content/incidents/five-files-to-add-a-setting.md")
+            .is_file()
+    );
+    assert!(
+        site.join("content/categories/release-pipeline.md")
+            .is_file()
+    );
+    assert!(site.join("output/index.html").is_file());
+}
+
+// Regression test: the README listed four completion shells; the binary
+// offers five.
+#[test]
+fn the_readme_lists_every_completion_shell_the_binary_offers() {
+    let help = Workspace::new()
+        .run(&["completions", "--help"])
+        .assert_code(0)
+        .stdout;
+    let offered: Vec<String> = help
+        .split("[possible values: ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("no possible values")
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    assert_eq!(offered.len(), 5, "{offered:?}");
+    let readme = doc("README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.trim_start().starts_with("completions "))
+        .expect("no `completions` line in the README's command list");
+    let mut listed: Vec<String> = line
+        .trim()
+        .trim_start_matches("completions ")
+        .split('|')
+        .map(|s| s.trim().to_owned())
+        .collect();
+    listed.sort();
+    let mut offered = offered;
+    offered.sort();
+    assert_eq!(listed, offered);
+}
+
+// Regression test: ci.md said to "replace the last three steps" of the
+// Pages job, which left actions/configure-pages and an environment.url
+// naming a removed step, and its `aws s3 sync` uploaded the
+// .frictionlog-output marker that publishing.md keeps private;
+// publishing.md said build renders the whole site in memory (it writes
+// each page as it is rendered) and announced two consequences before
+// three.
+#[test]
+fn the_publishing_docs_agree_with_the_tool_and_each_other() {
+    let ci = doc("docs/ci.md");
+    assert!(
+        !ci.contains("replace the last"),
+        "ci.md edits a job by step count"
+    );
+    // Every step a workflow refers to exists in the same code block.
+    for block in ci.split("```yaml").skip(1) {
+        let block = block.split("```").next().unwrap_or("");
+        for reference in block.split("steps.").skip(1) {
+            let id = reference.split('.').next().unwrap_or("");
+            assert!(
+                block.contains(&format!("id: {id}\n")),
+                "ci.md refers to step \"{id}\", which its block does not define:\n{block}"
+            );
+        }
+    }
+    for (name, text) in [
+        ("docs/ci.md", &ci),
+        ("docs/publishing.md", &doc("docs/publishing.md")),
+    ] {
+        for line in text.lines().filter(|l| l.contains("aws s3 sync output/ ")) {
+            assert!(
+                line.contains("--exclude \".frictionlog-output\""),
+                "{name} uploads the output marker: {line}"
+            );
+        }
+    }
+    let publishing = doc("docs/publishing.md");
+    assert!(!publishing.contains("renders the whole site in memory"));
+    let after = publishing
+        .split("consequences:\n")
+        .nth(1)
+        .expect("no list of consequences");
+    let bullets = after
+        .split("\n## ")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .count();
+    let announced = publishing
+        .split(" consequences:")
+        .next()
+        .and_then(|before| before.split_whitespace().last())
+        .unwrap_or("");
+    let words = ["", "One", "Two", "Three", "Four", "Five"];
+    assert_eq!(
+        words.get(bullets).copied(),
+        Some(announced),
+        "{bullets} bullets"
+    );
 }

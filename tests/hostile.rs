@@ -130,7 +130,8 @@ fn run(site: &Site, args: &[&str]) -> Run {
         .args(args)
         .arg("--root")
         .arg(site.root())
-        .current_dir(site.dir.path())
+        // Diagnostics name files from the current directory.
+        .current_dir(site.root())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     #[expect(

@@ -215,6 +215,26 @@ fn unknown_status_of_an_incident_and_of_a_review() {
     );
 }
 
+// Regression test: `status: sad, tick` is one string to YAML, and the
+// did-you-mean offered "sad" where the list [sad, tick] was meant.
+#[test]
+fn a_status_with_a_comma_suggests_the_list() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("status: sad", "status: sad, tick"),
+        )
+        .create();
+    let d = expect_errors(
+        &site,
+        &[("invalid-value", "content/incidents/settings.md", 4, 9)],
+    );
+    assert_eq!(
+        d[0].message,
+        "status \"sad, tick\" is one text, not a list (did you mean [sad, tick]?)"
+    );
+}
+
 #[test]
 fn unknown_section() {
     let site = SiteBuilder::new()
@@ -273,14 +293,39 @@ fn invalid_date() {
     );
 }
 
+// Regression test: "2018-13-01" got the generic "expected YYYY, YYYY-MM
+// or YYYY-MM-DD", which leaves the reader to find the month is wrong.
+#[test]
+fn invalid_date_says_which_part_is_wrong() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("date: 2017-11", "date: 2018-13-01"),
+        )
+        .create();
+    let d = expect_errors(
+        &site,
+        &[("invalid-date", "content/incidents/settings.md", 7, 11)],
+    );
+    assert_eq!(
+        d[0].message,
+        "invalid date \"2018-13-01\" for \"date\": there is no month 13 (months run from 01 to 12)"
+    );
+}
+
 #[test]
 fn invalid_slug_of_an_incident_file() {
     let site = SiteBuilder::new()
         .file("content/incidents/Bad_Name.md", SETTINGS)
         .create();
-    expect_errors(
+    let d = expect_errors(
         &site,
         &[("invalid-slug", "content/incidents/Bad_Name.md", 1, 1)],
+    );
+    // The corrected name, ready to use.
+    assert!(
+        d[0].message.ends_with(" (rename it to \"bad-name.md\")"),
+        "{d:?}"
     );
 }
 
@@ -497,5 +542,184 @@ fn a_broken_category_file_causes_no_follow_on_errors() {
     expect_errors(
         &site,
         &[("missing-field", "content/categories/monolith.md", 1, 1)],
+    );
+}
+
+// Regression test: a duplicate key made the whole site.yaml unreadable, so
+// no cross-file rule ran and every other file's errors waited for the next
+// run. The repeat is reported where it is written, and the rest goes on.
+#[test]
+fn a_duplicate_key_in_site_yaml_does_not_hide_the_others() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/site.yaml",
+            "title: T\n# the same again\ntitle: U\n",
+        )
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("category: monolith", "category: monolit"),
+        )
+        .create();
+    let d = expect_errors(
+        &site,
+        &[
+            ("unknown-category", "content/incidents/settings.md", 3, 11),
+            ("yaml-syntax", "content/site.yaml", 3, 1),
+        ],
+    );
+    assert_eq!(
+        d[1].message,
+        "duplicate key \"title\": each key may appear once"
+    );
+}
+
+// Regression test: links are checked while pages are rendered, and a site
+// with errors is not rendered, so broken links appeared only once every
+// other error was fixed.
+#[test]
+fn broken_links_are_reported_with_the_other_errors() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/categories/monolith.md",
+            "---\ntitle: Monolith\n---\nSee [the old one](../incidents/gone.md).\n",
+        )
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("category: monolith", "category: monolit")
+                + "And [a draft](draft.md), [a broken file](broken.md), [fine](settings.md).\n",
+        )
+        .file(
+            "content/incidents/draft.md",
+            "---\ntitle: D\ncategory: monolith\ndraft: true\n---\n",
+        )
+        .file("content/incidents/broken.md", "---\ntitle: [\n---\n")
+        .create();
+    expect_errors(
+        &site,
+        &[
+            ("broken-link", "content/categories/monolith.md", 4, 19),
+            ("yaml-syntax", "content/incidents/broken.md", 2, 8),
+            ("unknown-category", "content/incidents/settings.md", 3, 11),
+            ("broken-link", "content/incidents/settings.md", 11, 15),
+        ],
+    );
+    // With --drafts the draft has a page, so its link is fine.
+    let (_, d) = site.check_json(&["--drafts"]);
+    let links = d.iter().filter(|d| d.code == "broken-link").count();
+    assert_eq!(links, 1, "{d:?}");
+}
+
+/// `check` of a site with one unknown category, run from the folder
+/// around the site with `--root ROOT`, in `format`.
+fn check_from_outside(root: &str, format: &str) -> crate::support::Output {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS.replace("category: monolith", "category: monolit"),
+        )
+        .create();
+    let root = if root == "ABSOLUTE" {
+        site.root().display().to_string()
+    } else {
+        root.to_owned()
+    };
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_frictionlog"));
+    command
+        .args([
+            "--root", &root, "check", "--color", "never", "--format", format,
+        ])
+        .current_dir(site.outer());
+    let output = crate::support::run_command(command);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    output
+}
+
+// Regression test: paths were relative to the site root, so with
+// `--root site` a CI annotation or an editor's "jump to error" pointed at
+// content/... in the current directory, which does not exist. They read
+// from the current directory now, as rustc and cargo print them.
+#[test]
+fn file_paths_read_from_the_current_directory_in_every_format() {
+    for root in ["site", "./site/", "ABSOLUTE"] {
+        let human = check_from_outside(root, "human");
+        assert!(
+            human
+                .stderr
+                .contains("\n  --> site/content/incidents/settings.md:3:11\n"),
+            "{root}: {}",
+            human.stderr
+        );
+        let json = check_from_outside(root, "json");
+        let places: Vec<_> = json.diagnostics().iter().map(|d| d.file.clone()).collect();
+        assert_eq!(
+            places,
+            [Some("site/content/incidents/settings.md".to_owned())],
+            "{root}"
+        );
+        let github = check_from_outside(root, "github");
+        assert!(
+            github.stdout.starts_with(
+                "::error file=site/content/incidents/settings.md,line=3,col=11,title=unknown-category::"
+            ),
+            "{root}: {}",
+            github.stdout
+        );
+    }
+}
+
+// Regression test: a file in content/incident/ or named .markdown was
+// skipped with a bare "ignored" warning, and the incident silently missed
+// the tally; the warning now names the path it was meant to have.
+#[test]
+fn a_misplaced_content_file_gets_a_did_you_mean() {
+    let site = SiteBuilder::new()
+        .file("content/incident/lost.md", SETTINGS)
+        .file("content/incidents/other.markdown", SETTINGS)
+        .create();
+    let (code, d) = site.check_json(&[]);
+    assert_eq!(code, 0, "{d:?}");
+    let found: Vec<_> = d
+        .iter()
+        .map(|d| (d.severity.as_str(), d.file.as_deref(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "warning",
+                Some("content/incident/lost.md"),
+                "\"content/incident/lost.md\" ignored: content/ has no folder \"incident\" (did you mean \"content/incidents/lost.md\"?)"
+            ),
+            (
+                "warning",
+                Some("content/incidents/other.markdown"),
+                "\"content/incidents/other.markdown\" ignored: content files end in .md (did you mean \"content/incidents/other.md\"?)"
+            ),
+        ]
+    );
+}
+
+// Regression test: any syntax error in site.yaml left no settings, and
+// without settings no rule across files ran. The rules that need no
+// settings run now; sections and statuses, which site.yaml defines, wait.
+#[test]
+fn a_syntax_error_in_site_yaml_does_not_hide_the_others() {
+    let site = SiteBuilder::new()
+        .file("content/site.yaml", "title: T\nsections: [\n")
+        .file(
+            "content/incidents/settings.md",
+            SETTINGS
+                .replace("category: monolith", "category: monolit")
+                .replace("status: sad", "status: own-status\nsection: own-section"),
+        )
+        .file("content/incidents/old/settings.md", SETTINGS)
+        .create();
+    expect_errors(
+        &site,
+        &[
+            ("duplicate-slug", "content/incidents/settings.md", 1, 1),
+            ("unknown-category", "content/incidents/settings.md", 3, 11),
+            ("yaml-syntax", "content/site.yaml", 2, 11),
+        ],
     );
 }

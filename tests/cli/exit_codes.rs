@@ -142,6 +142,38 @@ fn usage_errors_exit_2() {
     assert!(!site.path("output").exists());
 }
 
+// Regression test: `build --strict --format github` (the check's flags on
+// the build) got clap's nearest spelling as a tip, "a similar argument
+// exists: '--force'", which would replace a folder frictionlog did not make.
+#[test]
+fn a_flag_of_another_command_names_that_command_not_a_look_alike() {
+    let site = SiteBuilder::new().create();
+    let output = site.run(&["build", "--strict", "--format", "github"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(!output.stderr.contains("--force"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "tip: '--format' is an option of `frictionlog check`, not of `frictionlog build`"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("Usage: frictionlog build [OPTIONS]"),
+        "{}",
+        output.stderr
+    );
+    // A flag no command has keeps clap's own tip.
+    let output = site.run(&["build", "--stric"]);
+    assert!(
+        output
+            .stderr
+            .contains("a similar argument exists: '--strict'"),
+        "{}",
+        output.stderr
+    );
+}
+
 #[test]
 fn a_bad_base_url_is_explained() {
     let site = SiteBuilder::new().create();

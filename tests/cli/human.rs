@@ -165,3 +165,21 @@ fn a_byte_order_mark_is_not_part_of_the_snippet() {
         "{stderr}"
     );
 }
+
+// Regression test: a site.yaml without a title underlined the comment on
+// its first line (`# T`, 1:1); the error now points at the first key.
+#[test]
+fn missing_title_in_site_yaml_points_at_the_first_key() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/site.yaml",
+            "# The settings of our page.\nbase_url: /arch/\n",
+        )
+        .create();
+    assert_text_snapshot!("missing_title_in_site_yaml", check_stderr(&site, &[]));
+    let site = SiteBuilder::new()
+        .file("content/site.yaml", "# Nothing here yet.\n")
+        .create();
+    let stderr = check_stderr(&site, &[]);
+    assert!(stderr.contains("--> content/site.yaml:1:1\n"), "{stderr}");
+}

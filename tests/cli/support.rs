@@ -127,16 +127,16 @@ impl Site {
         fs::read_to_string(self.path(rel)).unwrap()
     }
 
-    /// A command for the binary with `--root <site>`, run from the
-    /// temporary folder (so a relative path in a test never lands in the
-    /// repository).
+    /// A command for the binary with `--root <site>`, run from the site
+    /// root (so a relative path in a test never lands in the repository,
+    /// and diagnostics name files as `content/...`, read from there).
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_frictionlog"));
         command
             .args(args)
             .arg("--root")
             .arg(self.root())
-            .current_dir(self.outer())
+            .current_dir(self.root())
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("FORCE_COLOR");

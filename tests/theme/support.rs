@@ -64,6 +64,8 @@ pub fn run_in(root: &Path, args: &[&str]) -> Output {
         .args(args)
         .arg("--root")
         .arg(root)
+        // Diagnostics name files from the current directory.
+        .current_dir(root)
         .output()
         .unwrap()
 }
