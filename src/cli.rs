@@ -619,6 +619,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs, reporter: &Reporter) -> ExitCode {
         color: reporter.color,
         quiet: reporter.quiet,
         verbose: reporter.verbose,
+        path_prefix: reporter.path_prefix.clone(),
     };
     match crate::serve::run_serve(options) {
         Ok(()) => ExitCode::SUCCESS,

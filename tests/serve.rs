@@ -6,7 +6,7 @@
 mod serve_support;
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -633,4 +633,59 @@ fn a_themes_folder_made_while_serving_is_watched() {
     eventually("an edit in the theme made again", || {
         get(&server, "/static/extra.css").1 == "p { color: black }\n"
     });
+}
+
+#[test]
+fn serve_prints_diagnostic_paths_from_the_current_directory() {
+    let folder = tempfile::tempdir().unwrap();
+    let parent = folder.path().canonicalize().unwrap();
+    let root = parent.join("site");
+    write(&root, "content/site.yaml", "title: Paths\n");
+    write(
+        &root,
+        "content/incidents/bad.md",
+        "---\ntitle: Bad\ncategory: nowhere\n---\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+        .current_dir(&parent)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--root",
+            "site",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    let found = loop {
+        match received.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) if line.contains("content/incidents/bad.md") => break Some(line),
+            Ok(line) => seen.push(line),
+            Err(_) if Instant::now() > deadline => break None,
+            Err(_) => {}
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = found.unwrap_or_else(|| panic!("no diagnostic about bad.md: {seen:?}"));
+    assert!(
+        line.contains(" site/content/incidents/bad.md:3:"),
+        "the path does not read from the current directory: {line:?}"
+    );
 }

@@ -50,6 +50,9 @@ pub struct ServeOptions {
     pub quiet: bool,
     /// Print how long each stage of every rebuild took.
     pub verbose: bool,
+    /// Put before the paths of diagnostics printed in the terminal, so
+    /// they read from the current directory (`site/` for `--root site`).
+    pub path_prefix: String,
 }
 
 /// Why the server could not run.
@@ -159,7 +162,8 @@ fn print_diagnostics(options: &ServeOptions, outcome: &BuildOutcome) {
         return;
     }
     let mut stderr = io::stderr().lock();
-    for diagnostic in &outcome.diagnostics {
+    let shown = crate::diagnostic::with_path_prefix(&outcome.diagnostics, &options.path_prefix);
+    for diagnostic in shown.iter() {
         if options.quiet && !diagnostic.is_error() {
             continue;
         }
