@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::model::{Date, Effort, Incident, Site};
 use crate::routes::Route;
-use crate::tally::Tally;
+use crate::tally::{IncidentFacts, Tally};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -52,7 +52,7 @@ struct CategoryJson<'a> {
     occurrences: u32,
     votes: u32,
     status: Option<&'a str>,
-    teams: &'a [String],
+    teams: Vec<&'a str>,
     first_seen: Option<Date>,
     last_seen: Option<Date>,
     review: Option<ReviewRefJson>,
@@ -93,7 +93,7 @@ struct TeamJson<'a> {
     name: &'a str,
     incidents: u32,
     occurrences: u32,
-    categories: &'a [String],
+    categories: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -107,7 +107,8 @@ pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
     let fragments = site
         .incidents
         .iter()
-        .map(|incident| incident_json(site, incident));
+        .zip(&tally.incidents)
+        .map(|(incident, facts)| incident_json(site, incident, facts));
     render_data_json_from(site, tally, fragments)
 }
 
@@ -146,8 +147,16 @@ pub fn render_data_json_from(
                     incidents: row.incidents,
                     occurrences: row.occurrences,
                     votes: row.votes,
-                    status: row.status.as_deref(),
-                    teams: &row.teams,
+                    status: row
+                        .status
+                        .and_then(|i| site.config.category_statuses.get(i))
+                        .map(|s| s.key.as_str()),
+                    teams: row
+                        .teams
+                        .iter()
+                        .filter_map(|&i| tally.teams.get(i))
+                        .map(|team| team.name.as_str())
+                        .collect(),
                     first_seen: row.first_seen,
                     last_seen: row.last_seen,
                     review: row.review.as_ref().map(|r| ReviewRefJson {
@@ -168,7 +177,12 @@ pub fn render_data_json_from(
                 name: &team.name,
                 incidents: team.incidents,
                 occurrences: team.occurrences,
-                categories: &team.categories,
+                categories: team
+                    .categories
+                    .iter()
+                    .filter_map(|&i| tally.categories.get(i))
+                    .map(|row| row.slug.as_str())
+                    .collect(),
             })
             .collect(),
         reviews: site
@@ -204,7 +218,7 @@ pub fn render_data_json_from(
 
 /// One incident of data.json, written as it sits in the `incidents` list
 /// (indented for its depth), so serve can keep it between rebuilds.
-pub fn incident_json(site: &Site, incident: &Incident) -> String {
+pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) -> String {
     let value = IncidentJson {
         slug: &incident.slug,
         title: &incident.title,
@@ -212,7 +226,7 @@ pub fn incident_json(site: &Site, incident: &Incident) -> String {
         section: incident.section.as_ref().map(|s| s.value.as_str()),
         status: incident.status.iter().map(|s| s.value.as_str()).collect(),
         resolution: incident.resolution.as_deref(),
-        occurrences: incident.occurrence_count(),
+        occurrences: facts.occurrences,
         tags: &incident.tags,
         anecdotes: incident
             .anecdotes
@@ -231,21 +245,14 @@ pub fn incident_json(site: &Site, incident: &Incident) -> String {
         .replace('\n', "\n    ")
 }
 
-/// An incident's distinct anecdote teams, byte order.
-pub fn incident_teams(incident: &Incident) -> Vec<&str> {
-    let mut teams: Vec<&str> = incident
-        .anecdotes
-        .iter()
-        .map(|a| a.team.value.as_str())
-        .collect();
-    teams.sort_unstable();
-    teams.dedup();
-    teams
-}
-
 /// `incidents.csv`: a header, then one row per incident in slug order.
-pub fn render_incidents_csv(site: &Site) -> Vec<u8> {
-    render_incidents_csv_from(site.incidents.iter().map(|i| incident_csv_row(i)))
+pub fn render_incidents_csv(site: &Site, tally: &Tally) -> Vec<u8> {
+    render_incidents_csv_from(
+        site.incidents
+            .iter()
+            .zip(&tally.incidents)
+            .map(|(incident, facts)| incident_csv_row(tally, incident, facts)),
+    )
 }
 
 /// incidents.csv with each incident's [`incident_csv_row`] given.
@@ -275,17 +282,18 @@ pub fn render_incidents_csv_from(rows: impl Iterator<Item = impl AsRef<[u8]>>) -
 }
 
 /// One incident's row of incidents.csv (serve keeps it between rebuilds).
-pub fn incident_csv_row(incident: &Incident) -> Vec<u8> {
+pub fn incident_csv_row(tally: &Tally, incident: &Incident, facts: &IncidentFacts) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let dates = incident.anecdotes.iter().filter_map(|a| a.date);
-    let first = dates
-        .clone()
-        .min()
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    let last = dates.max().map(|d| d.to_string()).unwrap_or_default();
+    let first = facts.first_seen.map(|d| d.to_string()).unwrap_or_default();
+    let last = facts.last_seen.map(|d| d.to_string()).unwrap_or_default();
+    let teams: Vec<&str> = facts
+        .teams
+        .iter()
+        .filter_map(|&i| tally.teams.get(i))
+        .map(|team| team.name.as_str())
+        .collect();
     let status: Vec<&str> = incident.status.iter().map(|s| s.value.as_str()).collect();
     let _ = writer.write_record([
         incident.slug.as_str(),
@@ -293,8 +301,8 @@ pub fn incident_csv_row(incident: &Incident) -> Vec<u8> {
         incident.category.value.as_str(),
         incident.section.as_ref().map_or("", |s| s.value.as_str()),
         status.join("; ").as_str(),
-        incident.occurrence_count().to_string().as_str(),
-        incident_teams(incident).join("; ").as_str(),
+        facts.occurrences.to_string().as_str(),
+        teams.join("; ").as_str(),
         first.as_str(),
         last.as_str(),
     ]);
@@ -361,7 +369,8 @@ mod tests {
 
     #[test]
     fn csv_round_trips_awkward_titles() {
-        let bytes = render_incidents_csv(&sample_site());
+        let site = sample_site();
+        let bytes = render_incidents_csv(&site, &tally_site(&site));
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 1);

@@ -2,10 +2,17 @@
 //!
 //! Everything here is a function of the validated [`Site`]: per-category
 //! counts and ranks, per-team counts, occurrences per period, the site's
-//! as-of date. Drafts never reach this stage unless `--drafts` asked for them.
+//! as-of date, and each incident's derived facts ([`IncidentFacts`]: its
+//! category's row, its teams, occurrences, first and last seen). Names are
+//! resolved here, once: rows, teams and facts refer to one another by
+//! index, and every consumer (pages, data.json, the CSV, the feed, serve)
+//! reads them rather than looking a name up again. Drafts never reach this
+//! stage unless `--drafts` asked for them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::model::{Date, Incident, PrecisionKind, RankKind, Site, slugify};
 
@@ -24,12 +31,15 @@ pub struct CategoryTally {
     pub slug: String,
     pub incidents: u32,
     pub occurrences: u32,
-    /// Distinct anecdote team names, byte order.
-    pub teams: Vec<String>,
+    /// Distinct anecdote teams, by name in byte order: indexes into
+    /// [`Tally::teams`].
+    pub teams: Vec<usize>,
     pub first_seen: Option<Date>,
     pub last_seen: Option<Date>,
     pub votes: u32,
-    pub status: Option<String>,
+    /// Its status from the latest review: an index into site.yaml's
+    /// `category_statuses`.
+    pub status: Option<usize>,
     pub review: Option<ReviewRef>,
     pub since_review: u32,
     pub rank: u32,
@@ -42,8 +52,9 @@ pub struct TeamTally {
     pub name: String,
     pub incidents: u32,
     pub occurrences: u32,
-    /// Category slugs, byte order.
-    pub categories: Vec<String>,
+    /// The categories it reported in, by slug in byte order: indexes into
+    /// [`Tally::categories`].
+    pub categories: Vec<usize>,
     /// Indexes into `Site::incidents` of the incidents it reported in.
     pub incident_indexes: Vec<usize>,
 }
@@ -177,6 +188,29 @@ pub struct Totals {
     pub teams: u32,
 }
 
+/// What the tally derives for one incident, computed once.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct IncidentFacts {
+    /// Its category's row: an index into [`Tally::categories`].
+    pub row: Option<usize>,
+    /// Its section: an index into site.yaml's `sections`.
+    pub section: Option<usize>,
+    /// Its statuses as written: indexes into site.yaml's
+    /// `incident_statuses`.
+    pub statuses: Vec<usize>,
+    /// Each anecdote's team, in anecdote order: indexes into
+    /// [`Tally::teams`].
+    pub anecdote_teams: Vec<usize>,
+    /// Its distinct teams, by name in byte order: indexes into
+    /// [`Tally::teams`].
+    pub teams: Vec<usize>,
+    /// Explicit `occurrences`, else its anecdotes, at least 1.
+    pub occurrences: u32,
+    /// The earliest and latest of its anecdotes' dates.
+    pub first_seen: Option<Date>,
+    pub last_seen: Option<Date>,
+}
+
 /// All the numbers of a site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tally {
@@ -184,6 +218,8 @@ pub struct Tally {
     pub categories: Vec<CategoryTally>,
     /// In slug order.
     pub teams: Vec<TeamTally>,
+    /// One per incident of the site, in the same order.
+    pub incidents: Vec<IncidentFacts>,
     pub timeline: Timeline,
     pub as_of: Option<Date>,
     pub totals: Totals,
@@ -196,11 +232,31 @@ fn count(n: usize) -> u32 {
 /// Computes every number of SPEC section 4 for `site`.
 pub fn tally_site(site: &Site) -> Tally {
     // Three passes over every incident, independent of one another.
-    let ((mut categories, teams), timeline) = rayon::join(
+    let (((mut categories, row_teams), (mut teams, team_categories)), timeline) = rayon::join(
         || rayon::join(|| tally_categories(site), || tally_teams(&site.incidents)),
         || tally_timeline(&site.incidents),
     );
-    rank_categories(site, &mut categories);
+    // Rows are ranked before anything refers to them by index.
+    let order = rank_categories(site, &mut categories);
+    let row_teams: Vec<BTreeSet<&str>> = order
+        .iter()
+        .map(|&i| row_teams.get(i).cloned().unwrap_or_default())
+        .collect();
+    let names = Names::new(site, &categories, &teams);
+    for (row, names_of_teams) in categories.iter_mut().zip(row_teams) {
+        row.teams = names_of_teams
+            .into_iter()
+            .filter_map(|name| names.team(name))
+            .collect();
+    }
+    for (team, slugs) in teams.iter_mut().zip(team_categories) {
+        team.categories = slugs.into_iter().filter_map(|s| names.row(s)).collect();
+    }
+    let incidents = site
+        .incidents
+        .par_iter()
+        .map(|incident| names.facts(incident))
+        .collect();
     let latest_anecdote = site
         .incidents
         .iter()
@@ -222,12 +278,88 @@ pub fn tally_site(site: &Site) -> Tally {
         timeline,
         categories,
         teams,
+        incidents,
         as_of,
         totals,
     }
 }
 
-fn tally_categories(site: &Site) -> Vec<CategoryTally> {
+/// Name -> index, for the one pass that resolves names.
+struct Names<'a> {
+    /// Owned: the rows and teams are completed with what this resolves.
+    rows: HashMap<String, usize>,
+    teams: HashMap<String, usize>,
+    sections: HashMap<&'a str, usize>,
+    statuses: HashMap<&'a str, usize>,
+}
+
+impl<'a> Names<'a> {
+    fn new(site: &'a Site, rows: &[CategoryTally], teams: &[TeamTally]) -> Names<'a> {
+        fn index<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<&'n str, usize> {
+            names.enumerate().map(|(i, name)| (name, i)).collect()
+        }
+        fn owned<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<String, usize> {
+            names
+                .enumerate()
+                .map(|(i, name)| (name.to_owned(), i))
+                .collect()
+        }
+        let config = &site.config;
+        Names {
+            rows: owned(rows.iter().map(|r| r.slug.as_str())),
+            teams: owned(teams.iter().map(|t| t.name.as_str())),
+            sections: index(config.sections.iter().map(|s| s.slug.as_str())),
+            statuses: index(config.incident_statuses.iter().map(|s| s.key.as_str())),
+        }
+    }
+
+    fn row(&self, slug: &str) -> Option<usize> {
+        self.rows.get(slug).copied()
+    }
+
+    fn team(&self, name: &str) -> Option<usize> {
+        self.teams.get(name).copied()
+    }
+
+    fn facts(&self, incident: &Incident) -> IncidentFacts {
+        let anecdote_teams: Vec<usize> = incident
+            .anecdotes
+            .iter()
+            .filter_map(|a| self.team(&a.team.value))
+            .collect();
+        let mut names: Vec<&str> = incident
+            .anecdotes
+            .iter()
+            .map(|a| a.team.value.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+        IncidentFacts {
+            row: self.row(&incident.category.value),
+            section: incident
+                .section
+                .as_ref()
+                .and_then(|s| self.sections.get(s.value.as_str()).copied()),
+            statuses: incident
+                .status
+                .iter()
+                .filter_map(|s| self.statuses.get(s.value.as_str()).copied())
+                .collect(),
+            anecdote_teams,
+            teams: names
+                .into_iter()
+                .filter_map(|name| self.team(name))
+                .collect(),
+            occurrences: incident.occurrence_count(),
+            first_seen: dates.clone().min(),
+            last_seen: dates.max(),
+        }
+    }
+}
+
+/// The rows in `site.categories` order, with each row's team names.
+fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
     let index_of: HashMap<&str, usize> = site
         .categories
         .iter()
@@ -261,7 +393,14 @@ fn tally_categories(site: &Site) -> Vec<CategoryTally> {
                 first_seen: None,
                 last_seen: None,
                 votes: mention.and_then(|(_, e)| e.votes).unwrap_or(0),
-                status: mention.and_then(|(_, e)| e.status.as_ref().map(|s| s.value.clone())),
+                status: mention
+                    .and_then(|(_, e)| e.status.as_ref())
+                    .and_then(|key| {
+                        site.config
+                            .category_statuses
+                            .iter()
+                            .position(|s| s.key == key.value)
+                    }),
                 review: mention.map(|(date, e)| ReviewRef {
                     date,
                     recorded: e.recorded,
@@ -296,14 +435,12 @@ fn tally_categories(site: &Site) -> Vec<CategoryTally> {
             }
         }
     }
-    for (row, row_teams) in rows.iter_mut().zip(teams) {
-        row.teams = row_teams.into_iter().map(str::to_owned).collect();
-    }
-    rows
+    (rows, teams)
 }
 
 /// Orders by `rank_by` (larger first), then title, then slug; ranks 1..n.
-fn rank_categories(site: &Site, rows: &mut [CategoryTally]) {
+/// Returns the position each row had before.
+fn rank_categories(site: &Site, rows: &mut Vec<CategoryTally>) -> Vec<usize> {
     let key = |row: &CategoryTally, kind: RankKind| match kind {
         RankKind::Occurrences => row.occurrences,
         RankKind::Votes => row.votes,
@@ -315,7 +452,11 @@ fn rank_categories(site: &Site, rows: &mut [CategoryTally]) {
             .get(row.index)
             .map_or("", |c| c.title.as_str())
     };
-    rows.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (Some(a), Some(b)) = (rows.get(a), rows.get(b)) else {
+            return std::cmp::Ordering::Equal;
+        };
         site.config
             .rank_by
             .iter()
@@ -325,12 +466,20 @@ fn rank_categories(site: &Site, rows: &mut [CategoryTally]) {
             .then_with(|| title(a).as_bytes().cmp(title(b).as_bytes()))
             .then_with(|| a.slug.as_bytes().cmp(b.slug.as_bytes()))
     });
+    let mut unranked: Vec<Option<CategoryTally>> = rows.drain(..).map(Some).collect();
+    rows.extend(
+        order
+            .iter()
+            .filter_map(|&i| unranked.get_mut(i).and_then(Option::take)),
+    );
     for (position, row) in rows.iter_mut().enumerate() {
         row.rank = count(position + 1);
     }
+    order
 }
 
-fn tally_teams(incidents: &[Arc<Incident>]) -> Vec<TeamTally> {
+/// The teams in slug order, with the slugs of each team's categories.
+fn tally_teams(incidents: &[Arc<Incident>]) -> (Vec<TeamTally>, Vec<BTreeSet<&str>>) {
     let mut by_name: BTreeMap<&str, (BTreeSet<usize>, u32, BTreeSet<&str>)> = BTreeMap::new();
     for (index, incident) in incidents.iter().enumerate() {
         for anecdote in &incident.anecdotes {
@@ -340,23 +489,24 @@ fn tally_teams(incidents: &[Arc<Incident>]) -> Vec<TeamTally> {
             entry.2.insert(incident.category.value.as_str());
         }
     }
-    let mut teams: Vec<TeamTally> = by_name
+    let mut teams: Vec<(TeamTally, BTreeSet<&str>)> = by_name
         .into_iter()
-        .map(
-            |(name, (incident_indexes, occurrences, categories))| TeamTally {
+        .map(|(name, (incident_indexes, occurrences, categories))| {
+            let team = TeamTally {
                 slug: slugify(name),
                 name: name.to_owned(),
                 incidents: count(incident_indexes.len()),
                 occurrences,
-                categories: categories.into_iter().map(str::to_owned).collect(),
+                categories: Vec::new(),
                 incident_indexes: incident_indexes.into_iter().collect(),
-            },
-        )
+            };
+            (team, categories)
+        })
         .collect();
-    teams.sort_by(|a, b| {
+    teams.sort_by(|(a, _), (b, _)| {
         (a.slug.as_bytes(), a.name.as_bytes()).cmp(&(b.slug.as_bytes(), b.name.as_bytes()))
     });
-    teams
+    teams.into_iter().unzip()
 }
 
 /// Occurrences per year and per quarter. Occurrences without an anecdote
@@ -527,7 +677,12 @@ mod tests {
         let m = row(&tally, "m");
         assert_eq!(m.incidents, 3);
         assert_eq!(m.occurrences, 5 + 2 + 1);
-        assert_eq!(m.teams, vec!["A", "B"]);
+        let names: Vec<&str> = m
+            .teams
+            .iter()
+            .map(|&t| tally.teams[t].name.as_str())
+            .collect();
+        assert_eq!(names, vec!["A", "B"]);
         assert_eq!(tally.totals.occurrences, 8);
         assert_eq!(tally.totals.teams, 2);
     }
@@ -566,7 +721,10 @@ mod tests {
         let tally = tally_site(&site);
         assert_eq!(tally.categories[0].slug, "b");
         assert_eq!(tally.categories[0].votes, 3);
-        assert_eq!(tally.categories[0].status.as_deref(), Some("nope"));
+        let status = tally.categories[0]
+            .status
+            .map(|i| &site.config.category_statuses[i]);
+        assert_eq!(status.map(|s| s.key.as_str()), Some("nope"));
     }
 
     #[test]
@@ -612,7 +770,7 @@ mod tests {
         let tally = tally_site(&site);
         let a = row(&tally, "a");
         assert_eq!(
-            (a.votes, a.status.clone(), a.review.clone(), a.since_review),
+            (a.votes, a.status, a.review.clone(), a.since_review),
             (0, None, None, 0)
         );
     }
@@ -675,7 +833,48 @@ mod tests {
         assert_eq!(slugs, vec!["koln", "web"]);
         let web = &tally.teams[1];
         assert_eq!((web.incidents, web.occurrences), (2, 3));
-        assert_eq!(web.categories, vec!["a", "b"]);
+        let rows: Vec<&str> = web
+            .categories
+            .iter()
+            .map(|&row| tally.categories[row].slug.as_str())
+            .collect();
+        assert_eq!(rows, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn each_incident_s_facts_refer_to_rows_and_teams_by_index() {
+        let mut first = incident("i", "b", &[("Web", Some("2018-03")), ("Ops", Some("2017"))]);
+        first.status = vec![located("tick"), located("sad")];
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![first, incident("j", "a", &[("Web", None)])],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let facts = &tally.incidents[0];
+        let row = &tally.categories[facts.row.unwrap()];
+        assert_eq!(row.slug, "b");
+        let team = |i: &usize| tally.teams[*i].name.as_str();
+        assert_eq!(
+            facts.anecdote_teams.iter().map(team).collect::<Vec<_>>(),
+            ["Web", "Ops"]
+        );
+        assert_eq!(
+            facts.teams.iter().map(team).collect::<Vec<_>>(),
+            ["Ops", "Web"]
+        );
+        let statuses = &site.config.incident_statuses;
+        let keys: Vec<&str> = facts
+            .statuses
+            .iter()
+            .map(|&i| statuses[i].key.as_str())
+            .collect();
+        assert_eq!(keys, ["tick", "sad"]);
+        assert_eq!(facts.occurrences, 2);
+        assert_eq!(facts.first_seen, Some(date("2017")));
+        assert_eq!(facts.last_seen, Some(date("2018-03")));
+        assert_eq!(tally.incidents[1].occurrences, 1);
+        assert_eq!(tally.incidents[1].first_seen, None);
     }
 
     #[test]

@@ -103,18 +103,19 @@ pub(super) fn per_incident<T: ?Sized + Send + Sync>(
     incidents: &[Arc<Incident>],
     selection: &Selection,
     cache: &HashMap<String, Arc<T>>,
-    make: impl Fn(&Incident) -> Arc<T> + Sync + Send,
+    make: impl Fn(usize, &Incident) -> Arc<T> + Sync + Send,
 ) -> Vec<Arc<T>> {
     incidents
         .par_iter()
-        .map(|incident| {
+        .enumerate()
+        .map(|(index, incident)| {
             if !selection.everything
                 && !selection.incidents.contains(&incident.slug)
                 && let Some(value) = cache.get(&incident.slug)
             {
                 return Arc::clone(value);
             }
-            make(incident)
+            make(index, incident)
         })
         .collect()
 }

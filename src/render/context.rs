@@ -5,7 +5,10 @@
 use serde::Serialize;
 use tera::Value;
 
-use crate::model::{Date, Effort};
+use super::data::SiteData;
+use crate::model::{Date, Effort, Incident};
+use crate::routes::Route;
+use crate::tally::{IncidentFacts, TeamTally};
 
 // ---------------------------------------------------------------------------
 // Template contexts. Field names are the template variables: keep
@@ -126,6 +129,61 @@ pub(super) struct IncidentSummary<'a> {
     pub(super) team_slugs: String,
     /// ` key key `: status keys between spaces, for the status filter.
     pub(super) status_keys: String,
+}
+
+impl<'a> IncidentSummary<'a> {
+    /// The summary of `incident`: what its list entry and the lists that
+    /// show it read. A new field shown in lists goes here and in the
+    /// struct above.
+    pub(super) fn new(
+        data: &SiteData<'a>,
+        incident: &'a Incident,
+        facts: &IncidentFacts,
+    ) -> IncidentSummary<'a> {
+        let known_teams: Vec<&TeamTally> = facts
+            .teams
+            .iter()
+            .filter_map(|&team| data.tally.teams.get(team))
+            .collect();
+        let mut search_text = incident.title.to_lowercase();
+        for team in &known_teams {
+            search_text.push(' ');
+            search_text.push_str(&team.name.to_lowercase());
+        }
+        if let Some(category) = facts.row.and_then(|row| data.category_of(row)) {
+            search_text.push(' ');
+            search_text.push_str(&category.title.to_lowercase());
+        }
+        if let Some(resolution) = &incident.resolution {
+            search_text.push(' ');
+            search_text.push_str(&resolution.to_lowercase());
+        }
+        let spaced = |words: &mut dyn Iterator<Item = &str>| {
+            let mut text = String::from(" ");
+            for word in words {
+                text.push_str(word);
+                text.push(' ');
+            }
+            text
+        };
+        let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
+        let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
+        IncidentSummary {
+            slug: &incident.slug,
+            title: &incident.title,
+            url: data.link(Route::Incident(&incident.slug)),
+            resolution: incident.resolution.as_deref(),
+            occurrences: facts.occurrences,
+            anecdote_count: incident.anecdotes.len(),
+            first_seen: facts.first_seen,
+            last_seen: facts.last_seen,
+            tags: &incident.tags,
+            draft: incident.draft,
+            search_text,
+            team_slugs,
+            status_keys,
+        }
+    }
 }
 
 #[derive(Serialize)]

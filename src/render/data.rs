@@ -16,9 +16,9 @@ use super::feed::anecdote_anchors;
 use super::markdown::{MarkdownOptions, MarkdownSource, render_markdown_with};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Date, Incident, RankKind, Site};
+use crate::model::{Incident, RankKind, Site};
 use crate::routes::Route;
-use crate::tally::{Tally, TeamTally};
+use crate::tally::{IncidentFacts, Tally};
 
 // ---------------------------------------------------------------------------
 
@@ -28,10 +28,6 @@ pub(super) struct SiteData<'a> {
     pub(super) tally: &'a Tally,
     /// Content file path -> page URL, for `.md` links.
     pub(super) pages: HashMap<String, String>,
-    /// Category slug -> index into `tally.categories` (rank order).
-    pub(super) row_of: HashMap<&'a str, usize>,
-    /// Team name -> index into `tally.teams`.
-    pub(super) team_of: HashMap<&'a str, usize>,
     /// Per incident: its summary as a template value.
     pub(super) summaries: Vec<Value>,
     /// Per tally row: indexes of its incidents, slug order.
@@ -45,19 +41,20 @@ pub(super) struct SiteData<'a> {
     /// Every team's summary (slug order) as template values.
     pub(super) teams: Vec<Value>,
     /// What incident summaries refer to, made once.
-    pub(super) shared: SharedRefs<'a>,
+    pub(super) shared: SharedRefs,
     /// Per tally row: the category as pages refer to it.
     pub(super) category_refs: Vec<Option<CategoryRef<'a>>>,
 }
 
-/// Category, section, status and team references as template values, by
-/// slug, key or team name: one value each, shared by every summary.
+/// Category, section, status and team references as template values, in
+/// the order the tally refers to them (rows, site.yaml's sections and
+/// statuses, teams): one value each, shared by every summary.
 #[derive(Default)]
-pub(super) struct SharedRefs<'a> {
-    pub(super) categories: HashMap<&'a str, Value>,
-    pub(super) sections: HashMap<&'a str, Value>,
-    pub(super) statuses: HashMap<&'a str, Value>,
-    pub(super) teams: HashMap<&'a str, Value>,
+pub(super) struct SharedRefs {
+    pub(super) categories: Vec<Value>,
+    pub(super) sections: Vec<Value>,
+    pub(super) statuses: Vec<Value>,
+    pub(super) teams: Vec<Value>,
 }
 
 /// The partial that renders one entry of an incident list.
@@ -88,23 +85,21 @@ pub(super) fn content_pages(site: &Site) -> HashMap<String, String> {
     pages
 }
 
-/// The earliest and the latest of an incident's anecdote dates.
-pub(super) fn seen_dates(incident: &Incident) -> (Option<Date>, Option<Date>) {
-    let dates = incident.anecdotes.iter().filter_map(|a| a.date);
-    (dates.clone().min(), dates.max())
-}
-
 /// Incident indexes in list order: most occurrences first, then title,
 /// then slug (byte order), so every list reads from the worst pain down.
-pub(super) fn most_painful_first(incidents: &[Arc<Incident>]) -> Vec<usize> {
+pub(super) fn most_painful_first(
+    incidents: &[Arc<Incident>],
+    facts: &[IncidentFacts],
+) -> Vec<usize> {
     // Keys side by side rather than read through each incident at every
     // comparison; slugs are unique, so the order is total.
     let mut keyed: Vec<(std::cmp::Reverse<u32>, &str, &str, usize)> = incidents
         .par_iter()
+        .zip(facts)
         .enumerate()
-        .map(|(index, incident)| {
+        .map(|(index, (incident, facts))| {
             (
-                std::cmp::Reverse(incident.occurrence_count()),
+                std::cmp::Reverse(facts.occurrences),
                 incident.title.as_str(),
                 incident.slug.as_str(),
                 index,
@@ -123,28 +118,15 @@ impl<'a> SiteData<'a> {
     pub(super) fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
         let (pages, painful) = rayon::join(
             || content_pages(site),
-            || most_painful_first(&site.incidents),
+            || most_painful_first(&site.incidents, &tally.incidents),
         );
-        let row_of: HashMap<&str, usize> = tally
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, row)| (row.slug.as_str(), i))
-            .collect();
-        let team_of: HashMap<&str, usize> = tally
-            .teams
-            .iter()
-            .enumerate()
-            .map(|(i, team)| (team.name.as_str(), i))
-            .collect();
         let mut by_category = vec![Vec::new(); tally.categories.len()];
         for &index in &painful {
-            let Some(incident) = site.incidents.get(index) else {
-                continue;
-            };
-            if let Some(list) = row_of
-                .get(incident.category.value.as_str())
-                .and_then(|&row| by_category.get_mut(row))
+            if let Some(list) = tally
+                .incidents
+                .get(index)
+                .and_then(|facts| facts.row)
+                .and_then(|row| by_category.get_mut(row))
             {
                 list.push(index);
             }
@@ -153,8 +135,6 @@ impl<'a> SiteData<'a> {
             site,
             tally,
             pages,
-            row_of,
-            team_of,
             summaries: Vec::new(),
             by_category,
             anchors: Vec::new(),
@@ -164,53 +144,47 @@ impl<'a> SiteData<'a> {
             shared: SharedRefs::default(),
             category_refs: Vec::new(),
         };
+        data.category_refs = (0..tally.categories.len())
+            .map(|row| data.category_ref(row))
+            .collect();
         let config = &site.config;
+        let as_value = |value: Option<&CategoryRef<'_>>| {
+            value.map_or_else(Value::none, Value::from_serializable)
+        };
         data.shared = SharedRefs {
-            categories: tally
-                .categories
+            categories: data
+                .category_refs
                 .iter()
-                .filter_map(|row| {
-                    let category = data.category_ref(&row.slug)?;
-                    Some((row.slug.as_str(), Value::from_serializable(&category)))
-                })
+                .map(|c| as_value(c.as_ref()))
                 .collect(),
             sections: config
                 .sections
                 .iter()
                 .map(|section| {
-                    let value = Value::from_serializable(&SectionRef {
+                    Value::from_serializable(&SectionRef {
                         slug: &section.slug,
                         title: &section.title,
-                    });
-                    (section.slug.as_str(), value)
+                    })
                 })
                 .collect(),
             statuses: config
                 .incident_statuses
                 .iter()
                 .map(|s| {
-                    let value = Value::from_serializable(&StatusRef {
+                    Value::from_serializable(&StatusRef {
                         key: &s.key,
                         label: &s.label,
                         symbol: &s.symbol,
-                    });
-                    (s.key.as_str(), value)
+                    })
                 })
                 .collect(),
-            teams: tally
-                .teams
-                .iter()
-                .filter_map(|team| {
-                    let team_ref = data.team_ref(&team.name)?;
-                    Some((team.name.as_str(), Value::from_serializable(&team_ref)))
+            teams: (0..tally.teams.len())
+                .map(|team| {
+                    data.team_ref(team)
+                        .map_or_else(Value::none, |t| Value::from_serializable(&t))
                 })
                 .collect(),
         };
-        data.category_refs = tally
-            .categories
-            .iter()
-            .map(|row| data.category_ref(&row.slug))
-            .collect();
         data.rows = data
             .category_rows()
             .iter()
@@ -241,7 +215,7 @@ impl<'a> SiteData<'a> {
             &self.site.incidents,
             selection,
             &cache.anchors,
-            |incident| Arc::new(anecdote_anchors(incident)),
+            |_, incident| Arc::new(anecdote_anchors(incident)),
         );
         if cache.enabled {
             refresh(
@@ -260,14 +234,15 @@ impl<'a> SiteData<'a> {
             .site
             .incidents
             .par_iter()
-            .map(|incident| {
+            .enumerate()
+            .map(|(index, incident)| {
                 if reusable
                     && !selection.incidents.contains(&incident.slug)
                     && let Some(value) = cache.summaries.get(&incident.slug)
                 {
                     return (value.clone(), true, None);
                 }
-                let value = this.summary_value(incident);
+                let value = this.summary_value(index, incident);
                 if !has_item {
                     return (value, false, None);
                 }
@@ -321,8 +296,9 @@ impl<'a> SiteData<'a> {
         route.link(&self.site.config.base_url)
     }
 
-    pub(super) fn team_ref(&self, name: &'a str) -> Option<TeamRef<'a>> {
-        let team = self.tally.teams.get(*self.team_of.get(name)?)?;
+    /// The team of index `team` in `tally.teams`, as pages refer to it.
+    pub(super) fn team_ref(&self, team: usize) -> Option<TeamRef<'a>> {
+        let team = self.tally.teams.get(team)?;
         Some(TeamRef {
             name: &team.name,
             slug: &team.slug,
@@ -331,12 +307,12 @@ impl<'a> SiteData<'a> {
     }
 
     /// [`SiteData::category_ref`] made once per build.
-    pub(super) fn category_of(&self, slug: &str) -> Option<&CategoryRef<'a>> {
-        self.category_refs.get(*self.row_of.get(slug)?)?.as_ref()
+    pub(super) fn category_of(&self, row: usize) -> Option<&CategoryRef<'a>> {
+        self.category_refs.get(row)?.as_ref()
     }
 
-    pub(super) fn category_ref(&self, slug: &str) -> Option<CategoryRef<'a>> {
-        let row = *self.row_of.get(slug)?;
+    /// The category of row `row` of the tally table, as pages refer to it.
+    pub(super) fn category_ref(&self, row: usize) -> Option<CategoryRef<'a>> {
         let tallied = self.tally.categories.get(row)?;
         let category = self.site.categories.get(tallied.index)?;
         Some(CategoryRef {
@@ -355,13 +331,7 @@ impl<'a> SiteData<'a> {
             .enumerate()
             .filter_map(|(position, row)| {
                 let category = self.site.categories.get(row.index)?;
-                let status_label = row.status.as_deref().and_then(|key| {
-                    config
-                        .category_statuses
-                        .iter()
-                        .find(|s| s.key == key)
-                        .map(|s| s.label.as_str())
-                });
+                let status = row.status.and_then(|i| config.category_statuses.get(i));
                 Some(CategoryRow {
                     slug: &category.slug,
                     title: &category.title,
@@ -372,8 +342,8 @@ impl<'a> SiteData<'a> {
                     incidents: row.incidents,
                     occurrences: row.occurrences,
                     votes: row.votes,
-                    status: row.status.as_deref(),
-                    status_label,
+                    status: status.map(|s| s.key.as_str()),
+                    status_label: status.map(|s| s.label.as_str()),
                     since_review: row.since_review,
                     review: row.review.as_ref().map(|r| ReviewMention {
                         date: r.date,
@@ -383,7 +353,7 @@ impl<'a> SiteData<'a> {
                     teams: row
                         .teams
                         .iter()
-                        .filter_map(|name| self.team_ref(name))
+                        .filter_map(|&team| self.team_ref(team))
                         .collect(),
                     first_seen: row.first_seen,
                     last_seen: row.last_seen,
@@ -394,89 +364,46 @@ impl<'a> SiteData<'a> {
             .collect()
     }
 
-    pub(super) fn incident_summary(&self, incident: &'a Incident) -> IncidentSummary<'a> {
-        let (first_seen, last_seen) = seen_dates(incident);
-        let mut teams: Vec<&str> = incident
-            .anecdotes
-            .iter()
-            .map(|a| a.team.value.as_str())
-            .collect();
-        teams.sort_unstable();
-        teams.dedup();
-        let known_teams: Vec<&TeamTally> = teams
-            .into_iter()
-            .filter_map(|t| self.tally.teams.get(*self.team_of.get(t)?))
-            .collect();
-        let mut search_text = incident.title.to_lowercase();
-        for team in &known_teams {
-            search_text.push(' ');
-            search_text.push_str(&team.name.to_lowercase());
-        }
-        if let Some(category) = self.category_of(&incident.category.value) {
-            search_text.push(' ');
-            search_text.push_str(&category.title.to_lowercase());
-        }
-        if let Some(resolution) = &incident.resolution {
-            search_text.push(' ');
-            search_text.push_str(&resolution.to_lowercase());
-        }
-        let spaced = |words: &mut dyn Iterator<Item = &str>| {
-            let mut text = String::from(" ");
-            for word in words {
-                text.push_str(word);
-                text.push(' ');
-            }
-            text
+    /// The facts the tally derived for the incident of index `index`.
+    pub(super) fn facts(&self, index: usize) -> &'a IncidentFacts {
+        static NONE: IncidentFacts = IncidentFacts {
+            row: None,
+            section: None,
+            statuses: Vec::new(),
+            anecdote_teams: Vec::new(),
+            teams: Vec::new(),
+            occurrences: 0,
+            first_seen: None,
+            last_seen: None,
         };
-        let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
-        let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
-        IncidentSummary {
-            slug: &incident.slug,
-            title: &incident.title,
-            url: self.link(Route::Incident(&incident.slug)),
-            resolution: incident.resolution.as_deref(),
-            occurrences: incident.occurrence_count(),
-            anecdote_count: incident.anecdotes.len(),
-            first_seen,
-            last_seen,
-            tags: &incident.tags,
-            draft: incident.draft,
-            search_text,
-            team_slugs,
-            status_keys,
-        }
+        self.tally.incidents.get(index).unwrap_or(&NONE)
     }
 
-    /// The summary of `incident` as a template value, its category,
-    /// section, statuses and teams shared with every other incident's.
-    pub(super) fn summary_value(&self, incident: &'a Incident) -> Value {
-        let summary = Value::from_serializable(&self.incident_summary(incident));
+    /// The summary of the incident of index `index` as a template value,
+    /// its category, section, statuses and teams shared with every other
+    /// incident's.
+    pub(super) fn summary_value(&self, index: usize, incident: &'a Incident) -> Value {
+        let facts = self.facts(index);
+        let summary = Value::from_serializable(&IncidentSummary::new(self, incident, facts));
         let mut map = summary.into_map().unwrap_or_default();
         let shared = &self.shared;
-        let category = shared.categories.get(incident.category.value.as_str());
-        map.insert(
-            Key::Str("category"),
-            category.cloned().unwrap_or_else(Value::none),
-        );
-        let section = incident
-            .section
-            .as_ref()
-            .and_then(|s| shared.sections.get(s.value.as_str()));
-        map.insert(
-            Key::Str("section"),
-            section.cloned().unwrap_or_else(Value::none),
-        );
-        let statuses: Vec<Value> = incident
-            .status
-            .iter()
-            .filter_map(|s| shared.statuses.get(s.value.as_str()).cloned())
-            .collect();
-        map.insert(Key::Str("statuses"), Value::from(statuses));
-        let teams: Vec<Value> = crate::export::incident_teams(incident)
-            .into_iter()
-            .filter_map(|name| shared.teams.get(name).cloned())
-            .collect();
-        map.insert(Key::Str("teams"), Value::from(teams));
+        let pick = |values: &[Value], i: Option<usize>| {
+            i.and_then(|i| values.get(i))
+                .cloned()
+                .unwrap_or_else(Value::none)
+        };
+        let all = |values: &[Value], indexes: &[usize]| {
+            Value::from(
+                indexes
+                    .iter()
+                    .filter_map(|&i| values.get(i).cloned())
+                    .collect::<Vec<Value>>(),
+            )
+        };
+        map.insert(Key::Str("category"), pick(&shared.categories, facts.row));
+        map.insert(Key::Str("section"), pick(&shared.sections, facts.section));
+        map.insert(Key::Str("statuses"), all(&shared.statuses, &facts.statuses));
+        map.insert(Key::Str("teams"), all(&shared.teams, &facts.teams));
         Value::from(map)
     }
 
@@ -493,7 +420,7 @@ impl<'a> SiteData<'a> {
                 categories: team
                     .categories
                     .iter()
-                    .filter_map(|slug| self.category_ref(slug))
+                    .filter_map(|&row| self.category_ref(row))
                     .collect(),
             })
             .collect()

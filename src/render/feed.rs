@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::model::{Date, Incident, Site};
 use crate::routes::Route;
+use crate::tally::Tally;
 
 use super::chart::escape;
 
@@ -66,7 +67,7 @@ fn atom_id(site: &Site, permalink: String) -> String {
 /// `feed.xml`: the newest `feed_limit` dated anecdotes, newest first; ties
 /// by incident slug, then the order written. Undated anecdotes have no
 /// place in a feed and are left out.
-pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
+pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
     let mut entries: Vec<(Date, usize, usize)> = site
         .incidents
         .iter()
@@ -139,11 +140,13 @@ pub fn render_feed(site: &Site, anchors: &[Arc<Vec<String>>]) -> Vec<u8> {
         );
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(date));
         let _ = writeln!(xml, "    <author><name>{team}</name></author>");
-        if let Some(category) = site
-            .categories
-            .iter()
-            .find(|c| c.slug == incident.category.value)
-        {
+        let category = tally
+            .incidents
+            .get(i)
+            .and_then(|facts| facts.row)
+            .and_then(|row| tally.categories.get(row))
+            .and_then(|row| site.categories.get(row.index));
+        if let Some(category) = category {
             let _ = writeln!(
                 xml,
                 "    <category term=\"{}\" label=\"{}\"/>",

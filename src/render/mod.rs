@@ -208,11 +208,12 @@ pub fn render_selection(
     // serve keeps each incident's data.json entry and CSV row; a one-off
     // build writes them straight into the files.
     let (json, csv_rows): (Vec<Arc<str>>, Vec<Arc<[u8]>>) = if cache.enabled {
-        let json = per_incident(&site.incidents, selection, &cache.json, |i| {
-            Arc::from(incident_json(site, i))
+        let facts = |index: usize| tally.incidents.get(index).cloned().unwrap_or_default();
+        let json = per_incident(&site.incidents, selection, &cache.json, |index, i| {
+            Arc::from(incident_json(site, i, &facts(index)))
         });
-        let csv_rows = per_incident(&site.incidents, selection, &cache.csv, |i| {
-            Arc::from(incident_csv_row(i))
+        let csv_rows = per_incident(&site.incidents, selection, &cache.csv, |index, i| {
+            Arc::from(incident_csv_row(tally, i, &facts(index)))
         });
         refresh(&mut cache.json, &site.incidents, &json, selection);
         refresh(&mut cache.csv, &site.incidents, &csv_rows, selection);
@@ -232,7 +233,7 @@ pub fn render_selection(
         if keep {
             render_incidents_csv_from(csv_rows.iter())
         } else {
-            render_incidents_csv(site)
+            render_incidents_csv(site, tally)
         }
     };
 
@@ -252,7 +253,7 @@ pub fn render_selection(
         },
         || {
             rayon::join(
-                || render_feed(site, &data.anchors),
+                || render_feed(site, tally, &data.anchors),
                 || rayon::join(data_json, incidents_csv),
             )
         },

@@ -229,13 +229,8 @@ impl<'a> SiteData<'a> {
                 None => unsectioned.push(index),
             }
         }
-        let occurrences = |indexes: &[usize]| -> u32 {
-            indexes
-                .iter()
-                .filter_map(|&i| self.site.incidents.get(i))
-                .map(|incident| incident.occurrence_count())
-                .sum()
-        };
+        let occurrences =
+            |indexes: &[usize]| -> u32 { indexes.iter().map(|&i| self.facts(i).occurrences).sum() };
         let mut groups: Vec<GroupContext<'_>> = Vec::new();
         for section in &config.sections {
             if let Some(indexes) = by_section.get(section.slug.as_str()) {
@@ -321,6 +316,7 @@ impl<'a> SiteData<'a> {
             context.insert_value("incident", summary.clone());
         }
         let anchors = self.anchors.get(index);
+        let facts = self.facts(index);
         let page = Route::Incident(&incident.slug);
         let base = &self.site.config.base_url;
         let anecdotes: Vec<AnecdoteContext<'_>> = incident
@@ -332,7 +328,10 @@ impl<'a> SiteData<'a> {
                     .and_then(|list| list.get(i))
                     .map_or("", String::as_str);
                 AnecdoteContext {
-                    team: self.team_ref(&a.team.value),
+                    team: facts
+                        .anecdote_teams
+                        .get(i)
+                        .and_then(|&team| self.team_ref(team)),
                     date: a.date,
                     text: a.text.as_deref(),
                     anchor,
@@ -341,9 +340,7 @@ impl<'a> SiteData<'a> {
             })
             .collect();
         context.insert("anecdotes", &anecdotes);
-        if let Some(row) = self.row_of.get(incident.category.value.as_str())
-            && let Some(value) = self.rows.get(*row)
-        {
+        if let Some(value) = facts.row.and_then(|row| self.rows.get(row)) {
             context.insert_value("category", value.clone());
         }
     }
@@ -365,6 +362,7 @@ impl<'a> SiteData<'a> {
             .iter()
             .filter_map(|&i| {
                 let incident = self.site.incidents.get(i)?;
+                let anecdote_teams = &self.facts(i).anecdote_teams;
                 let anchors = self.anchors.get(i);
                 let page = Route::Incident(&incident.slug);
                 let base = &self.site.config.base_url;
@@ -374,7 +372,7 @@ impl<'a> SiteData<'a> {
                         .anecdotes
                         .iter()
                         .enumerate()
-                        .filter(|(_, a)| a.team.value == team.name)
+                        .filter(|(a, _)| anecdote_teams.get(*a) == Some(&index))
                         .map(|(a, anecdote)| {
                             let anchor = anchors
                                 .and_then(|list| list.get(a))
@@ -403,13 +401,15 @@ impl<'a> SiteData<'a> {
             .categories
             .iter()
             .filter_map(|(slug, entry)| {
-                let row = self
+                let position = self
                     .tally
                     .categories
-                    .get(*self.row_of.get(slug.value.as_str())?)?;
+                    .iter()
+                    .position(|row| row.slug == slug.value)?;
+                let row = self.tally.categories.get(position)?;
                 let status = entry.status.as_ref().map(|s| s.value.as_str());
                 Some(ReviewEntryContext {
-                    category: self.category_ref(&slug.value)?,
+                    category: self.category_ref(position)?,
                     votes: entry.votes,
                     status,
                     status_label: status.and_then(|key| {

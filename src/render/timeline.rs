@@ -51,12 +51,13 @@ impl<'a> SiteData<'a> {
             .tally
             .categories
             .iter()
-            .filter_map(|row| {
+            .enumerate()
+            .filter_map(|(position, row)| {
                 let counts: Vec<u32> = periods.iter().map(|p| count(p, &row.slug)).collect();
                 let total: u32 = counts.iter().sum();
                 (total > 0).then_some(())?;
                 Some(PeriodRowContext {
-                    category: self.category_ref(&row.slug)?,
+                    category: self.category_ref(position)?,
                     counts,
                     total,
                 })
