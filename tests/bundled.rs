@@ -1,10 +1,13 @@
-//! The repository's own content/: the 2017-2018 Architecture Challenges page
-//! (`../shared/seed/000_42368c3767a26f1d.txt`) encoded as a frictionlog site.
-//! These tests pin the encoding to the seed, so an edit that drops a row or
-//! an anecdote, or mistypes a vote, fails here.
+//! The repository's own content/: edX's "Architecture Challenges
+//! (2017-2018)" wiki page (the seed) encoded as a frictionlog site. These
+//! tests pin the encoding to the seed, so an edit that drops a row or an
+//! anecdote, or mistypes a vote, fails here; and they check the site's
+//! data.json against docs/data.schema.json.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde_json::Value;
 
 use frictionlog::{BuildOptions, build_in_memory};
 
@@ -130,5 +133,81 @@ fn readme_tally_table_matches_the_build() {
         assert_eq!(row[3], tally.incidents.to_string(), "{}", category.title);
         assert_eq!(row[4], tally.occurrences.to_string(), "{}", category.title);
         assert_eq!(row[5], tally.votes.to_string(), "{}", category.title);
+    }
+}
+
+/// `frictionlog build` of the bundled site into `out`, with extra flags.
+fn build_bundled(out: &Path, flags: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
+        .args(["-q", "build", "--root"])
+        .arg(repo_root())
+        .arg("-o")
+        .arg(out)
+        .args(flags)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "build failed:\n{stderr}");
+    let data = std::fs::read(out.join("data.json")).unwrap();
+    serde_json::from_slice(&data).unwrap()
+}
+
+fn data_schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repo_root().join("docs/data.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::draft202012::new(&schema).expect("docs/data.schema.json is a valid 2020-12 schema")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, data: &Value) -> Vec<String> {
+    validator
+        .iter_errors(data)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// docs/data.schema.json describes the data.json the bundled site builds,
+/// with base_url a path and an absolute URL; and it is strict enough to
+/// reject a file that breaks the format.
+#[test]
+fn bundled_data_json_follows_the_schema() {
+    let validator = data_schema();
+    let scratch = tempfile::tempdir().unwrap();
+    let data = build_bundled(&scratch.path().join("path"), &[]);
+    assert_eq!(schema_errors(&validator, &data), Vec::<String>::new());
+    assert_eq!(
+        data["totals"]["incidents"], 31,
+        "the bundled site was built"
+    );
+    let absolute = build_bundled(
+        &scratch.path().join("absolute"),
+        &["--base-url", "https://docs.example.com/arch/"],
+    );
+    assert_eq!(schema_errors(&validator, &absolute), Vec::<String>::new());
+
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: [Mutation; 5] = [
+        ("a required key removed", |d| {
+            d["categories"][0].as_object_mut().unwrap().remove("rank");
+        }),
+        ("a number written as text", |d| {
+            d["totals"]["occurrences"] = Value::from("47");
+        }),
+        ("a date in another shape", |d| {
+            d["incidents"][0]["anecdotes"][0]["date"] = Value::from("11/2017");
+        }),
+        ("a key the format does not have", |d| {
+            d["incidents"][0]["severity"] = Value::from("high");
+        }),
+        ("another schema_version", |d| {
+            d["schema_version"] = Value::from(2);
+        }),
+    ];
+    for (what, mutate) in mutations {
+        let mut broken = data.clone();
+        mutate(&mut broken);
+        assert!(
+            !validator.is_valid(&broken),
+            "the schema accepts data.json with {what}"
+        );
     }
 }
