@@ -21,7 +21,7 @@ pub enum Severity {
     Warning,
 }
 
-/// The diagnostic codes of SPEC section 6.
+/// The diagnostic codes (docs/format.md, "Diagnostics").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CodeKind {
     YamlSyntax,
@@ -42,7 +42,7 @@ pub enum CodeKind {
 }
 
 impl CodeKind {
-    /// Every code, in the order SPEC section 6 lists them.
+    /// Every code, in the order docs/format.md lists them.
     pub const ALL: [CodeKind; 15] = [
         CodeKind::YamlSyntax,
         CodeKind::MissingFrontmatter,
@@ -322,7 +322,7 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         }
         _ => renderer.render(&[Group::with_title(title)]),
     };
-    // SPEC 6 draws the gutter one column wider than annotate-snippets does
+    // docs/format.md draws the gutter one column wider than annotate-snippets does
     // (` 3 | ...` under `  --> ...`): indent everything below the title.
     let mut lines = report.lines();
     let mut text = lines.next().unwrap_or_default().to_owned();
@@ -336,7 +336,7 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
     text
 }
 
-/// The JSON shape of SPEC section 6.
+/// The JSON shape of a diagnostic (docs/format.md, "Diagnostics").
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     severity: Severity,

@@ -1,5 +1,6 @@
-//! Pure: the machine-readable outputs, `data.json` (SPEC 8, schema_version 1)
-//! and `incidents.csv` (SPEC 7).
+//! Pure: the machine-readable outputs, `data.json` (schema_version 1; docs/format.md and
+//! docs/data.schema.json)
+//! and `incidents.csv` (docs/format.md, "incidents.csv").
 //!
 //! The structs below are the schema: their field order is the key order of
 //! the file, every key is always written (null or [] when absent), and

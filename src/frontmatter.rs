@@ -4,7 +4,7 @@
 //! diagnostic is "line in the YAML + the line the YAML starts on", so the split
 //! must know exactly where each part begins in the file as written. Accepts a
 //! UTF-8 byte-order mark, CRLF line endings and trailing blanks on the
-//! delimiter lines (SPEC 1 and 9).
+//! delimiter lines (docs/format.md, "Content files").
 
 /// A content file cut in two.
 #[derive(Debug, PartialEq, Eq)]

@@ -19,7 +19,7 @@
 //! - [`validate`]: rules across files (references, unique slugs); and,
 //!   when errors keep the site from being rendered, the links between
 //!   content files, which rendering checks otherwise.
-//! - [`tally`]: the numbers of SPEC section 4 ([`tally::Tally`]).
+//! - [`tally`]: the numbers (docs/format.md, "The numbers") ([`tally::Tally`]).
 //! - [`render`] and [`export`]: every output file, handed to a
 //!   [`render::Sink`] as it is made: pages through tera (the default
 //!   data.json,

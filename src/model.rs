@@ -28,7 +28,7 @@ pub enum PrecisionKind {
 /// A date at the precision it was written: `2017`, `2017-11` or `2017-11-05`.
 ///
 /// Dates compare by their first possible day; on a tie the less precise date
-/// is the earlier (`2018 < 2018-01 < 2018-01-01`, SPEC 4).
+/// is the earlier (`2018 < 2018-01 < 2018-01-01`, docs/format.md, "Teams, first seen and last seen").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Date {
     pub year: i16,
@@ -321,7 +321,7 @@ pub struct CategoryStatus {
     pub label: String,
 }
 
-/// What the tally table is ordered by (SPEC 3 `rank_by`).
+/// What the tally table is ordered by (site.yaml's `rank_by`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RankKind {
     Occurrences,
@@ -410,7 +410,7 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
-    /// The defaults of SPEC section 3 around a title.
+    /// site.yaml's defaults (docs/configuration.md) around a title.
     pub fn with_title(title: String) -> SiteConfig {
         SiteConfig {
             title,
@@ -473,7 +473,7 @@ pub struct Site {
 }
 
 /// A team's page slug: non-ASCII transliterated, every run of other
-/// characters one `-` (SPEC 9: "Köln" -> "koln").
+/// characters one `-` ("Köln" -> "koln"; docs/format.md, "Incident files").
 pub fn slugify(text: &str) -> String {
     let ascii = deunicode::deunicode(text).to_ascii_lowercase();
     let mut slug = String::with_capacity(ascii.len());

@@ -1,4 +1,4 @@
-//! I/O: publishing a rendered site safely and atomically (SPEC 5 and 9).
+//! I/O: publishing a rendered site safely and atomically (docs/publishing.md).
 //!
 //! The whole site is written to a staging folder beside the target (as
 //! pages are rendered, from several threads: [`Staging`]), then swapped in

@@ -1,4 +1,4 @@
-//! Pure: the numbers of SPEC section 4, the heart of the page.
+//! Pure: the numbers of docs/format.md ("The numbers"), the heart of the page.
 //!
 //! Everything here is a function of the validated [`Site`]: per-category
 //! counts and ranks, per-team counts, occurrences per period, the site's
@@ -229,7 +229,7 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Computes every number of SPEC section 4 for `site`.
+/// Computes every number of docs/format.md's "The numbers" for `site`.
 pub fn tally_site(site: &Site) -> Tally {
     // Three passes over every incident, independent of one another.
     let (((mut categories, row_teams), (mut teams, team_categories)), timeline) = rayon::join(

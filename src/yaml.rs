@@ -83,7 +83,7 @@ pub fn parse_yaml_all(yaml: &str, first_line: u32) -> (Option<Yaml>, Vec<YamlErr
     // Repeats reach `visit_map`, which keeps them so that `convert` can
     // report each one where it is written.
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
-    // YAML 1.2 core schema: `yes`, `on` and `no` are strings (SPEC 9).
+    // YAML 1.2 core schema: `yes`, `on` and `no` are strings (docs/format.md, "Content files").
     options.strict_booleans = true;
     // Frontmatter is a few levels deep; a cap well below serde-saphyr's
     // default keeps the recursive descent far from the end of a thread's

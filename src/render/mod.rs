@@ -69,7 +69,7 @@ pub use pages::page_paths;
 use pages::{JOBS_PER_PIECE, job_route};
 pub use theme::{Theme, load_default_theme, load_theme};
 
-/// The file that marks an output folder as frictionlog's own (SPEC 9).
+/// The file that marks an output folder as frictionlog's own (docs/format.md, "Other files").
 pub const OUTPUT_MARKER: &str = ".frictionlog-output";
 const OUTPUT_MARKER_TEXT: &[u8] =
     b"This folder is written by frictionlog build; it is replaced whole on every build.\n";
