@@ -7,7 +7,9 @@
 //!
 //! ```text
 //! load ──> parse ──> validate ──> tally ──> render ──> output
-//! (disk)   (pure)    (pure)       (pure)    (pure)     (disk)
+//! (disk)   (pure)    (pure)       (pure)    (pure but   (disk)
+//!                                            its theme
+//!                                            loading)
 //! ```
 //!
 //! - [`load`]: walks `content/` in a stable order and reads the files
@@ -19,15 +21,24 @@
 //! - [`validate`]: rules across files (references, unique slugs); and,
 //!   when errors keep the site from being rendered, the links between
 //!   content files, which rendering checks otherwise.
-//! - [`tally`]: the numbers (docs/format.md, "The numbers") ([`tally::Tally`]).
+//! - [`tally`]: the numbers (docs/format.md, "The numbers")
+//!   ([`tally::Tally`]), and names resolved once: each incident's
+//!   [`tally::IncidentFacts`] (its category's row, its teams, occurrences,
+//!   first and last seen), which every later stage reads.
+//! - [`routes`]: every page and file with its output path, link and
+//!   permalink; no other module builds a site URL.
 //! - [`render`] and [`export`]: every output file, handed to a
-//!   [`render::Sink`] as it is made: pages through tera (the default
-//!   data.json,
-//!   incidents.csv.
+//!   [`render::Sink`] as it is made: pages through the theme's tera
+//!   templates (the only copy of any page's markup), feed.xml, sitemap.xml,
+//!   data.json, incidents.csv. [`render::theme`] reads theme folders: the
+//!   one part of render that does I/O.
 //! - [`output`]: the sink of `build`, a staging folder swapped in whole,
 //!   atomically and safely, one build at a time ([`output::OutputLock`]).
 //! - [`session`]: the stages above with their results kept, so serve can
-//!   redo only what an edit touches.
+//!   redo only what an edit touches (it reads files, through load and
+//!   theme).
+//! - [`invalidate`]: which pages an edit makes out of date, as one pure
+//!   function of the site before and after the edit.
 //! - [`serve`]: the live preview: builds in memory, watches, reloads tabs
 //!   (the only async code).
 //! - [`scaffold`]: the files `init` and `new` write (made by pure functions,
