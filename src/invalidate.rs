@@ -128,56 +128,21 @@ fn changed_incidents<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Pos;
-    use crate::model::{
-        Anecdote, Category, Date, Located, Review, ReviewEntry, Section, SiteConfig,
-    };
+    use crate::model::fixtures::{self, category, located};
+    use crate::model::{Date, Review, ReviewEntry, Section, SiteConfig};
     use crate::tally::tally_site;
 
-    fn located(value: &str) -> Located<String> {
-        Located {
-            value: value.into(),
-            pos: Pos::START,
-        }
-    }
-
-    fn category(slug: &str) -> Category {
-        Category {
-            slug: slug.into(),
-            path: format!("content/categories/{slug}.md"),
-            title: slug.to_uppercase(),
-            summary: None,
-            notes: None,
-            efforts: vec![],
-            body: String::new(),
-            body_line: 1,
-        }
-    }
-
-    /// An incident with one anecdote per (team, date).
+    /// An incident with one anecdote per (team, date), each with a text.
     fn incident(slug: &str, category: &str, anecdotes: &[(&str, &str)]) -> Incident {
-        Incident {
-            slug: slug.into(),
-            path: format!("content/incidents/{slug}.md"),
-            title: slug.into(),
-            category: located(category),
-            section: None,
-            status: vec![],
-            resolution: None,
-            anecdotes: anecdotes
-                .iter()
-                .map(|(team, date)| Anecdote {
-                    team: located(team),
-                    date: Date::parse(date),
-                    text: Some(format!("{team} on {date}")),
-                })
-                .collect(),
-            occurrences: None,
-            tags: vec![],
-            draft: false,
-            body: String::new(),
-            body_line: 1,
+        let dated: Vec<(&str, Option<&str>)> = anecdotes
+            .iter()
+            .map(|(team, date)| (*team, Some(*date)))
+            .collect();
+        let mut incident = fixtures::incident(slug, category, &dated);
+        for (anecdote, (team, date)) in incident.anecdotes.iter_mut().zip(anecdotes) {
+            anecdote.text = Some(format!("{team} on {date}"));
         }
+        incident
     }
 
     /// Three categories (a: 3 occurrences, reviewed; b: 2; c: 1) and two
@@ -190,7 +155,7 @@ mod tests {
         }];
         Site {
             config,
-            categories: vec![category("a"), category("b"), category("c")],
+            categories: vec![category("a", "A"), category("b", "B"), category("c", "C")],
             incidents: vec![
                 Arc::new(incident(
                     "one",

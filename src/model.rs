@@ -501,6 +501,66 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Small values for the unit tests of the stages after parse: one way to
+/// make a category or an incident, so each test says only what it needs.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Anecdote, Category, Date, Incident, Located};
+    use crate::diagnostic::Pos;
+
+    pub(crate) fn located(value: &str) -> Located<String> {
+        Located {
+            value: value.into(),
+            pos: Pos::START,
+        }
+    }
+
+    /// The category `slug`, titled `title`, with nothing else.
+    pub(crate) fn category(slug: &str, title: &str) -> Category {
+        Category {
+            slug: slug.into(),
+            path: format!("content/categories/{slug}.md"),
+            title: title.into(),
+            summary: None,
+            notes: None,
+            efforts: vec![],
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    /// The incident `slug` (its title too) in `category`, with one anecdote
+    /// per (team, date); a date that does not parse is no date.
+    pub(crate) fn incident(
+        slug: &str,
+        category: &str,
+        anecdotes: &[(&str, Option<&str>)],
+    ) -> Incident {
+        Incident {
+            slug: slug.into(),
+            path: format!("content/incidents/{slug}.md"),
+            title: slug.into(),
+            category: located(category),
+            section: None,
+            status: vec![],
+            resolution: None,
+            anecdotes: anecdotes
+                .iter()
+                .map(|(team, date)| Anecdote {
+                    team: located(team),
+                    date: date.and_then(Date::parse),
+                    text: None,
+                })
+                .collect(),
+            occurrences: None,
+            tags: vec![],
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -570,56 +570,11 @@ fn tally_timeline(incidents: &[Arc<Incident>]) -> Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Pos;
-    use crate::model::{Anecdote, Category, Located, Review, ReviewEntry, SiteConfig};
-
-    fn located(value: &str) -> Located<String> {
-        Located {
-            value: value.into(),
-            pos: Pos::START,
-        }
-    }
+    use crate::model::fixtures::{category, incident, located};
+    use crate::model::{Category, Review, ReviewEntry, SiteConfig};
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()
-    }
-
-    fn category(slug: &str, title: &str) -> Category {
-        Category {
-            slug: slug.into(),
-            path: String::new(),
-            title: title.into(),
-            summary: None,
-            notes: None,
-            efforts: vec![],
-            body: String::new(),
-            body_line: 1,
-        }
-    }
-
-    fn incident(slug: &str, category: &str, anecdotes: &[(&str, Option<&str>)]) -> Incident {
-        Incident {
-            slug: slug.into(),
-            path: String::new(),
-            title: slug.into(),
-            category: located(category),
-            section: None,
-            status: vec![],
-            resolution: None,
-            anecdotes: anecdotes
-                .iter()
-                .map(|(team, d)| Anecdote {
-                    team: located(team),
-                    date: d.map(date),
-                    text: None,
-                })
-                .collect(),
-            occurrences: None,
-            tags: vec![],
-            draft: false,
-            body: String::new(),
-            body_line: 1,
-        }
     }
 
     /// (category, votes, status, recorded)

@@ -308,52 +308,17 @@ fn finish_diagnostics(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Pos;
-    use crate::model::{Anecdote, Category, Date, Incident, Located, SiteConfig};
+    use crate::model::SiteConfig;
+    use crate::model::fixtures::{category, incident};
     use crate::tally::tally_site;
 
-    fn located(value: &str) -> Located<String> {
-        Located {
-            value: value.into(),
-            pos: Pos::START,
-        }
-    }
-
     fn site(dates: &[&str]) -> Site {
+        let anecdotes: Vec<(&str, Option<&str>)> =
+            dates.iter().map(|d| ("Web", Some(*d))).collect();
         Site {
             config: SiteConfig::with_title("T".into()),
-            categories: vec![Category {
-                slug: "m".into(),
-                path: "content/categories/m.md".into(),
-                title: "M".into(),
-                summary: None,
-                notes: None,
-                efforts: vec![],
-                body: String::new(),
-                body_line: 1,
-            }],
-            incidents: vec![Arc::new(Incident {
-                slug: "i".into(),
-                path: "content/incidents/i.md".into(),
-                title: "I".into(),
-                category: located("m"),
-                section: None,
-                status: vec![],
-                resolution: None,
-                anecdotes: dates
-                    .iter()
-                    .map(|d| Anecdote {
-                        team: located("Web"),
-                        date: Date::parse(d),
-                        text: None,
-                    })
-                    .collect(),
-                occurrences: None,
-                tags: vec![],
-                draft: false,
-                body: String::new(),
-                body_line: 1,
-            })],
+            categories: vec![category("m", "M")],
+            incidents: vec![Arc::new(incident("i", "m", &anecdotes))],
             reviews: vec![],
         }
     }
