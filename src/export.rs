@@ -120,6 +120,20 @@ pub fn render_data_json_from(
     tally: &Tally,
     fragments: impl Iterator<Item = impl AsRef<str>>,
 ) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_data_json(site, tally, fragments, &mut bytes);
+    bytes
+}
+
+/// Writes data.json to `out`, each incident's [`incident_json`] as it
+/// comes: the file is never whole in memory.
+pub fn write_data_json(
+    site: &Site,
+    tally: &Tally,
+    fragments: impl Iterator<Item = impl AsRef<str>>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let data = DataJson {
         schema_version: SCHEMA_VERSION,
         site: SiteJson {
@@ -200,21 +214,19 @@ pub fn render_data_json_from(
     // only top-level key at this indentation that can hold `[]`).
     let empty = "\n  \"incidents\": [],\n";
     let Some(at) = head.find(empty) else {
-        return format!("{head}\n").into_bytes();
+        return writeln!(out, "{head}");
     };
-    let mut json = String::with_capacity(head.len() + site.incidents.len() * 600);
-    json.push_str(head.get(..at).unwrap_or_default());
-    json.push_str("\n  \"incidents\": [");
+    out.write_all(head.get(..at).unwrap_or_default().as_bytes())?;
+    out.write_all(b"\n  \"incidents\": [")?;
     let mut any = false;
     for fragment in fragments {
-        json.push_str(if any { ",\n    " } else { "\n    " });
-        json.push_str(fragment.as_ref());
+        out.write_all(if any { b",\n    " } else { b"\n    " })?;
+        out.write_all(fragment.as_ref().as_bytes())?;
         any = true;
     }
-    json.push_str(if any { "\n  ],\n" } else { "],\n" });
-    json.push_str(head.get(at + empty.len()..).unwrap_or_default());
-    json.push('\n');
-    json.into_bytes()
+    out.write_all(if any { b"\n  ],\n" } else { b"],\n" })?;
+    out.write_all(head.get(at + empty.len()..).unwrap_or_default().as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// One incident of data.json, written as it sits in the `incidents` list
@@ -258,6 +270,17 @@ pub fn render_incidents_csv(site: &Site, tally: &Tally) -> Vec<u8> {
 
 /// incidents.csv with each incident's [`incident_csv_row`] given.
 pub fn render_incidents_csv_from(rows: impl Iterator<Item = impl AsRef<[u8]>>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_incidents_csv(rows, &mut bytes);
+    bytes
+}
+
+/// Writes incidents.csv to `out`, a row at a time.
+pub fn write_incidents_csv(
+    rows: impl Iterator<Item = impl AsRef<[u8]>>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -275,11 +298,11 @@ pub fn render_incidents_csv_from(rows: impl Iterator<Item = impl AsRef<[u8]>>) -
     // Writing to a Vec cannot fail; a failure would only drop rows, which the
     // round-trip test would catch.
     let _ = writer.write_record(header);
-    let mut bytes = writer.into_inner().unwrap_or_default();
+    out.write_all(&writer.into_inner().unwrap_or_default())?;
     for row in rows {
-        bytes.extend_from_slice(row.as_ref());
+        out.write_all(row.as_ref())?;
     }
-    bytes
+    Ok(())
 }
 
 /// One incident's row of incidents.csv (serve keeps it between rebuilds).

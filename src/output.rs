@@ -399,7 +399,8 @@ impl Staging {
             .is_some()
     }
 
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    /// `rel` as a path, refused when it would leave the staging folder.
+    fn checked<'r>(&self, rel: &'r str) -> Result<&'r Path, OutputError> {
         let rel_path = Path::new(rel);
         if rel.is_empty()
             || rel_path
@@ -411,6 +412,62 @@ impl Staging {
                 reason: "the rendered file's path leaves the output folder".to_owned(),
             });
         }
+        Ok(rel_path)
+    }
+
+    /// Writes what `write` writes to `rel` (checked) beneath the staging
+    /// folder, making its folders; returns how many bytes it wrote. Never
+    /// linked to the previous output: such a file is one that changes.
+    fn write_with(
+        &self,
+        rel: &str,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<u64, OutputError> {
+        use std::io::Write as _;
+
+        let rel_path = self.checked(rel)?;
+        let path = self.dir.join(rel_path);
+        let file = self.create_file(rel).map_err(io_error(&path))?;
+        let mut out = CountingWriter {
+            inner: io::BufWriter::with_capacity(1 << 16, file),
+            bytes: 0,
+        };
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(io_error(&path))?;
+        Ok(out.bytes)
+    }
+
+    /// Creates `rel` (checked) beneath the staging folder, with its folders.
+    #[cfg(target_os = "linux")]
+    fn create_file(&self, rel: &str) -> io::Result<fs::File> {
+        use rustix::fs::{Mode, OFlags, openat};
+
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            make_folders_at(&self.dir_fd, folder)?;
+        }
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        Ok(fs::File::from(openat(
+            &self.dir_fd,
+            rel,
+            flags,
+            Mode::from_raw_mode(0o666),
+        )?))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn create_file(&self, rel: &str) -> io::Result<fs::File> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent()
+            && parent != self.dir
+        {
+            fs::create_dir_all(parent)?;
+        }
+        fs::File::create(&path)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let rel_path = self.checked(rel)?;
         #[cfg(target_os = "linux")]
         {
             self.write_at(rel, bytes)
@@ -467,7 +524,38 @@ impl Staging {
     }
 }
 
+/// Counts what goes through it.
+struct CountingWriter<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: io::Write> io::Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += u64::try_from(n).unwrap_or(u64::MAX);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 impl Sink for Staging {
+    fn put_with(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) {
+        if self.failed() {
+            return;
+        }
+        match self.write_with(path, write) {
+            Ok(bytes) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(bytes, Ordering::Relaxed);
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+
     fn put(&self, path: &str, bytes: Vec<u8>) {
         if self.failed() {
             return;
@@ -791,6 +879,39 @@ mod tests {
     fn inode(path: &Path) -> u64 {
         use std::os::unix::fs::MetadataExt;
         fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_file_written_in_pieces_is_staged_whole_and_counted() {
+        use std::io::Write as _;
+
+        let (_dir, _, root, target) = scratch();
+        fs::create_dir_all(&root).unwrap();
+        let staging = Staging::create(&root, &target, false, &|_| {}).unwrap();
+        staging.put(OUTPUT_MARKER, b"x".to_vec());
+        staging.put_with("deep/er/list.html", &mut |out| {
+            for piece in ["<ul>", "<li>a</li>", "<li>b</li>", "</ul>"] {
+                out.write_all(piece.as_bytes())?;
+            }
+            Ok(())
+        });
+        let report = staging.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("deep/er/list.html")).unwrap(),
+            "<ul><li>a</li><li>b</li></ul>"
+        );
+        assert_eq!((report.files, report.bytes), (2, 1 + 29));
+    }
+
+    #[test]
+    fn a_file_written_in_pieces_cannot_leave_the_output_folder() {
+        let (_dir, base, root, target) = scratch();
+        fs::create_dir_all(&root).unwrap();
+        let staging = Staging::create(&root, &target, false, &|_| {}).unwrap();
+        staging.put_with("../escaped.html", &mut |out| out.write_all(b"no"));
+        assert!(matches!(staging.commit(), Err(OutputError::Refused { .. })));
+        assert!(!base.join("site/escaped.html").exists());
+        assert!(!target.exists());
     }
 
     #[cfg(target_os = "linux")]

@@ -51,10 +51,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::export::{
-    incident_csv_row, incident_json, render_data_json, render_data_json_from, render_incidents_csv,
-    render_incidents_csv_from,
-};
+use crate::export::{incident_csv_row, incident_json, write_data_json, write_incidents_csv};
 use crate::model::Site;
 use crate::routes::Route;
 use crate::tally::Tally;
@@ -85,6 +82,21 @@ pub trait Sink: Sync {
     /// Takes one output file; `path` is relative to the output folder and
     /// made of plain names (no `..`, no leading `/`).
     fn put(&self, path: &str, bytes: Vec<u8>);
+
+    /// Takes one output file that `write` writes piece by piece, so that a
+    /// long one (a list of every incident, data.json) never sits in memory
+    /// whole. By default the pieces are gathered and handed to
+    /// [`Sink::put`]. `write` fails only when the sink's writer does.
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
+        let mut bytes = Vec::new();
+        if write(&mut bytes).is_ok() {
+            self.put(path, bytes);
+        }
+    }
 }
 
 /// Keeps every file in memory.
@@ -116,6 +128,14 @@ pub struct DiscardSink;
 
 impl Sink for DiscardSink {
     fn put(&self, _path: &str, _bytes: Vec<u8>) {}
+
+    fn put_with(
+        &self,
+        _path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
+        let _ = write(&mut std::io::sink());
+    }
 }
 
 /// What a render did.
@@ -221,43 +241,47 @@ pub fn render_selection(
     } else {
         (Vec::new(), Vec::new())
     };
-    let keep = cache.enabled;
-    let data_json = || {
-        if keep {
-            render_data_json_from(site, tally, json.iter())
-        } else {
-            render_data_json(site, tally)
-        }
-    };
-    let incidents_csv = || {
-        if keep {
-            render_incidents_csv_from(csv_rows.iter())
-        } else {
-            render_incidents_csv(site, tally)
-        }
+    // Written straight to the sink, a fragment at a time, while the pages
+    // render on the other core.
+    let write_exports = || {
+        sink.put_with(&Route::DataJson.output_path(), &mut |out| {
+            if cache.enabled {
+                write_data_json(site, tally, json.iter(), out)
+            } else {
+                let fragments = site
+                    .incidents
+                    .iter()
+                    .zip(&tally.incidents)
+                    .map(|(incident, facts)| incident_json(site, incident, facts));
+                write_data_json(site, tally, fragments, out)
+            }
+        });
+        sink.put_with(&Route::IncidentsCsv.output_path(), &mut |out| {
+            if cache.enabled {
+                write_incidents_csv(csv_rows.iter(), out)
+            } else {
+                let rows = site
+                    .incidents
+                    .iter()
+                    .zip(&tally.incidents)
+                    .map(|(incident, facts)| incident_csv_row(tally, incident, facts));
+                write_incidents_csv(rows, out)
+            }
+        });
     };
 
     let jobs = data.jobs();
-    // The exports need no template: made alongside the pages.
-    let (results, (feed, (data_json, csv))) = rayon::join(
+    let (results, (feed, ())) = rayon::join(
         || -> Vec<(bool, Vec<Diagnostic>)> {
             jobs.par_iter()
                 .with_max_len(JOBS_PER_PIECE)
                 .filter(|job| data.selects(selection, job))
-                .map(|job| {
-                    let (page, found) = data.render_job(&tera, theme, job);
-                    let written = page.map(|(path, html)| sink.put(&path, html.into_bytes()));
-                    (written.is_some(), found)
-                })
+                .map(|job| data.render_job(&tera, theme, job, sink))
                 .collect()
         },
-        || {
-            rayon::join(
-                || render_feed(site, tally, &data.anchors),
-                || rayon::join(data_json, incidents_csv),
-            )
-        },
+        || rayon::join(|| render_feed(site, tally, &data.anchors), write_exports),
     );
+    report.files += 2;
     for (written, mut found) in results {
         report.files += usize::from(written);
         diagnostics.append(&mut found);
@@ -278,8 +302,6 @@ pub fn render_selection(
     };
     put(&Route::Sitemap.output_path(), render_sitemap(&pages, site));
     put(&Route::Feed.output_path(), feed);
-    put(&Route::DataJson.output_path(), data_json);
-    put(&Route::IncidentsCsv.output_path(), csv);
     if selection.everything {
         put(OUTPUT_MARKER, OUTPUT_MARKER_TEXT.to_vec());
         for (name, bytes) in &theme.statics {
@@ -288,14 +310,12 @@ pub fn render_selection(
     }
     stage("render/pages");
     report.stages = stages;
-    if !keep {
-        // Nothing reads the summaries again: free them on the other core
-        // while the caller publishes, not on this one (22 ms of a
-        // 10,000-incident build, on one core).
-        let summaries = std::mem::take(&mut data.summaries);
-        let anchors = std::mem::take(&mut data.anchors);
-        rayon::spawn(move || drop((summaries, anchors)));
-    }
+    // Nothing here reads the summaries again: free them on the other core
+    // while the caller publishes, not on this one (22 ms of a
+    // 10,000-incident build, on one core). serve's cache keeps its own.
+    let summaries = std::mem::take(&mut data.summaries);
+    let anchors = std::mem::take(&mut data.anchors);
+    rayon::spawn(move || drop((summaries, anchors)));
     Ok(report)
 }
 

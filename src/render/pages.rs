@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use super::Sink;
 use super::cache::Selection;
 use super::chart::{Bar, render_bar_chart};
 use super::context::*;
@@ -27,8 +28,6 @@ pub(super) enum Job {
     Review(usize),
     NotFound,
 }
-
-pub(super) type JobResult = (Option<(String, String)>, Vec<Diagnostic>);
 
 /// Every page of the site, the long ones first: a team's page lists
 /// everything the team reported, so when they came last one core rendered
@@ -123,15 +122,23 @@ impl<'a> SiteData<'a> {
     }
 
     /// Renders one page: its output path and HTML, and any diagnostics.
-    pub(super) fn render_job(&self, tera: &Tera, theme: &Theme, job: &Job) -> JobResult {
+    /// Renders one page into `sink`; returns whether it was written, and
+    /// any diagnostics.
+    pub(super) fn render_job(
+        &self,
+        tera: &Tera,
+        theme: &Theme,
+        job: &Job,
+        sink: &dyn Sink,
+    ) -> (bool, Vec<Diagnostic>) {
         let mut context = Context::new();
         let mut diagnostics = Vec::new();
         let mut splices = Splices::default();
         let Some(route) = job_route(self.site, self.tally, job) else {
-            return (None, diagnostics);
+            return (false, diagnostics);
         };
         let Some(kind) = route.page_kind() else {
-            return (None, diagnostics);
+            return (false, diagnostics);
         };
         let title: String = match job {
             Job::Index => {
@@ -145,7 +152,7 @@ impl<'a> SiteData<'a> {
                     .get(*row)
                     .and_then(|r| self.site.categories.get(r.index))
                 else {
-                    return (None, diagnostics);
+                    return (false, diagnostics);
                 };
                 let (body_html, mut found) =
                     self.markdown(&category.body, &category.path, Some(category.body_line), 3);
@@ -156,7 +163,7 @@ impl<'a> SiteData<'a> {
             }
             Job::Incident(index) => {
                 let Some(incident) = self.site.incidents.get(*index) else {
-                    return (None, diagnostics);
+                    return (false, diagnostics);
                 };
                 let (body_html, mut found) =
                     self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
@@ -168,7 +175,7 @@ impl<'a> SiteData<'a> {
             Job::Teams => "Teams".into(),
             Job::Team(index) => {
                 let Some(team) = self.tally.teams.get(*index) else {
-                    return (None, diagnostics);
+                    return (false, diagnostics);
                 };
                 self.team_context(&mut context, *index);
                 team.name.clone()
@@ -179,7 +186,7 @@ impl<'a> SiteData<'a> {
             }
             Job::Review(index) => {
                 let Some(review) = self.site.reviews.get(*index) else {
-                    return (None, diagnostics);
+                    return (false, diagnostics);
                 };
                 let (body_html, mut found) =
                     self.markdown(&review.body, &review.path, Some(review.body_line), 3);
@@ -193,13 +200,13 @@ impl<'a> SiteData<'a> {
         context.insert("page", &self.page_context(kind, &title, route));
         let template = kind.template();
         match tera.render(template, &context) {
-            Ok(html) => (
-                Some((route.output_path(), self.splice(html, &splices))),
-                diagnostics,
-            ),
+            Ok(html) => {
+                self.put_spliced(sink, &route.output_path(), html, &splices);
+                (true, diagnostics)
+            }
             Err(error) => {
                 diagnostics.push(theme.render_diagnostic(&error, template));
-                (None, diagnostics)
+                (false, diagnostics)
             }
         }
     }

@@ -6,6 +6,7 @@
 use tera::Value;
 use tera::value::Key;
 
+use super::Sink;
 use super::data::SiteData;
 
 /// The incident lists one page prints through `items_html` placeholders.
@@ -34,7 +35,7 @@ pub(super) fn marker_nonce() -> u64 {
 
 impl SiteData<'_> {
     /// A placeholder for the list entries of these incidents, joined: the
-    /// page is rendered around it and [`SiteData::splice`] writes the
+    /// page is rendered around it and [`SiteData::put_spliced`] writes the
     /// entries in, straight from the summaries (a list of 100,000 entries
     /// is then neither a template loop nor copied through tera).
     pub(super) fn items_html(&self, indexes: &[usize], splices: &mut Splices) -> String {
@@ -56,9 +57,12 @@ impl SiteData<'_> {
             .unwrap_or("")
     }
 
-    /// `html` with each placeholder of `splices` replaced by its entries,
-    /// wherever (and however often) the template printed it.
-    pub(super) fn splice(&self, html: String, splices: &Splices) -> String {
+    /// Hands `html` to `sink` as `path`, each placeholder of `splices`
+    /// replaced by its entries wherever (and however often) the template
+    /// printed it. The entries are written straight from the summaries:
+    /// the whole page, which lists every incident on the index, is never
+    /// one string.
+    pub(super) fn put_spliced(&self, sink: &dyn Sink, path: &str, html: String, splices: &Splices) {
         let mut found: Vec<(usize, usize, &[usize])> = Vec::new();
         for (marker, indexes) in &splices.lists {
             for (at, _) in html.match_indices(marker.as_str()) {
@@ -66,24 +70,20 @@ impl SiteData<'_> {
             }
         }
         if found.is_empty() {
-            return html;
+            sink.put(path, html.into_bytes());
+            return;
         }
         found.sort_unstable_by_key(|&(at, _, _)| at);
-        let extra: usize = found
-            .iter()
-            .flat_map(|&(_, _, indexes)| indexes)
-            .map(|&i| self.item_html(i).len())
-            .sum();
-        let mut out = String::with_capacity(html.len() + extra);
-        let mut done = 0;
-        for (at, len, indexes) in found {
-            out.push_str(html.get(done..at).unwrap_or(""));
-            for &index in indexes {
-                out.push_str(self.item_html(index));
+        sink.put_with(path, &mut |out| {
+            let mut done = 0;
+            for &(at, len, indexes) in &found {
+                out.write_all(html.get(done..at).unwrap_or("").as_bytes())?;
+                for &index in indexes {
+                    out.write_all(self.item_html(index).as_bytes())?;
+                }
+                done = at + len;
             }
-            done = at + len;
-        }
-        out.push_str(html.get(done..).unwrap_or(""));
-        out
+            out.write_all(html.get(done..).unwrap_or("").as_bytes())
+        });
     }
 }
