@@ -883,8 +883,6 @@ mod tests {
 
     #[test]
     fn a_file_written_in_pieces_is_staged_whole_and_counted() {
-        use std::io::Write as _;
-
         let (_dir, _, root, target) = scratch();
         fs::create_dir_all(&root).unwrap();
         let staging = Staging::create(&root, &target, false, &|_| {}).unwrap();
