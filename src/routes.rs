@@ -104,21 +104,51 @@ impl Route<'_> {
     /// Where it is under the site's root, as links write it: `""` for the
     /// index, `incidents/<slug>/` for a page, `feed.xml` for a file.
     pub fn href(&self) -> String {
-        match self {
-            Route::Index => String::new(),
-            Route::Category(slug) => format!("categories/{slug}/"),
-            Route::Incident(slug) => format!("incidents/{slug}/"),
-            Route::Teams => "teams/".to_owned(),
-            Route::Team(slug) => format!("teams/{slug}/"),
-            Route::Timeline => "timeline/".to_owned(),
-            Route::Review(date) => format!("reviews/{date}/"),
-            Route::NotFound => "404.html".to_owned(),
-            Route::Feed => "feed.xml".to_owned(),
-            Route::Sitemap => "sitemap.xml".to_owned(),
-            Route::DataJson => "data.json".to_owned(),
-            Route::IncidentsCsv => "incidents.csv".to_owned(),
-            Route::Static(path) => format!("static/{path}"),
+        let mut href = String::new();
+        self.push_href(&mut href);
+        href
+    }
+
+    /// Appends [`Route::href`] to `out` (links are made by the hundred
+    /// thousand: one allocation each, not two).
+    fn push_href(&self, out: &mut String) {
+        let (folder, name, slash) = match self {
+            Route::Index => ("", "", false),
+            Route::Category(slug) => ("categories/", *slug, true),
+            Route::Incident(slug) => ("incidents/", *slug, true),
+            Route::Teams => ("teams/", "", false),
+            Route::Team(slug) => ("teams/", *slug, true),
+            Route::Timeline => ("timeline/", "", false),
+            Route::Review(date) => {
+                out.push_str("reviews/");
+                out.push_str(&date.to_string());
+                out.push('/');
+                return;
+            }
+            Route::NotFound => ("", "404.html", false),
+            Route::Feed => ("", "feed.xml", false),
+            Route::Sitemap => ("", "sitemap.xml", false),
+            Route::DataJson => ("", "data.json", false),
+            Route::IncidentsCsv => ("", "incidents.csv", false),
+            Route::Static(path) => ("static/", *path, false),
+        };
+        out.push_str(folder);
+        out.push_str(name);
+        if slash {
+            out.push('/');
         }
+    }
+
+    /// `prefix` followed by the href and, if given, `#fragment`.
+    fn under(&self, prefix: &str, fragment: Option<&str>) -> String {
+        let mut url = String::with_capacity(prefix.len() + 48);
+        url.push_str(prefix);
+        self.push_href(&mut url);
+        if let Some(id) = fragment {
+            url.push('#');
+            url.push_str(id);
+        }
+        url
     }
 
     /// The file it is written to, relative to the output folder: a page
@@ -133,23 +163,23 @@ impl Route<'_> {
 
     /// The link to it from any page: a path under base_url's path.
     pub fn link(&self, base: &BaseUrl) -> String {
-        format!("{}{}", base.path, self.href())
+        self.under(&base.path, None)
     }
 
     /// The link to a fragment (`#id`) of it.
     pub fn link_to_fragment(&self, base: &BaseUrl, id: &str) -> String {
-        format!("{}{}#{id}", base.path, self.href())
+        self.under(&base.path, Some(id))
     }
 
     /// Its permalink: the absolute URL under an absolute base_url, else the
     /// same as [`Route::link`].
     pub fn permalink(&self, base: &BaseUrl) -> String {
-        format!("{}{}", base.full, self.href())
+        self.under(&base.full, None)
     }
 
     /// The permalink of a fragment (`#id`) of it.
     pub fn permalink_to_fragment(&self, base: &BaseUrl, id: &str) -> String {
-        format!("{}{}#{id}", base.full, self.href())
+        self.under(&base.full, Some(id))
     }
 }
 
