@@ -4,9 +4,10 @@
 
 #![cfg(unix)]
 
-#[path = "cli/support.rs"]
 mod support;
 
+#[path = "cli/browser.rs"]
+mod browser;
 #[path = "cli/diagnostics.rs"]
 mod diagnostics;
 #[path = "cli/exit_codes.rs"]
@@ -21,6 +22,8 @@ mod human;
 mod properties;
 #[path = "cli/publishing.rs"]
 mod publishing;
+#[path = "cli/serve.rs"]
+mod serve;
 
 #[test]
 fn the_base_site_is_clean() {

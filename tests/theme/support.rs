@@ -13,7 +13,7 @@ use tempfile::TempDir;
 /// The committed fixture sites.
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/theme/fixtures")
+        .join("tests/fixtures")
         .join(name)
 }
 
