@@ -24,6 +24,8 @@ mod properties;
 mod publishing;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/theme.rs"]
+mod theme;
 
 #[test]
 fn the_base_site_is_clean() {
