@@ -6,6 +6,8 @@
 
 mod support;
 
+#[path = "cli/authoring.rs"]
+mod authoring;
 #[path = "cli/browser.rs"]
 mod browser;
 #[path = "cli/diagnostics.rs"]
