@@ -18,6 +18,8 @@ mod exit_codes;
 mod export;
 #[path = "cli/fine_print.rs"]
 mod fine_print;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/human.rs"]
 mod human;
 #[path = "cli/properties.rs"]
