@@ -10,6 +10,8 @@ mod support;
 mod authoring;
 #[path = "cli/browser.rs"]
 mod browser;
+#[path = "cli/bundled.rs"]
+mod bundled;
 #[path = "cli/diagnostics.rs"]
 mod diagnostics;
 #[path = "cli/exit_codes.rs"]
@@ -26,6 +28,8 @@ mod human;
 mod properties;
 #[path = "cli/publishing.rs"]
 mod publishing;
+#[path = "cli/robustness.rs"]
+mod robustness;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/theme.rs"]
