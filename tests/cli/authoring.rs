@@ -72,12 +72,7 @@ impl Workspace {
 
     /// Every file under the workspace, by relative path, with its bytes.
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        self.site
-            .everything()
-            .files()
-            .into_iter()
-            .map(|(path, bytes)| (path.to_owned(), bytes.to_vec()))
-            .collect()
+        self.site.everything().into_files()
     }
 
     /// `data.json` of a fresh build of the site.

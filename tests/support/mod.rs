@@ -478,6 +478,17 @@ impl Tree {
             .collect()
     }
 
+    /// The files, by path, with their bytes, owned.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.entries
+            .into_iter()
+            .filter_map(|(path, entry)| match entry {
+                Entry::File(bytes) => Some((path, bytes)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The paths of the files, in order.
     pub fn file_names(&self) -> Vec<&str> {
         self.files().into_keys().collect()
