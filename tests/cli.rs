@@ -1,6 +1,16 @@
-//! Integration tests of the build pipeline, driving the real `frictionlog`
-//! binary on small fixture sites (one integration test binary; its modules
-//! live in tests/cli/).
+//! The integration tests: one test binary, so that the crate is linked
+//! once for all of them rather than once per file. Each module in tests/cli/
+//! drives the real `frictionlog` binary on small sites made with the shared
+//! builder in tests/support/ (`SiteBuilder`); insta names their snapshots
+//! after the module (`tests/snapshots/cli__<module>__<name>.snap`).
+//!
+//! To add tests, add a `#[test]` to the module they belong with, or a new
+//! file in tests/cli/ declared below — not a new file in tests/, which cargo
+//! would build as one more binary. Only tests that must not run beside
+//! others are binaries of their own, and say why in their header:
+//! tests/interrupted.rs and tests/serve_load.rs.
+//!
+//! Run one module with `cargo test --test cli theme::`.
 
 #![cfg(unix)]
 
