@@ -87,7 +87,7 @@ fn generate_site() -> Site {
     for c in 0..CATEGORIES {
         site = site.file(
             &format!("content/categories/cat-{c}.md"),
-            &format!(
+            format!(
                 "---\ntitle: Category {c}\nsummary: Where architecture hurts, part {c}\n---\nCategory {c} collects the incidents of one kind of pain.\n\nIt has **two** paragraphs.\n"
             ),
         );

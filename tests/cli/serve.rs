@@ -124,7 +124,7 @@ fn an_atomic_save_is_served_within_three_seconds() {
     fs::remove_file(server.root.join("content/incidents/4913")).unwrap();
     server
         .site
-        .write("content/incidents/settings.md~", &incident("New title"));
+        .write("content/incidents/settings.md~", incident("New title"));
     fs::rename(
         server.root.join("content/incidents/settings.md~"),
         server.root.join("content/incidents/settings.md"),
@@ -165,7 +165,7 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
     assert!(!server.log().contains("(1 errors)"), "{}", server.log());
     server
         .site
-        .write("content/incidents/settings.md", &incident("Fixed title"));
+        .write("content/incidents/settings.md", incident("Fixed title"));
     eventually("the fix", || {
         let page = get(&server, "/").1;
         !page.contains("frictionlog-errors") && get(&server, "/data.json").1.contains("Fixed title")
@@ -176,10 +176,9 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
 fn new_files_appear_and_deleted_ones_disappear() {
     let server = start();
     assert_eq!(get(&server, "/incidents/settings/").0, 200);
-    server.site.write(
-        "content/incidents/deep/new/fresh.md",
-        &incident("Fresh one"),
-    );
+    server
+        .site
+        .write("content/incidents/deep/new/fresh.md", incident("Fresh one"));
     eventually("the new incident", || {
         get(&server, "/data.json").1.contains("Fresh one")
     });

@@ -428,7 +428,7 @@ fn raw_html_passes_through_only_when_allowed() {
     let yaml = site.read("content/site.yaml");
     site.write(
         "content/site.yaml",
-        &format!("{yaml}markdown:\n  raw_html: allow\n"),
+        format!("{yaml}markdown:\n  raw_html: allow\n"),
     );
     let allowed = site.build(&[]).text("incidents/loose-ends/index.html");
     assert!(allowed.contains("<kbd>Ctrl</kbd>"));
