@@ -13,7 +13,7 @@
 
 // Each test binary (tests/cli.rs, tests/interrupted.rs, tests/serve_load.rs)
 // uses a part of this.
-#![allow(dead_code, unused_imports, unused_macros)]
+#![allow(dead_code, reason = "each test binary uses a part")]
 
 pub mod serve;
 
@@ -59,6 +59,7 @@ Minutes.
 /// `assert_snapshot!` of insta, keeping every snapshot in tests/snapshots/
 /// whichever file the test is in. The file is named after the test's module
 /// path: `<binary>__<module>__<name>.snap`.
+#[allow(unused_macros, reason = "the binaries without snapshots")]
 macro_rules! assert_text_snapshot {
     ($name:expr, $text:expr) => {
         insta::with_settings!(
@@ -67,6 +68,7 @@ macro_rules! assert_text_snapshot {
         )
     };
 }
+#[allow(unused_imports, reason = "the binaries without snapshots")]
 pub(crate) use assert_text_snapshot;
 
 /// The repository's root: its own content/ is the bundled site.
