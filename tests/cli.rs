@@ -1,12 +1,27 @@
-//! Integration tests of the build pipeline, driving the real `frictionlog`
-//! binary on small fixture sites (one integration test binary; its modules
-//! live in tests/cli/).
+//! The integration tests: one test binary, so that the crate is linked
+//! once for all of them rather than once per file. Each module in tests/cli/
+//! drives the real `frictionlog` binary on small sites made with the shared
+//! builder in tests/support/ (`SiteBuilder`); insta names their snapshots
+//! after the module (`tests/snapshots/cli__<module>__<name>.snap`).
+//!
+//! To add tests, add a `#[test]` to the module they belong with, or a new
+//! file in tests/cli/ declared below — not a new file in tests/, which cargo
+//! would build as one more binary. Only tests that must not run beside
+//! others are binaries of their own, and say why in their header:
+//! tests/interrupted.rs and tests/serve_load.rs.
+//!
+//! Run one module with `cargo test --test cli theme::`.
 
 #![cfg(unix)]
 
-#[path = "cli/support.rs"]
 mod support;
 
+#[path = "cli/authoring.rs"]
+mod authoring;
+#[path = "cli/browser.rs"]
+mod browser;
+#[path = "cli/bundled.rs"]
+mod bundled;
 #[path = "cli/diagnostics.rs"]
 mod diagnostics;
 #[path = "cli/exit_codes.rs"]
@@ -15,12 +30,20 @@ mod exit_codes;
 mod export;
 #[path = "cli/fine_print.rs"]
 mod fine_print;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/human.rs"]
 mod human;
 #[path = "cli/properties.rs"]
 mod properties;
 #[path = "cli/publishing.rs"]
 mod publishing;
+#[path = "cli/robustness.rs"]
+mod robustness;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/theme.rs"]
+mod theme;
 
 #[test]
 fn the_base_site_is_clean() {

@@ -1,78 +1,65 @@
 //! Interrupted publishing: `build` killed with SIGKILL at arbitrary moments
 //! must leave the output folder holding a whole site — the previous one or
 //! the new one, never a mix — and the next build must clean up after it.
+//!
+//! A test binary of its own, not a module of tests/cli.rs: the kill moments
+//! are fractions of one build's time, measured first, so they fall across
+//! the whole run (publishing included) only while nothing else competes for
+//! the two cores; cargo runs test binaries one after another, whereas the
+//! tests of one binary run side by side.
 
 #![cfg(unix)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+
+use support::{Site, SiteBuilder, Tree};
 
 const INCIDENTS: usize = 3_000;
 const KILLS: usize = 20;
 
-fn write_site(root: &Path) {
+fn generated_site() -> Site {
     let version = "A";
-    fs::create_dir_all(root.join("content/categories")).unwrap();
-    fs::create_dir_all(root.join("content/incidents")).unwrap();
-    fs::write(
-        root.join("content/site.yaml"),
-        format!("title: Site {version}\n"),
-    )
-    .unwrap();
+    let mut site =
+        SiteBuilder::empty().file("content/site.yaml", format!("title: Site {version}\n"));
     for category in ["alpha", "beta", "gamma"] {
-        fs::write(
-            root.join(format!("content/categories/{category}.md")),
+        site = site.file(
+            &format!("content/categories/{category}.md"),
             format!("---\ntitle: {category} {version}\n---\n"),
-        )
-        .unwrap();
+        );
     }
     for i in 0..INCIDENTS {
         let category = ["alpha", "beta", "gamma"][i % 3];
-        fs::write(
-            root.join(format!("content/incidents/incident-{i:05}.md")),
+        site = site.file(
+            &format!("content/incidents/incident-{i:05}.md"),
             format!(
                 "---\ntitle: Incident {i} ({version})\ncategory: {category}\nanecdotes:\n  - team: team-{}\n    date: 2018-{:02}\n---\nSome *Markdown* body for {i}, version {version}.\n",
                 i % 17,
                 i % 12 + 1
             ),
-        )
-        .unwrap();
+        );
     }
+    site.create()
 }
 
 /// Switches the site between versions by its title, which every page shows.
-fn set_version(root: &Path, version: &str) {
-    fs::write(
-        root.join("content/site.yaml"),
-        format!("title: Site {version}\n"),
-    )
-    .unwrap();
+fn set_version(site: &Site, version: &str) {
+    site.write("content/site.yaml", format!("title: Site {version}\n"));
 }
 
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_owned();
-            files.insert(rel, fs::read(entry.path()).unwrap());
-        }
-    }
-    files
+/// The files under `dir`, with their bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    Tree::read(dir).into_files()
 }
 
-fn build(root: &Path, output: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-        .args(["-q", "build", "--root"])
-        .arg(root)
-        .arg("-o")
-        .arg(output)
-        .status()
-        .unwrap();
-    assert!(status.success());
+fn build(site: &Site, output: &Path) {
+    site.run(&["-q", "build", "-o", output.to_str().unwrap()])
+        .assert_code(0);
 }
 
 /// A small deterministic generator: the kill moments are the same on every run.
@@ -90,33 +77,31 @@ impl Lcg {
 
 #[test]
 fn sigkill_during_build_never_leaves_a_partial_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
+    let site = generated_site();
+    let root = site.root();
     let output = root.join("output");
 
     // The two sites the output may legitimately hold.
-    write_site(&root);
-    build(&root, &dir.path().join("reference-a"));
-    let site_a = tree(&dir.path().join("reference-a"));
-    set_version(&root, "B");
+    build(&site, &site.outer().join("reference-a"));
+    let site_a = tree(&site.outer().join("reference-a"));
+    set_version(&site, "B");
     let started = Instant::now();
-    build(&root, &dir.path().join("reference-b"));
+    build(&site, &site.outer().join("reference-b"));
     let build_time = started.elapsed();
-    let site_b = tree(&dir.path().join("reference-b"));
+    let site_b = tree(&site.outer().join("reference-b"));
     assert_ne!(site_a, site_b);
 
-    set_version(&root, "A");
-    build(&root, &output);
+    set_version(&site, "A");
+    build(&site, &output);
     let mut random = Lcg(0x5eed);
     let mut outcomes = (0, 0);
     for kill in 0..KILLS {
         // Always ask for the site the output does not hold, so that "old"
         // and "new" differ on every attempt.
         let current_is_a = tree(&output) == site_a;
-        set_version(&root, if current_is_a { "B" } else { "A" });
-        let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-            .args(["-q", "build", "--root"])
-            .arg(&root)
+        set_version(&site, if current_is_a { "B" } else { "A" });
+        let mut child = site
+            .command(&["-q", "build"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -144,8 +129,8 @@ fn sigkill_during_build_never_leaves_a_partial_site() {
     );
 
     // The next successful build replaces the site and removes every leftover.
-    set_version(&root, "B");
-    build(&root, &output);
+    set_version(&site, "B");
+    build(&site, &output);
     assert_eq!(tree(&output), site_b);
     let mut beside: Vec<String> = fs::read_dir(&root)
         .unwrap()

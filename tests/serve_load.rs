@@ -12,8 +12,14 @@
 //!
 //! Run with `cargo test --test serve_load -- --include-ignored --nocapture`
 //! to see the numbers.
+//!
+//! A test binary of its own, not a module of tests/cli.rs: the load, the
+//! response times and the memory it measures want the two cores to
+//! themselves, and cargo runs test binaries one after another, whereas the
+//! tests of one binary run side by side with whichever others the harness
+//! picks.
 
-mod serve_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -24,7 +30,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serve_support::{Serve, save_like_an_editor, write_file};
+use support::serve::{Serve, save_like_an_editor};
+use support::{Site, SiteBuilder};
 
 const CLIENTS: usize = 50;
 const LOAD_FOR: Duration = Duration::from_secs(30);
@@ -62,9 +69,7 @@ const PAGES: [&str; 13] = [
 /// A generated site big enough for the pages to be real work: 200
 /// incidents with anecdotes and Markdown bodies, in 6 categories, by 12
 /// teams.
-fn generate_site() -> tempfile::TempDir {
-    let site = tempfile::tempdir().unwrap();
-    let root = site.path();
+fn generate_site() -> Site {
     let mut yaml = String::from(
         "title: Load test challenges\n\
          description: |\n  A generated site for the load test.\n\n  It has *many* incidents.\n\
@@ -78,12 +83,11 @@ fn generate_site() -> tempfile::TempDir {
             "  - slug: {section}\n    title: \"Section {section}\"\n"
         ));
     }
-    write_file(root, "content/site.yaml", &yaml);
+    let mut site = SiteBuilder::empty().file("content/site.yaml", yaml);
     for c in 0..CATEGORIES {
-        write_file(
-            root,
+        site = site.file(
             &format!("content/categories/cat-{c}.md"),
-            &format!(
+            format!(
                 "---\ntitle: Category {c}\nsummary: Where architecture hurts, part {c}\n---\nCategory {c} collects the incidents of one kind of pain.\n\nIt has **two** paragraphs.\n"
             ),
         );
@@ -94,13 +98,12 @@ fn generate_site() -> tempfile::TempDir {
         } else {
             format!("Load incident {i:03}")
         };
-        write_file(
-            root,
+        site = site.file(
             &format!("content/incidents/load-{i:03}.md"),
-            &incident(i, &title),
+            incident(i, &title),
         );
     }
-    site
+    site.create()
 }
 
 fn incident(i: usize, title: &str) -> String {
@@ -601,7 +604,7 @@ fn count_reloads(mut stream: TcpStream, stop: &AtomicBool) -> Result<usize, Stri
 fn serve_holds_up_under_load_and_leaves_nothing_behind() {
     let test_started = Instant::now();
     let site = generate_site();
-    let serve = Serve::start(site.path());
+    let serve = site.serve();
     let pid = serve.pid();
     let addr = serve.addr.clone();
     let port: u16 = addr.rsplit_once(':').unwrap().1.parse().unwrap();

@@ -2,7 +2,7 @@
 //! (rustc-style, with the source line and a caret) and the GitHub format,
 //! snapshotted word for word in tests/snapshots/.
 
-use crate::support::{SETTINGS, Site, SiteBuilder};
+use crate::support::{SETTINGS, Site, SiteBuilder, assert_text_snapshot};
 
 /// `check` on `site`: stdout must be empty, exit 1; returns stderr with the
 /// temporary folder's path (if it ever appears) replaced.
@@ -17,14 +17,6 @@ fn check_stderr(site: &Site, extra: &[&str]) -> String {
 
 fn normalise(site: &Site, text: &str) -> String {
     text.replace(&site.outer().display().to_string(), "[TMP]")
-}
-
-macro_rules! assert_text_snapshot {
-    ($name:expr, $text:expr) => {
-        insta::with_settings!({ snapshot_path => "../snapshots" }, {
-            insta::assert_snapshot!($name, $text);
-        })
-    };
 }
 
 #[test]

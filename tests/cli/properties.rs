@@ -4,11 +4,12 @@
 //! exactly 1..n in `rank_by` order.
 
 use std::collections::BTreeMap;
-use std::fs;
 
 use frictionlog::{BuildOptions, build_in_memory};
 use proptest::prelude::*;
 use serde_json::Value;
+
+use crate::support::SiteBuilder;
 
 const TEAMS: [&str; 5] = ["Web", "Mobile", "Data", "Köln", "Platform team"];
 
@@ -78,15 +79,10 @@ fn gen_site() -> impl Strategy<Value = GenSite> {
     })
 }
 
-fn write_site(root: &std::path::Path, site: &GenSite) {
-    let write = |rel: &str, text: String| {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
-    write("content/site.yaml", "title: Generated\n".to_owned());
+fn site_files(site: &GenSite) -> SiteBuilder {
+    let mut files = SiteBuilder::empty().file("content/site.yaml", "title: Generated\n");
     for (i, title) in site.titles.iter().enumerate() {
-        write(
+        files = files.file(
             &format!("content/categories/c{i}.md"),
             format!("---\ntitle: {title}\n---\n"),
         );
@@ -113,7 +109,7 @@ fn write_site(root: &std::path::Path, site: &GenSite) {
         }
         text.push_str("---\n");
         // Spread over sub-folders: the slug, not the path, names an incident.
-        write(&format!("content/incidents/g{}/i{i:02}.md", i % 3), text);
+        files = files.file(&format!("content/incidents/g{}/i{i:02}.md", i % 3), text);
     }
     if let Some(votes) = &site.votes {
         let mut text = "---\ndate: 2019-06-30\ncategories:\n".to_owned();
@@ -121,8 +117,9 @@ fn write_site(root: &std::path::Path, site: &GenSite) {
             text.push_str(&format!("  c{i}: {{votes: {votes}}}\n"));
         }
         text.push_str("---\n");
-        write("content/reviews/2019-06-30.md", text);
+        files = files.file("content/reviews/2019-06-30.md", text);
     }
+    files
 }
 
 fn number(value: &Value) -> u64 {
@@ -136,10 +133,9 @@ proptest! {
 
     #[test]
     fn tallies_add_up(site in gen_site()) {
-        let dir = tempfile::tempdir().unwrap();
-        write_site(dir.path(), &site);
+        let dir = site_files(&site).create();
         let (outcome, rendered) = build_in_memory(&BuildOptions {
-            root: dir.path().to_owned(),
+            root: dir.root(),
             drafts: site.drafts,
             base_url: None,
         });

@@ -4,9 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{
-    SETTINGS, Site, SiteBuilder, assert_same_tree, file_names, run_command, tree,
-};
+use crate::support::{SETTINGS, Site, SiteBuilder, Tree, assert_same_tree, run_command};
 
 fn build_to(site: &Site, output: &Path, extra: &[&str]) -> crate::support::Output {
     let mut command = site.command(&["build"]);
@@ -18,7 +16,8 @@ fn build_to(site: &Site, output: &Path, extra: &[&str]) -> crate::support::Outpu
 fn the_default_output_folder_is_accepted_and_holds_the_site() {
     let site = SiteBuilder::new().create();
     site.build_ok(&[]);
-    let files = file_names(&tree(&site.path("output")));
+    let output = Tree::read(&site.path("output"));
+    let files = output.file_names();
     for expected in [
         "404.html",
         "categories/frontend/index.html",
@@ -34,10 +33,7 @@ fn the_default_output_folder_is_accepted_and_holds_the_site() {
         "teams/index.html",
         "timeline/index.html",
     ] {
-        assert!(
-            files.iter().any(|f| f == expected),
-            "no {expected} in {files:?}"
-        );
+        assert!(files.contains(&expected), "no {expected} in {files:?}");
     }
     // A second build replaces the folder it made without --force.
     site.build_ok(&[]);
@@ -68,7 +64,7 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     let changed: Vec<_> = before
         .iter()
         .filter(|(path, entry)| after_edit.get(*path) != Some(entry))
-        .map(|(path, _)| path.to_string_lossy().into_owned())
+        .map(|(path, _)| path.as_str())
         .collect();
     assert_eq!(changed, ["site/content/incidents/settings.md"]);
 }
@@ -264,14 +260,18 @@ fn two_builds_are_byte_identical() {
     let two = site.outer().join("two");
     assert_eq!(build_to(&site, &one, &[]).code, 0);
     assert_eq!(build_to(&site, &two, &[]).code, 0);
-    let (one, two) = (tree(&one), tree(&two));
+    let (one, two) = (Tree::read(&one), Tree::read(&two));
     assert!(one.len() > 10, "{:?}", one.keys());
     assert_same_tree(&one, &two, "two builds");
     // Rebuilding in place gives the same bytes as well.
     site.build_ok(&[]);
-    let first = tree(&site.path("output"));
+    let first = Tree::read(&site.path("output"));
     site.build_ok(&[]);
-    assert_same_tree(&first, &tree(&site.path("output")), "a rebuild in place");
+    assert_same_tree(
+        &first,
+        &Tree::read(&site.path("output")),
+        "a rebuild in place",
+    );
     assert_same_tree(&one, &first, "-o and the default output");
 }
 
@@ -358,8 +358,8 @@ fn concurrent_builds_into_one_folder_take_turns_and_leave_one_whole_site() {
     };
     assert_eq!(build("first", "/first/").code, 0);
     assert_eq!(build("second", "/second/").code, 0);
-    let first = tree(&site.outer().join("first"));
-    let second = tree(&site.outer().join("second"));
+    let first = Tree::read(&site.outer().join("first"));
+    let second = Tree::read(&site.outer().join("second"));
     assert_ne!(first, second);
     let mut waits = 0;
     for pair in 0..50 {
@@ -375,11 +375,11 @@ fn concurrent_builds_into_one_folder_take_turns_and_leave_one_whole_site() {
                 waits += 1;
             }
         }
-        let out = tree(&site.outer().join("out"));
+        let out = Tree::read(&site.outer().join("out"));
         assert!(
             out == first || out == second,
             "pair {pair}: out/ is not one whole site: {:?}",
-            file_names(&out)
+            out.file_names()
         );
         // No staging folder or lock file is left beside it.
         let mut names: Vec<_> = fs::read_dir(site.outer())

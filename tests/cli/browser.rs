@@ -14,12 +14,8 @@
 //! A second test opens `frictionlog serve`'s preview of a small site and
 //! edits a file on disk: the open tab must reload by itself.
 //!
-//! Run with `cargo test --test browser -- --include-ignored` on a machine
-//! with Debian's `chromium` package (or set FRICTIONLOG_CHROMIUM).
-
-mod serve_support;
-#[path = "theme/support.rs"]
-mod support;
+//! Run with `cargo test --test cli browser:: -- --include-ignored` on a
+//! machine with Debian's `chromium` package (or set FRICTIONLOG_CHROMIUM).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -32,6 +28,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
+
+use crate::support::serve::save_like_an_editor;
+use crate::support::{SiteBuilder, build_site, repository};
 
 const WIDTHS: [u32; 2] = [1280, 390];
 
@@ -399,9 +398,8 @@ fn set_select(browser: &mut Browser, id: &str, value: &str) {
 #[ignore = "needs Debian's chromium: run with --include-ignored"]
 fn pages_fit_sort_and_filter_in_chromium() {
     let out = tempfile::tempdir().unwrap();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let built = support::build_site(&root, out.path(), &[]);
-    let data = built.data();
+    let built = build_site(&repository(), out.path(), &[]);
+    let data = built.data_json();
     let base = serve(out.path().to_owned());
     let shots = screenshots_dir();
     let mut browser = Browser::launch();
@@ -665,8 +663,8 @@ const EVENTS_PATH: &str = "/__frictionlog/events";
 #[test]
 #[ignore = "needs Debian's chromium: run with --include-ignored"]
 fn an_open_tab_reloads_itself_when_a_file_is_edited() {
-    let site = support::Site::copy_of("small");
-    let serve = serve_support::Serve::start(site.root());
+    let site = SiteBuilder::fixture("small").create();
+    let serve = site.serve();
     let mut browser = Browser::launch();
     browser.call("Network.enable", json!({}));
 
@@ -716,8 +714,8 @@ fn an_open_tab_reloads_itself_when_a_file_is_edited() {
         serve.log()
     );
 
-    serve_support::save_like_an_editor(
-        site.root(),
+    save_like_an_editor(
+        &site.root(),
         "content/incidents/loose-ends.md",
         &format!("---\ntitle: \"{new}\"\ncategory: frontend\n---\n"),
     );

@@ -2,16 +2,12 @@
 //! over a site in a temporary folder, killed when the test ends, with its
 //! stderr kept for failure messages. Edits are saved the way editors save
 //! (write a temporary file, rename it over the old one), so the watcher sees
-//! what it sees in real use. Shared by tests/serve_load.rs and
-//! tests/browser.rs.
-
-// Each test binary uses a part of this.
-#![allow(dead_code)]
+//! what it sees in real use.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -32,19 +28,21 @@ pub struct Serve {
 }
 
 impl Serve {
-    /// Starts serve on the site at `root` and waits for its
+    /// Starts serve on the site at `root`, from there, and waits for its
     /// `Serving http://ADDR:PORT/` line. Declare the site's folder before
     /// the server, so that the server is dropped (killed) first.
     pub fn start(root: &Path) -> Serve {
         let root = root.canonicalize().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-            .args(["serve", "--bind", "127.0.0.1", "--port", "0", "--root"])
-            .arg(&root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = super::frictionlog(
+            &root,
+            &["serve", "--bind", "127.0.0.1", "--port", "0", "--root"],
+        )
+        .arg(&root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         let stderr = child.stderr.take().unwrap();
         let stderr_log = Arc::clone(&log);
@@ -132,13 +130,6 @@ impl Drop for Serve {
             let _ = reader.join();
         }
     }
-}
-
-/// Writes `text` to `root/rel`, creating folders.
-pub fn write_file(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
 }
 
 /// Saves `text` over `root/rel` as an editor does: a temporary file beside it

@@ -13,30 +13,19 @@ use std::process::Command;
 
 use frictionlog::parse::DOCUMENTED_KEYS;
 
-/// A temporary folder to run `frictionlog` in.
+use crate::support::{Output, Site, SiteBuilder, assert_text_snapshot};
+
+/// The folder a user works in, the current directory of every run: the
+/// site is its `site/` sub-folder, made by `init`. Paths are relative to
+/// the folder, as the binary prints them from there.
 struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-/// What one run of the binary did.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn assert_code(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "{self:#?}");
-        self
-    }
+    site: Site,
 }
 
 impl Workspace {
     fn new() -> Workspace {
         Workspace {
-            dir: tempfile::tempdir().unwrap(),
+            site: SiteBuilder::before_init().create(),
         }
     }
 
@@ -47,8 +36,12 @@ impl Workspace {
         workspace
     }
 
+    fn dir(&self) -> PathBuf {
+        self.site.outer()
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        self.dir().join(rel)
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -62,26 +55,16 @@ impl Workspace {
     }
 
     /// Runs `frictionlog ARGS` in the workspace.
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_in(self.dir.path(), args)
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.dir(), args)
     }
 
-    fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-            .args(args)
-            .current_dir(cwd)
-            .env_remove("NO_COLOR")
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
+    fn run_in(&self, cwd: &Path, args: &[&str]) -> Output {
+        self.site.run_in(cwd, args)
     }
 
     /// Runs `frictionlog --root site ARGS`.
-    fn site(&self, args: &[&str]) -> Run {
+    fn site(&self, args: &[&str]) -> Output {
         let mut all = vec!["--root", "site"];
         all.extend_from_slice(args);
         self.run(&all)
@@ -89,22 +72,13 @@ impl Workspace {
 
     /// Every file under the workspace, by relative path, with its bytes.
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut files = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(self.dir.path()) {
-            let entry = entry.unwrap();
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(self.dir.path()).unwrap();
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                files.insert(rel, fs::read(entry.path()).unwrap());
-            }
-        }
-        files
+        self.site.everything().into_files()
     }
 
     /// `data.json` of a fresh build of the site.
     fn data_json(&self) -> serde_json::Value {
         self.site(&["build"]).assert_code(0);
-        serde_json::from_str(&self.read("site/output/data.json")).unwrap()
+        self.site.data_json()
     }
 }
 
@@ -167,7 +141,7 @@ fn init_makes_a_site_that_passes_a_strict_check_and_builds() {
         .iter()
         .map(|(path, text)| format!("=== {path}\n{text}"))
         .collect();
-    insta::assert_snapshot!("init_files", listing);
+    assert_text_snapshot!("init_files", listing);
 }
 
 #[test]
@@ -193,7 +167,7 @@ fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     let before = workspace.files();
     let run = workspace.run(&["init", "site"]).assert_code(1);
     assert_eq!(run.stdout, "");
-    insta::assert_snapshot!("init_not_empty", run.stderr);
+    assert_text_snapshot!("init_not_empty", run.stderr);
     assert_eq!(workspace.files(), before);
 
     // Beside a repository's files, anything else is still in the way.
@@ -347,7 +321,7 @@ fn a_new_incident_s_file() {
         ])
         .assert_code(0);
     assert_eq!(run.stdout, "site/content/incidents/fix-auth-2-in-koln.md\n");
-    insta::assert_snapshot!(
+    assert_text_snapshot!(
         "new_incident_file",
         workspace.read("site/content/incidents/fix-auth-2-in-koln.md")
     );
@@ -443,7 +417,7 @@ fn an_unknown_category_fails_with_a_suggestion_and_the_list() {
         .site(&["new", "incident", "Anything", "--category", "monolit"])
         .assert_code(1);
     assert_eq!(run.stdout, "");
-    insta::assert_snapshot!("unknown_category", run.stderr);
+    assert_text_snapshot!("unknown_category", run.stderr);
     assert_eq!(workspace.files(), before);
 }
 
@@ -471,7 +445,7 @@ fn a_bad_date_is_a_usage_error() {
             "{run:#?}"
         );
     }
-    insta::assert_snapshot!(
+    assert_text_snapshot!(
         "bad_date",
         workspace
             .site(&[
@@ -560,7 +534,7 @@ fn a_new_category_can_be_used_at_once() {
         run.stdout,
         "site/content/categories/coupled-services-data-1.md\n"
     );
-    insta::assert_snapshot!(
+    assert_text_snapshot!(
         "new_category_file",
         workspace.read("site/content/categories/coupled-services-data-1.md")
     );
@@ -667,7 +641,7 @@ fn bash_completes(workspace: &Workspace, words: &[&str]) -> Vec<String> {
     );
     let output = Command::new("bash")
         .args(["--norc", "--noprofile", "-c", &program])
-        .current_dir(workspace.dir.path())
+        .current_dir(workspace.dir())
         .env("PATH", path)
         .output()
         .unwrap();
@@ -1138,7 +1112,7 @@ fn the_readme_says_how_to_install_before_the_first_use() {
 fn the_first_ten_minutes_run_as_written() {
     let workspace = Workspace::new();
     let section = readme_section("Your first ten minutes");
-    let mut cwd = workspace.dir.path().to_owned();
+    let mut cwd = workspace.dir();
     let mut ran = Vec::new();
     for line in shell_lines(&section) {
         if let Some(dir) = line.strip_prefix("cd ") {

@@ -10,63 +10,30 @@
 //!
 //! Large fixtures are generated here rather than committed.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::support::{Site, SiteBuilder};
 
 const TIME_LIMIT: Duration = Duration::from_secs(10);
 const MEMORY_LIMIT_KB: i64 = 1024 * 1024;
 const ADDRESS_SPACE_LIMIT_KB: u64 = 4 * 1024 * 1024;
 
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    /// A valid minimal site to which each case adds its poison.
-    fn new() -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        site.write("content/site.yaml", "title: Hostile\n");
-        site.write(
+/// A valid minimal site to which each case adds its poison.
+fn base_site() -> Site {
+    SiteBuilder::empty()
+        .file("content/site.yaml", "title: Hostile\n")
+        .file(
             "content/categories/monolith.md",
             "---\ntitle: Monolith\n---\n",
-        );
-        site.write(
+        )
+        .file(
             "content/incidents/fine.md",
             "---\ntitle: Fine\ncategory: monolith\n---\nok\n",
-        );
-        site
-    }
-
-    fn root(&self) -> PathBuf {
-        self.dir.path().join("site")
-    }
-
-    fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
-        let path = self.root().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-
-    /// Every file under the temp dir (site and around it), with its bytes.
-    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        let mut files = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(self.dir.path()).follow_links(false) {
-            let entry = entry.unwrap();
-            if entry.file_type().is_file() {
-                files.insert(
-                    entry.path().to_owned(),
-                    fs::read(entry.path()).unwrap_or_default(),
-                );
-            }
-        }
-        files
-    }
+        )
+        .create()
 }
 
 struct Run {
@@ -190,7 +157,7 @@ fn run(site: &Site, args: &[&str]) -> Run {
 
 /// `check --format json` must report `code` in `file`, and change nothing.
 fn assert_check_reports(site: &Site, code: &str, file: &str) {
-    let before = site.snapshot();
+    let before = site.everything();
     let run = run(site, &["check", "--format", "json"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let diagnostics = run.diagnostics();
@@ -200,7 +167,11 @@ fn assert_check_reports(site: &Site, code: &str, file: &str) {
             .any(|d| d["code"] == code && d["file"] == file),
         "no {code} in {file}: {diagnostics:?}"
     );
-    assert_eq!(before, site.snapshot(), "check changed files");
+    assert_eq!(
+        before.files(),
+        site.everything().files(),
+        "check changed files"
+    );
 }
 
 #[test]
@@ -218,7 +189,7 @@ fn ten_kinds_of_malformed_yaml() {
         "title: a\n--- \nsecond: doc\n",
     ];
     for (i, yaml) in cases.iter().enumerate() {
-        let site = Site::new();
+        let site = base_site();
         let file = format!("content/incidents/bad-{i}.md");
         site.write(&file, format!("---\n{yaml}---\n"));
         let run = run(&site, &["check", "--format", "json"]);
@@ -247,7 +218,7 @@ fn ten_kinds_of_malformed_yaml() {
 
 #[test]
 fn an_alias_bomb_fails_fast() {
-    let site = Site::new();
+    let site = base_site();
     let mut yaml = String::from(
         "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
     );
@@ -266,7 +237,7 @@ fn an_alias_bomb_fails_fast() {
 
 #[test]
 fn deep_nesting_is_refused() {
-    let site = Site::new();
+    let site = base_site();
     let depth = 10_000;
     let yaml = format!("title: {}x{}\n", "[".repeat(depth), "]".repeat(depth));
     site.write(
@@ -274,7 +245,7 @@ fn deep_nesting_is_refused() {
         format!("---\n{yaml}category: monolith\n---\n"),
     );
     assert_check_reports(&site, "yaml-syntax", "content/incidents/deep.md");
-    let site = Site::new();
+    let site = base_site();
     let mut block = String::new();
     for level in 0..10_000 {
         block.push_str(&" ".repeat(level));
@@ -290,7 +261,7 @@ fn deep_nesting_is_refused() {
 
 #[test]
 fn huge_bodies_and_titles_build() {
-    let site = Site::new();
+    let site = base_site();
     let paragraph = "Lorem ipsum *dolor* sit amet, [link](https://example.com) `code`.\n\n";
     let body = paragraph.repeat(20 * 1024 * 1024 / paragraph.len());
     site.write(
@@ -310,7 +281,7 @@ fn huge_bodies_and_titles_build() {
 
 #[test]
 fn nul_bytes_invalid_utf8_utf16_and_empty_files() {
-    let site = Site::new();
+    let site = base_site();
     site.write(
         "content/incidents/nul.md",
         b"---\ntitle: a\x00b\ncategory: monolith\n---\n",
@@ -358,8 +329,8 @@ fn nul_bytes_invalid_utf8_utf16_and_empty_files() {
 #[cfg(unix)]
 #[test]
 fn symlinks_are_not_followed_or_published() {
-    let site = Site::new();
-    let secret = site.dir.path().join("secret.md");
+    let site = base_site();
+    let secret = site.outer().join("secret.md");
     fs::write(&secret, "---\ntitle: TOP SECRET\ncategory: monolith\n---\n").unwrap();
     std::os::unix::fs::symlink(&secret, site.root().join("content/incidents/link.md")).unwrap();
     std::os::unix::fs::symlink(
@@ -389,7 +360,7 @@ fn symlinks_are_not_followed_or_published() {
 
 #[test]
 fn ten_thousand_anecdotes_in_one_incident() {
-    let site = Site::new();
+    let site = base_site();
     let mut yaml = String::from("title: Busy\ncategory: monolith\nanecdotes:\n");
     for i in 0..10_000 {
         yaml.push_str(&format!(
@@ -410,7 +381,7 @@ fn ten_thousand_anecdotes_in_one_incident() {
 
 #[test]
 fn twenty_thousand_files_without_frontmatter_are_all_reported() {
-    let site = Site::new();
+    let site = base_site();
     let folder = site.root().join("content/incidents/bulk");
     fs::create_dir_all(&folder).unwrap();
     for i in 0..20_000 {
@@ -429,7 +400,7 @@ fn twenty_thousand_files_without_frontmatter_are_all_reported() {
 fn a_file_that_disappears_during_the_walk_is_not_a_crash() {
     // Files are removed while frictionlog runs; whatever the timing, the run
     // must end in a build or a clear io-error, never a panic.
-    let site = Site::new();
+    let site = base_site();
     let folder = site.root().join("content/incidents/churn");
     fs::create_dir_all(&folder).unwrap();
     for i in 0..3_000 {
@@ -460,30 +431,23 @@ fn a_file_that_disappears_during_the_walk_is_not_a_crash() {
 
 #[test]
 fn a_build_writes_nothing_outside_its_output_folder() {
-    let site = Site::new();
+    let site = base_site();
     site.write(
         "content/incidents/x.md",
         "---\ntitle: '../../../escape'\ncategory: monolith\n---\n[a](../../../../etc/passwd)\n",
     );
-    let before = site.snapshot();
+    let before = site.everything();
     let run = run(&site, &["build"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let output = site.root().join("output");
-    for (path, bytes) in site.snapshot() {
-        if !path.starts_with(&output) {
-            assert_eq!(
-                before.get(&path),
-                Some(&bytes),
-                "{} changed",
-                path.display()
-            );
-        }
+    let outside = |path: &str| !(path == "site/output" || path.starts_with("site/output/"));
+    let after = site.everything();
+    let (before, after) = (before.files(), after.files());
+    for (path, bytes) in after.iter().filter(|(path, _)| outside(path)) {
+        assert_eq!(before.get(path), Some(bytes), "{path} changed");
     }
-    let outside_new: Vec<_> = site
-        .snapshot()
-        .into_keys()
-        .filter(|p| !p.starts_with(&output) && !before.contains_key(p))
+    let outside_new: Vec<_> = after
+        .keys()
+        .filter(|p| outside(p) && !before.contains_key(*p))
         .collect();
-    assert_eq!(outside_new, Vec::<PathBuf>::new());
-    let _ = Path::new("");
+    assert_eq!(outside_new, Vec::<&&str>::new());
 }

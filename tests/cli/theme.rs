@@ -3,42 +3,24 @@
 //! followed, feed.xml and sitemap.xml parsed, hostile text escaped, a theme
 //! that extends the default, and template errors at file:line:column.
 
-#[path = "theme/support.rs"]
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use support::{Built, Site, attribute_values, fixture};
+use crate::support::{
+    Diag, Site, SiteBuilder, Tree, assert_text_snapshot, build_site, places, repository,
+};
 
-/// The JSON diagnostics of `check`.
-fn check_json(site: &Site) -> Vec<serde_json::Value> {
-    let output = site.run(&["check", "--format", "json"]);
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "check printed no JSON ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+/// A copy of the small fixture site, tests/fixtures/small.
+fn small() -> Site {
+    SiteBuilder::fixture("small").create()
 }
 
-/// (code, file, line, column) of each diagnostic.
-fn places(diagnostics: &[serde_json::Value]) -> Vec<(String, String, u64, u64)> {
-    diagnostics
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap_or_default().to_owned(),
-                d["file"].as_str().unwrap_or_default().to_owned(),
-                d["line"].as_u64().unwrap_or(0),
-                d["column"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
+/// The diagnostics of `check --format json`, whatever its exit code.
+fn check_json(site: &Site) -> Vec<Diag> {
+    site.check_json(&[]).1
 }
 
-fn place(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
-    (code.to_owned(), file.to_owned(), line, column)
+fn place<'a>(code: &'a str, file: &'a str, line: u32, column: u32) -> (&'a str, &'a str, u32, u32) {
+    (code, file, line, column)
 }
 
 // ---------------------------------------------------------------------------
@@ -46,8 +28,7 @@ fn place(code: &str, file: &str, line: u64, column: u64) -> (String, String, u64
 
 #[test]
 fn every_kind_of_page_matches_its_snapshot() {
-    let out = tempfile::tempdir().unwrap();
-    let built = support::build_site(&fixture("small"), out.path(), &[]);
+    let built = small().build(&[]);
     for (name, path) in [
         ("index", "index.html"),
         ("category", "categories/monolith/index.html"),
@@ -60,17 +41,15 @@ fn every_kind_of_page_matches_its_snapshot() {
         ("feed", "feed.xml"),
         ("sitemap", "sitemap.xml"),
     ] {
-        insta::assert_snapshot!(name, built.text(path));
+        assert_text_snapshot!(name, built.text(path));
     }
 }
 
 #[test]
 fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
-    let out = tempfile::tempdir().unwrap();
-    let built = support::build_site(&fixture("small"), out.path(), &[]);
-    let paths: Vec<&str> = built.files.keys().map(String::as_str).collect();
+    let built = small().build(&[]);
     assert_eq!(
-        paths,
+        built.file_names(),
         vec![
             ".frictionlog-output",
             "404.html",
@@ -101,10 +80,10 @@ fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
 
 #[test]
 fn the_same_input_gives_byte_identical_output() {
-    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let first = support::build_site(&fixture("small"), a.path(), &[]);
-    let second = support::build_site(&fixture("small"), b.path(), &[]);
-    assert_eq!(first.files, second.files);
+    let site = small();
+    let first = site.build_into(&site.outer().join("a"), &[]);
+    let second = site.build_into(&site.outer().join("b"), &[]);
+    assert_eq!(first, second);
 }
 
 // ---------------------------------------------------------------------------
@@ -113,18 +92,11 @@ fn the_same_input_gives_byte_identical_output() {
 /// Follows every link from index.html and 404.html; returns what is wrong:
 /// links to missing files or fragments, internal links without base_url's
 /// path, requests to other hosts, pages no link reaches.
-fn crawl(built: &Built, base_path: &str) -> Vec<String> {
+fn crawl(built: &Tree, base_path: &str) -> Vec<String> {
     let ids: BTreeMap<&str, BTreeSet<String>> = built
-        .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| {
-            let html = String::from_utf8_lossy(bytes);
-            (
-                path.as_str(),
-                attribute_values(&html, "id").into_iter().collect(),
-            )
-        })
+        .html_pages()
+        .into_iter()
+        .map(|(path, html)| (path, attribute_values(&html, "id").into_iter().collect()))
         .collect();
     let mut problems = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -163,7 +135,7 @@ fn crawl(built: &Built, base_path: &str) -> Vec<String> {
                     rest.to_owned()
                 }
             };
-            if !built.files.contains_key(&file) {
+            if !built.has_file(&file) {
                 problems.push(format!("{page}: \"{link}\" leads to no file ({file})"));
                 continue;
             }
@@ -193,8 +165,7 @@ fn crawl(built: &Built, base_path: &str) -> Vec<String> {
 #[test]
 fn every_internal_link_works_at_the_root_and_under_a_subpath() {
     for base in ["/", "/arch/challenges/"] {
-        let out = tempfile::tempdir().unwrap();
-        let built = support::build_site(&fixture("small"), out.path(), &["--base-url", base]);
+        let built = small().build(&["--base-url", base]);
         assert_eq!(crawl(&built, base), Vec::<String>::new(), "base_url {base}");
         let index = built.text("index.html");
         assert!(index.contains(&format!("href=\"{base}static/style.css\"")));
@@ -204,17 +175,19 @@ fn every_internal_link_works_at_the_root_and_under_a_subpath() {
 #[test]
 fn every_internal_link_of_the_bundled_site_works() {
     let out = tempfile::tempdir().unwrap();
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let built = support::build_site(&root, out.path(), &["--base-url", "/arch/challenges/"]);
+    let built = build_site(
+        &repository(),
+        out.path(),
+        &["--base-url", "/arch/challenges/"],
+    );
     assert_eq!(crawl(&built, "/arch/challenges/"), Vec::<String>::new());
 }
 
 #[test]
 fn the_crawler_notices_a_broken_link() {
-    let out = tempfile::tempdir().unwrap();
-    let built = support::build_site(&fixture("small"), out.path(), &[]);
-    let mut broken = Built::read(out.path());
-    broken.files.remove("teams/web/index.html");
+    let built = small().build(&[]);
+    let mut broken = built.clone();
+    broken.remove("teams/web/index.html");
     let problems = crawl(&broken, "/");
     assert!(
         problems
@@ -231,8 +204,7 @@ fn the_crawler_notices_a_broken_link() {
 
 #[test]
 fn content_links_to_md_files_become_page_links() {
-    let out = tempfile::tempdir().unwrap();
-    let built = support::build_site(&fixture("small"), out.path(), &["--base-url", "/arch/"]);
+    let built = small().build(&["--base-url", "/arch/"]);
     let category = built.text("categories/monolith/index.html");
     assert!(category.contains("href=\"/arch/incidents/plugin-settings/#where-the-settings-live\""));
     let index = built.text("index.html");
@@ -254,10 +226,10 @@ fn child<'a, 'input>(node: roxmltree::Node<'a, 'input>, name: &str) -> roxmltree
 
 #[test]
 fn the_feed_holds_the_newest_anecdotes_newest_first() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}feed_limit: 3\n"));
-    let built = site.build(&[]);
+    let built = SiteBuilder::fixture("small")
+        .append("content/site.yaml", "feed_limit: 3\n")
+        .create()
+        .build(&[]);
     let text = built.text("feed.xml");
     let doc = roxmltree::Document::parse(&text).unwrap();
     let feed = doc.root_element();
@@ -303,9 +275,8 @@ fn the_feed_holds_the_newest_anecdotes_newest_first() {
 
 #[test]
 fn feed_and_sitemap_use_absolute_urls_with_an_absolute_base_url() {
-    let out = tempfile::tempdir().unwrap();
     let base = "https://docs.example.com/arch/";
-    let built = support::build_site(&fixture("small"), out.path(), &["--base-url", base]);
+    let built = small().build(&["--base-url", base]);
 
     let sitemap = built.text("sitemap.xml");
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
@@ -317,17 +288,14 @@ fn feed_and_sitemap_use_absolute_urls_with_an_absolute_base_url() {
         .map(|n| n.text().unwrap())
         .collect();
     let pages = built
-        .files
-        .keys()
+        .file_names()
+        .iter()
         .filter(|p| p.ends_with("index.html"))
         .count();
     assert_eq!(locs.len(), pages, "every page but 404.html");
     for loc in &locs {
         let rest = loc.strip_prefix(base).unwrap_or_else(|| panic!("{loc}"));
-        assert!(
-            built.files.contains_key(&format!("{rest}index.html")),
-            "{loc}"
-        );
+        assert!(built.has_file(&format!("{rest}index.html")), "{loc}");
     }
     assert!(locs.contains(&base));
 
@@ -354,8 +322,7 @@ fn feed_and_sitemap_use_absolute_urls_with_an_absolute_base_url() {
 
 #[test]
 fn with_a_path_base_url_feed_and_sitemap_use_paths() {
-    let out = tempfile::tempdir().unwrap();
-    let built = support::build_site(&fixture("small"), out.path(), &["--base-url", "/arch/"]);
+    let built = small().build(&["--base-url", "/arch/"]);
     let sitemap = built.text("sitemap.xml");
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
     assert!(
@@ -377,24 +344,24 @@ fn with_a_path_base_url_feed_and_sitemap_use_paths() {
 
 /// A site whose every title, team, text and body tries to run a script.
 fn hostile_site() -> Site {
-    let site = Site::empty();
-    site.write(
+    SiteBuilder::empty()
+        .file(
         "content/site.yaml",
         "title: \"<script>alert('site')</script> & Co\"\ndescription: \"<script>alert('d')</script>\"\nsections:\n  - slug: s\n    title: \"<script>alert('s')</script>\"\n",
     )
-    .write(
+    .file(
         "content/categories/evil.md",
         "---\ntitle: \"<img src=x onerror=alert(1)>\"\nsummary: \"<script>alert('sum')</script>\"\nnotes: \"<b>notes</b>\"\nefforts:\n  - owner: \"<script>o</script>\"\n    items: [\"<script>i</script>\"]\n---\n<script>alert('cat body')</script>\n",
     )
-    .write(
+    .file(
         "content/incidents/evil.md",
         "---\ntitle: \"<script>alert('title')</script>\"\ncategory: evil\nsection: s\nresolution: \"\\\"><svg onload=alert(1)>\"\ntags: [\"<u>tag</u>\"]\nanecdotes:\n  - team: \"<script>team</script>\"\n    date: 2018-01\n    text: \"</textarea><script>alert('text')</script>\"\n---\n<script>alert('body')</script>\n\n[click](javascript:alert(1)) and [data](data:text/html;base64,PHNjcmlwdD4=)\n",
     )
-    .write(
+    .file(
         "content/reviews/2018-10-15.md",
         "---\ndate: 2018-10-15\ncategories:\n  evil: {votes: 1}\n---\n<script>alert('minutes')</script>\n",
-    );
-    site
+    )
+    .create()
 }
 
 #[test]
@@ -403,7 +370,7 @@ fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
     let built = site.build(&[]);
     let own_script = "<script src=\"/static/frictionlog.js\" defer></script>";
     let mut checked = 0;
-    for (path, bytes) in &built.files {
+    for (path, bytes) in built.files() {
         if !(path.ends_with(".html") || path.ends_with(".xml")) {
             continue;
         }
@@ -450,17 +417,18 @@ fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
 
 #[test]
 fn raw_html_passes_through_only_when_allowed() {
-    let site = Site::copy_of("small");
-    site.write(
-        "content/incidents/loose-ends.md",
-        "---\ntitle: \"Nobody owns the shared widgets\"\ncategory: frontend\n---\nSome <kbd>Ctrl</kbd> keys.\n",
-    );
+    let site = SiteBuilder::fixture("small")
+        .file(
+            "content/incidents/loose-ends.md",
+            "---\ntitle: \"Nobody owns the shared widgets\"\ncategory: frontend\n---\nSome <kbd>Ctrl</kbd> keys.\n",
+        )
+        .create();
     let escaped = site.build(&[]).text("incidents/loose-ends/index.html");
     assert!(escaped.contains("&lt;kbd&gt;Ctrl&lt;/kbd&gt;"));
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
+    let yaml = site.read("content/site.yaml");
     site.write(
         "content/site.yaml",
-        &format!("{yaml}markdown:\n  raw_html: allow\n"),
+        format!("{yaml}markdown:\n  raw_html: allow\n"),
     );
     let allowed = site.build(&[]).text("incidents/loose-ends/index.html");
     assert!(allowed.contains("<kbd>Ctrl</kbd>"));
@@ -470,29 +438,27 @@ fn raw_html_passes_through_only_when_allowed() {
 // Themes
 
 /// The small fixture site set to use `themes/<name>/`, which extends the
-/// default theme; the caller writes the templates it overrides.
-fn small_site_with_theme(name: &str) -> Site {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: {name}\n"))
-        .write(&format!("themes/{name}/theme.yaml"), "extends: default\n");
-    site
+/// default theme; the caller adds the templates it overrides.
+fn small_site_with_theme(name: &str) -> SiteBuilder {
+    SiteBuilder::fixture("small")
+        .append("content/site.yaml", &format!("theme: {name}\n"))
+        .file(&format!("themes/{name}/theme.yaml"), "extends: default\n")
 }
 
 #[test]
 fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
-    let site = small_site_with_theme("mine");
-    site
-        .write(
+    let site = small_site_with_theme("mine")
+        .file(
             "themes/mine/templates/index.html",
             "{% extends \"default/index.html\" %}\n{% block title %}Mine: {{ site.title }}{% endblock title %}\n",
         )
-        .write(
+        .file(
             "themes/mine/templates/category.html",
             "{% extends \"base.html\" %}\n{% block content %}<h1 class=\"mine\">{{ category.title }}</h1>{% endblock content %}\n",
         )
-        .write("themes/mine/static/favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
-        .write("themes/mine/static/extra/mine.css", "body { color: red }");
+        .file("themes/mine/static/favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .file("themes/mine/static/extra/mine.css", "body { color: red }")
+        .create();
     let built = site.build(&[]);
     let index = built.text("index.html");
     assert!(index.contains("<title>Mine: Platform Friction</title>"));
@@ -525,11 +491,12 @@ fn a_theme_that_extends_default_overrides_one_template_and_one_static_file() {
 
 #[test]
 fn a_theme_that_changes_a_partial_sees_it_on_every_page_that_includes_it() {
-    let site = small_site_with_theme("mine");
-    site.write(
-        "themes/mine/templates/partials/statuses.html",
-        "<i class=\"mine\">{{ incident.title }}</i>\n",
-    );
+    let site = small_site_with_theme("mine")
+        .file(
+            "themes/mine/templates/partials/statuses.html",
+            "<i class=\"mine\">{{ incident.title }}</i>\n",
+        )
+        .create();
     let built = site.build(&[]);
     for page in [
         "incidents/plugin-settings/index.html",
@@ -551,11 +518,12 @@ fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
     // Byte-identical output (SPEC 7) includes templates that loop over a
     // mapping: its keys come in the order docs/templates.md lists them,
     // not in a hash order that changes from one run to the next.
-    let site = small_site_with_theme("mine");
-    site.write(
-        "themes/mine/templates/404.html",
-        "{% for key, url in site.urls %}{{ key }} {% endfor %}",
-    );
+    let site = small_site_with_theme("mine")
+        .file(
+            "themes/mine/templates/404.html",
+            "{% for key, url in site.urls %}{{ key }} {% endfor %}",
+        )
+        .create();
     let walked = site.build(&[]).text("404.html");
     assert_eq!(
         walked,
@@ -565,10 +533,10 @@ fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
 
 #[test]
 fn a_site_without_a_themes_folder_uses_the_embedded_default() {
-    let site = Site::copy_of("small");
+    let site = small();
     assert!(!site.root().join("themes").exists());
     let built = site.build(&[]);
-    assert!(built.files.contains_key("static/style.css"));
+    assert!(built.has_file("static/style.css"));
     assert!(
         built
             .text("index.html")
@@ -578,12 +546,12 @@ fn a_site_without_a_themes_folder_uses_the_embedded_default() {
 
 #[test]
 fn a_broken_template_is_reported_at_its_file_line_and_column() {
-    let site = small_site_with_theme("broken");
-    site
-        .write(
+    let site = small_site_with_theme("broken")
+        .file(
             "themes/broken/templates/incident.html",
             "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ incident.title | shout }}</h1>\n{% endblock content %}\n",
-        );
+        )
+        .create();
     let diagnostics = check_json(&site);
     assert_eq!(
         places(&diagnostics),
@@ -595,22 +563,24 @@ fn a_broken_template_is_reported_at_its_file_line_and_column() {
         )]
     );
     let output = site.run(&["check", "--color", "never"]);
-    assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!("broken_template", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.code, 1);
+    assert_text_snapshot!("broken_template", output.stderr);
 }
 
 #[test]
 fn every_syntax_error_of_a_theme_is_reported_at_once() {
-    let site = small_site_with_theme("broken");
-    site.write(
-        "themes/broken/templates/team.html",
-        "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock content %}\n",
-    )
-    .write(
-        "themes/broken/templates/teams.html",
-        "ok\n\n  {{ unclosed\n",
-    );
-    let found = places(&check_json(&site));
+    let site = small_site_with_theme("broken")
+        .file(
+            "themes/broken/templates/team.html",
+            "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock content %}\n",
+        )
+        .file(
+            "themes/broken/templates/teams.html",
+            "ok\n\n  {{ unclosed\n",
+        )
+        .create();
+    let diagnostics = check_json(&site);
+    let found = places(&diagnostics);
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].1, "themes/broken/templates/team.html");
     assert_eq!(found[0].2, 2);
@@ -620,13 +590,14 @@ fn every_syntax_error_of_a_theme_is_reported_at_once() {
 
 #[test]
 fn an_error_while_rendering_names_the_template_line() {
-    let site = small_site_with_theme("wrong");
-    site
-        .write(
+    let site = small_site_with_theme("wrong")
+        .file(
             "themes/wrong/templates/review.html",
             "{% extends \"base.html\" %}\n{% block content %}\n\n  {{ review.no_such_field }}\n{% endblock content %}\n",
-        );
-    let found = places(&check_json(&site));
+        )
+        .create();
+    let diagnostics = check_json(&site);
+    let found = places(&diagnostics);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "template-error");
     assert_eq!(found[0].1, "themes/wrong/templates/review.html");
@@ -635,15 +606,16 @@ fn an_error_while_rendering_names_the_template_line() {
 
 #[test]
 fn a_theme_without_extends_must_supply_every_template() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: bare\n"))
-        .write(
+    let site = SiteBuilder::fixture("small")
+        .append("content/site.yaml", "theme: bare\n")
+        .file(
             "themes/bare/templates/base.html",
             "{% block content %}{% endblock content %}",
-        );
-    let found = places(&check_json(&site));
-    let files: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+        )
+        .create();
+    let diagnostics = check_json(&site);
+    let found = places(&diagnostics);
+    let files: Vec<&str> = found.iter().map(|f| f.1).collect();
     assert_eq!(
         files,
         vec![
@@ -662,37 +634,32 @@ fn a_theme_without_extends_must_supply_every_template() {
 
 #[test]
 fn an_unknown_theme_points_at_site_yaml() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    let line = u64::try_from(yaml.lines().count()).unwrap() + 1;
-    site.write("content/site.yaml", &format!("{yaml}theme: mien\n"))
+    let site = small();
+    let yaml = site.read("content/site.yaml");
+    let line = u32::try_from(yaml.lines().count()).unwrap() + 1;
+    site.write("content/site.yaml", format!("{yaml}theme: mien\n"))
         .write("themes/mine/theme.yaml", "extends: default\n");
     let diagnostics = check_json(&site);
     assert_eq!(
         places(&diagnostics),
         vec![place("invalid-value", "content/site.yaml", line, 8)]
     );
-    let message = diagnostics[0]["message"].as_str().unwrap();
+    let message = &diagnostics[0].message;
     assert!(message.contains("did you mean \"mine\""), "{message}");
 }
 
 #[test]
 fn theme_yaml_knows_only_extends() {
-    let site = Site::copy_of("small");
-    let yaml = std::fs::read_to_string(site.root().join("content/site.yaml")).unwrap();
-    site.write("content/site.yaml", &format!("{yaml}theme: mine\n"))
-        .write("themes/mine/theme.yaml", "# my theme\nextend: default\n");
+    let site = SiteBuilder::fixture("small")
+        .append("content/site.yaml", "theme: mine\n")
+        .file("themes/mine/theme.yaml", "# my theme\nextend: default\n")
+        .create();
     let diagnostics = check_json(&site);
     assert_eq!(
         places(&diagnostics),
         vec![place("unknown-field", "themes/mine/theme.yaml", 2, 1)]
     );
-    assert!(
-        diagnostics[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("did you mean \"extends\"")
-    );
+    assert!(diagnostics[0].message.contains("did you mean \"extends\""));
 }
 
 // ---------------------------------------------------------------------------
@@ -700,19 +667,20 @@ fn theme_yaml_knows_only_extends() {
 
 #[test]
 fn links_to_missing_md_files_are_broken_link_errors_at_their_place() {
-    let site = Site::copy_of("small");
-    site.write(
-        "content/incidents/loose-ends.md",
-        "---\ntitle: \"Nobody owns the shared widgets\"\ncategory: frontend\n---\n\nSee [the plugins](features/plugin-settings.md) and\n[the old page](features/gone.md).\n",
-    )
-    .write(
-        "content/categories/testing.md",
-        "---\ntitle: \"Testing\"\n---\n\nLike [stage](../incidents/operations/flaky.md).\n",
-    )
-    .write(
-        "content/reviews/2018-10-15.md",
-        "---\ndate: 2018-10-15\ncategories:\n  monolith: {votes: 3}\n---\nSee [x](../categories/monolit.md#why).\n",
-    );
+    let site = SiteBuilder::fixture("small")
+        .file(
+            "content/incidents/loose-ends.md",
+            "---\ntitle: \"Nobody owns the shared widgets\"\ncategory: frontend\n---\n\nSee [the plugins](features/plugin-settings.md) and\n[the old page](features/gone.md).\n",
+        )
+        .file(
+            "content/categories/testing.md",
+            "---\ntitle: \"Testing\"\n---\n\nLike [stage](../incidents/operations/flaky.md).\n",
+        )
+        .file(
+            "content/reviews/2018-10-15.md",
+            "---\ndate: 2018-10-15\ncategories:\n  monolith: {votes: 3}\n---\nSee [x](../categories/monolit.md#why).\n",
+        )
+        .create();
     let diagnostics = check_json(&site);
     assert_eq!(
         places(&diagnostics),
@@ -722,15 +690,36 @@ fn links_to_missing_md_files_are_broken_link_errors_at_their_place() {
             place("broken-link", "content/reviews/2018-10-15.md", 6, 9),
         ]
     );
-    let message = diagnostics[2]["message"].as_str().unwrap();
+    let message = &diagnostics[2].message;
     assert!(
         message.contains("did you mean \"content/categories/monolith.md\""),
         "{message}"
     );
     let output = site.run(&["build", "-o", site.root().join("out").to_str().unwrap()]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "a broken link fails the build"
-    );
+    assert_eq!(output.code, 1, "a broken link fails the build");
+}
+
+// ---------------------------------------------------------------------------
+// Reading HTML
+
+/// Every value of `attr="..."` in `html`, entities in it decoded.
+fn attribute_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut values = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(&needle) {
+        rest = &rest[start + needle.len()..];
+        let Some(end) = rest.find('"') else { break };
+        values.push(decode_entities(&rest[..end]));
+        rest = &rest[end..];
+    }
+    values
+}
+
+fn decode_entities(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

@@ -3,23 +3,21 @@
 //! served. Requests are written by hand over TCP so that paths like `/../`
 //! reach the server exactly as sent.
 
-mod serve_support;
-
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serve_support::{Serve, save_like_an_editor, write_file};
+use crate::support::serve::{Serve, save_like_an_editor};
+use crate::support::{Site, SiteBuilder, build_site};
 
-/// A running serve over a temporary copy of a small site (the site's folder
-/// is dropped after the server, which is killed first).
+/// A running serve over a small site in a temporary folder (the site is
+/// dropped after the server, which is killed first).
 struct Server {
     serve: Serve,
     root: PathBuf,
-    _site: tempfile::TempDir,
+    site: Site,
 }
 
 impl std::ops::Deref for Server {
@@ -29,10 +27,6 @@ impl std::ops::Deref for Server {
     }
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
-    write_file(root, rel, text);
-}
-
 fn incident(title: &str) -> String {
     format!(
         "---\ntitle: \"{title}\"\ncategory: monolith\nanecdotes:\n  - team: Web\n    date: 2018-01\n---\nBody of {title}.\n"
@@ -40,23 +34,18 @@ fn incident(title: &str) -> String {
 }
 
 fn start() -> Server {
-    let site = tempfile::tempdir().unwrap();
-    let root = site.path().canonicalize().unwrap();
-    write(&root, "content/site.yaml", "title: Preview test\n");
-    write(
-        &root,
-        "content/categories/monolith.md",
-        "---\ntitle: Monolith\n---\n",
-    );
-    write(
-        &root,
-        "content/incidents/settings.md",
-        &incident("Old title"),
-    );
+    let site = SiteBuilder::empty()
+        .file("content/site.yaml", "title: Preview test\n")
+        .file(
+            "content/categories/monolith.md",
+            "---\ntitle: Monolith\n---\n",
+        )
+        .file("content/incidents/settings.md", incident("Old title"))
+        .create();
     Server {
-        serve: Serve::start(&root),
-        root,
-        _site: site,
+        serve: site.serve(),
+        root: site.root(),
+        site,
     }
 }
 
@@ -128,14 +117,14 @@ fn an_atomic_save_is_served_within_three_seconds() {
     let server = start();
     assert!(get(&server, "/data.json").1.contains("Old title"));
     // What vim does: write a new file, then rename it over the old one.
-    write(&server.root, "content/incidents/.settings.md.swp", "swap");
-    write(&server.root, "content/incidents/4913", "");
+    server
+        .site
+        .write("content/incidents/.settings.md.swp", "swap");
+    server.site.write("content/incidents/4913", "");
     fs::remove_file(server.root.join("content/incidents/4913")).unwrap();
-    write(
-        &server.root,
-        "content/incidents/settings.md~",
-        &incident("New title"),
-    );
+    server
+        .site
+        .write("content/incidents/settings.md~", incident("New title"));
     fs::rename(
         server.root.join("content/incidents/settings.md~"),
         server.root.join("content/incidents/settings.md"),
@@ -150,8 +139,7 @@ fn an_atomic_save_is_served_within_three_seconds() {
 #[test]
 fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
     let server = start();
-    write(
-        &server.root,
+    server.site.write(
         "content/incidents/settings.md",
         "---\ntitle: [unclosed\ncategory: monolith\n---\n",
     );
@@ -175,11 +163,9 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
             .contains("kept the last good site (1 error) in ")
     });
     assert!(!server.log().contains("(1 errors)"), "{}", server.log());
-    write(
-        &server.root,
-        "content/incidents/settings.md",
-        &incident("Fixed title"),
-    );
+    server
+        .site
+        .write("content/incidents/settings.md", incident("Fixed title"));
     eventually("the fix", || {
         let page = get(&server, "/").1;
         !page.contains("frictionlog-errors") && get(&server, "/data.json").1.contains("Fixed title")
@@ -190,11 +176,9 @@ fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_fixed() {
 fn new_files_appear_and_deleted_ones_disappear() {
     let server = start();
     assert_eq!(get(&server, "/incidents/settings/").0, 200);
-    write(
-        &server.root,
-        "content/incidents/deep/new/fresh.md",
-        &incident("Fresh one"),
-    );
+    server
+        .site
+        .write("content/incidents/deep/new/fresh.md", incident("Fresh one"));
     eventually("the new incident", || {
         get(&server, "/data.json").1.contains("Fresh one")
     });
@@ -249,43 +233,21 @@ fn without_injection(body: &str) -> String {
 /// Every file a full `build` of the server's site makes, by URL path.
 fn full_build(server: &Server) -> Vec<(String, String)> {
     let out = tempfile::tempdir().unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-        .args(["-q", "build", "--base-url", "/", "--root"])
-        .arg(&server.root)
-        .arg("-o")
-        .arg(out.path().join("site"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let base = out.path().join("site");
+    let built = build_site(
+        &server.root,
+        &out.path().join("site"),
+        &["-q", "--base-url", "/"],
+    );
     let mut files = Vec::new();
-    for entry in walk(&base) {
-        let rel = entry
-            .strip_prefix(&base)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for (rel, bytes) in built.files() {
         if rel.starts_with('.') || rel.starts_with("static/") {
             continue;
         }
-        let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
-        files.push((url, fs::read_to_string(&entry).unwrap()));
+        let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(rel));
+        files.push((url, String::from_utf8(bytes.to_vec()).unwrap()));
     }
     files.sort();
     files
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }
 
 /// Polls (for at most 5 s) until serve answers every URL of a full build
@@ -331,8 +293,7 @@ fn save(root: &Path, rel: &str, text: &str) {
 fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
     let server = start();
     let root = server.root.clone();
-    write(
-        &root,
+    server.site.write(
         "content/categories/frontend.md",
         "---\ntitle: Frontend\n---\n",
     );
@@ -529,53 +490,21 @@ fn a_second_ctrl_c_stops_serve_even_with_a_request_left_half_sent() {
     );
 }
 
-/// Runs the binary with `args` to its end (killed after 20 s: serve that
-/// keeps running is the bug); returns its exit code and stderr.
-fn run_to_end(args: &[&str], root: &Path) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            break child.wait().unwrap();
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (status.code(), stderr)
-}
-
+// serve that keeps running is the bug: the run fails the test after 20 s.
 #[test]
 fn serve_in_a_folder_without_content_exits_1_like_build() {
-    let folder = tempfile::tempdir().unwrap();
-    let root = folder.path().canonicalize().unwrap();
+    let site = SiteBuilder::empty().create();
+    let root = site.root();
     let expected = format!(
         "no content/ folder in \"{}\": run frictionlog in a site's root folder or pass --root",
         root.display()
     );
-    let (code, stderr) = run_to_end(&["build"], &root);
-    assert_eq!(code, Some(1), "build: {stderr}");
-    assert!(stderr.contains(&expected), "build: {stderr}");
-    let (code, stderr) = run_to_end(&["serve", "--port", "0"], &root);
-    assert_eq!(code, Some(1), "serve did not exit 1: {stderr}");
-    assert!(stderr.contains(&expected), "serve: {stderr}");
+    let build = site.run(&["build"]);
+    assert_eq!(build.code, 1, "build: {}", build.stderr);
+    assert!(build.stderr.contains(&expected), "build: {}", build.stderr);
+    let serve = site.run(&["serve", "--port", "0"]);
+    assert_eq!(serve.code, 1, "serve did not exit 1: {}", serve.stderr);
+    assert!(serve.stderr.contains(&expected), "serve: {}", serve.stderr);
     assert!(!root.join("output").exists());
 }
 
@@ -585,11 +514,9 @@ fn a_themes_folder_made_while_serving_is_watched() {
     assert!(!server.root.join("themes").exists());
     assert_eq!(get(&server, "/static/extra.css").0, 404);
     // A themes/default/ folder layers its files over the built-in theme.
-    write(
-        &server.root,
-        "themes/default/static/extra.css",
-        "p { color: red }\n",
-    );
+    server
+        .site
+        .write("themes/default/static/extra.css", "p { color: red }\n");
     eventually("the new theme's stylesheet", || {
         get(&server, "/static/extra.css") == (200, "p { color: red }\n".to_owned())
     });
@@ -602,8 +529,7 @@ fn a_themes_folder_made_while_serving_is_watched() {
     eventually("the edited stylesheet", || {
         get(&server, "/static/extra.css").1 == "p { color: blue }\n"
     });
-    write(
-        &server.root,
+    server.site.write(
         "themes/default/templates/404.html",
         "<html><body>Lost in the new theme</body></html>",
     );
@@ -617,11 +543,9 @@ fn a_themes_folder_made_while_serving_is_watched() {
     eventually("the theme gone", || {
         get(&server, "/static/extra.css").0 == 404
     });
-    write(
-        &server.root,
-        "themes/default/static/extra.css",
-        "p { color: green }\n",
-    );
+    server
+        .site
+        .write("themes/default/static/extra.css", "p { color: green }\n");
     eventually("the theme back", || {
         get(&server, "/static/extra.css").1 == "p { color: green }\n"
     });
@@ -637,26 +561,26 @@ fn a_themes_folder_made_while_serving_is_watched() {
 
 #[test]
 fn serve_prints_diagnostic_paths_from_the_current_directory() {
-    let folder = tempfile::tempdir().unwrap();
-    let parent = folder.path().canonicalize().unwrap();
-    let root = parent.join("site");
-    write(&root, "content/site.yaml", "title: Paths\n");
-    write(
-        &root,
-        "content/incidents/bad.md",
-        "---\ntitle: Bad\ncategory: nowhere\n---\n",
-    );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frictionlog"))
-        .current_dir(&parent)
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--root",
-            "site",
-        ])
+    let site = SiteBuilder::empty()
+        .file("content/site.yaml", "title: Paths\n")
+        .file(
+            "content/incidents/bad.md",
+            "---\ntitle: Bad\ncategory: nowhere\n---\n",
+        )
+        .create();
+    let mut child = site
+        .command_in(
+            &site.outer(),
+            &[
+                "serve",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--root",
+                "site",
+            ],
+        )
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
