@@ -12,7 +12,7 @@
 //! the totals, the as-of date, a category's row, a team's counts) —
 //! renders everything. So editing an incident's text, title, statuses or
 //! section is quick, and adding an anecdote renders the whole site.
-//! `tests/serve.rs` proves the result equals a full build.
+//! `tests/cli/serve.rs` proves the result equals a full build.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;

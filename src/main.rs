@@ -18,7 +18,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 ///   rather than unmapped. Unmapping it (`retain:false`) cost 0.65 s of a
 ///   100,000-incident build in page faults and mmap calls, for no gain in
 ///   memory actually used: a 20 MB incident body peaks at 600 MiB resident
-///   either way (tests/hostile.rs checks the 1 GiB limit on that).
+///   either way (tests/cli/hostile.rs checks the 1 GiB limit on that).
 #[allow(non_upper_case_globals)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 pub static malloc_conf: &[u8; 19] = b"dirty_decay_ms:100\0";

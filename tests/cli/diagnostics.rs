@@ -389,7 +389,7 @@ fn io_error_without_site_yaml() {
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].code, "io-error");
     assert_eq!(d[0].severity, "error");
-    // About no file that exists: file, line and column are null (SPEC 9).
+    // About no file that exists: file, line and column are null (docs/format.md, "Diagnostics").
     assert_eq!((&d[0].file, d[0].line, d[0].column), (&None, None, None));
     assert!(d[0].message.contains("content/site.yaml"), "{d:?}");
 }

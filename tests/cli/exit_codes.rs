@@ -1,4 +1,4 @@
-//! Exit status (SPEC 5): 0 success (warnings allowed unless --strict), 1
+//! Exit status (README, "Exit codes"): 0 success (warnings allowed unless --strict), 1
 //! content errors, 2 usage errors.
 
 use crate::support::{SETTINGS, Site, SiteBuilder};

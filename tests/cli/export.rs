@@ -1,4 +1,5 @@
-//! The data export: data.json (SPEC 8) and incidents.csv (SPEC 7).
+//! The data export: data.json and incidents.csv (docs/format.md,
+//! "data.json" and "incidents.csv").
 
 use serde_json::{Value, json};
 

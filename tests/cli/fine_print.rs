@@ -1,4 +1,5 @@
-//! The decisions of SPEC section 9, one fixture each.
+//! The fine print of docs/format.md (content files, ranks, reviews,
+//! diagnostics, the output marker), one fixture each.
 
 use crate::support::{SETTINGS, SiteBuilder, expect_errors};
 

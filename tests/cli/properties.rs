@@ -24,7 +24,7 @@ struct GenIncident {
 }
 
 impl GenIncident {
-    /// SPEC 4: explicit occurrences, else the anecdotes, at least 1.
+    /// docs/format.md, "Occurrences": explicit occurrences, else the anecdotes, at least 1.
     fn occurrences(&self) -> u64 {
         let written = self.anecdotes.len() as u64;
         self.extra

@@ -1,4 +1,4 @@
-//! Publishing safety (SPEC 5 and 9): atomic replacement, refused targets,
+//! Publishing safety (docs/publishing.md): atomic replacement, refused targets,
 //! `--force`, `-o` relative to the current directory, byte-identical output.
 
 use std::fs;

@@ -515,7 +515,7 @@ fn a_theme_that_changes_a_partial_sees_it_on_every_page_that_includes_it() {
 
 #[test]
 fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
-    // Byte-identical output (SPEC 7) includes templates that loop over a
+    // Byte-identical output (docs/format.md, "Outputs") includes templates that loop over a
     // mapping: its keys come in the order docs/templates.md lists them,
     // not in a hash order that changes from one run to the next.
     let site = small_site_with_theme("mine")
