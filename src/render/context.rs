@@ -195,6 +195,14 @@ pub(super) struct AnecdoteContext<'a> {
     pub(super) url: String,
 }
 
+/// One entry of a team page's `reported`: an incident and what the team
+/// wrote about it.
+#[derive(Serialize)]
+pub(super) struct Reported<'a> {
+    pub(super) incident: Value,
+    pub(super) anecdotes: Vec<AnecdoteContext<'a>>,
+}
+
 #[derive(Serialize)]
 pub(super) struct TeamSummary<'a> {
     pub(super) slug: &'a str,

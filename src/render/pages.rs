@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::Sink;
@@ -358,11 +357,6 @@ impl<'a> SiteData<'a> {
         };
         if let Some(summary) = self.teams.get(index) {
             context.insert_value("team", summary.clone());
-        }
-        #[derive(Serialize)]
-        pub(super) struct Reported<'b> {
-            incident: Value,
-            anecdotes: Vec<AnecdoteContext<'b>>,
         }
         let reported: Vec<Reported<'_>> = team
             .incident_indexes
