@@ -211,6 +211,15 @@ pub struct IncidentFacts {
     pub last_seen: Option<Date>,
 }
 
+/// A review's entry for one category, its names resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewEntryFacts {
+    /// The category's row: an index into [`Tally::categories`].
+    pub row: Option<usize>,
+    /// The status agreed: an index into site.yaml's `category_statuses`.
+    pub status: Option<usize>,
+}
+
 /// All the numbers of a site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tally {
@@ -220,6 +229,9 @@ pub struct Tally {
     pub teams: Vec<TeamTally>,
     /// One per incident of the site, in the same order.
     pub incidents: Vec<IncidentFacts>,
+    /// One per review of the site, in the same order: each of its entries
+    /// resolved, one per entry written.
+    pub reviews: Vec<Vec<ReviewEntryFacts>>,
     pub timeline: Timeline,
     pub as_of: Option<Date>,
     pub totals: Totals,
@@ -257,6 +269,25 @@ pub fn tally_site(site: &Site) -> Tally {
         .par_iter()
         .map(|incident| names.facts(incident))
         .collect();
+    let reviews = site
+        .reviews
+        .iter()
+        .map(|review| {
+            review
+                .categories
+                .iter()
+                .map(|(slug, entry)| ReviewEntryFacts {
+                    row: names.row(&slug.value),
+                    status: entry.status.as_ref().and_then(|key| {
+                        site.config
+                            .category_statuses
+                            .iter()
+                            .position(|s| s.key == key.value)
+                    }),
+                })
+                .collect()
+        })
+        .collect();
     let latest_anecdote = site
         .incidents
         .iter()
@@ -279,6 +310,7 @@ pub fn tally_site(site: &Site) -> Tally {
         categories,
         teams,
         incidents,
+        reviews,
         as_of,
         totals,
     }
@@ -661,6 +693,33 @@ mod tests {
             .collect();
         assert_eq!(order, vec![("z", 1), ("a", 2), ("e", 3)]);
         assert_eq!(row(&tally, "e").occurrences, 0);
+    }
+
+    #[test]
+    fn review_entries_refer_to_rows_and_statuses_by_index() {
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![incident("i", "b", &[])],
+            vec![review(
+                "2018-10-15",
+                &[
+                    ("a", Some(1), Some("progress"), None),
+                    ("b", None, None, None),
+                ],
+            )],
+        );
+        let tally = tally_site(&site);
+        let entries = &tally.reviews[0];
+        let slugs: Vec<&str> = entries
+            .iter()
+            .map(|e| tally.categories[e.row.unwrap()].slug.as_str())
+            .collect();
+        assert_eq!(slugs, ["a", "b"]);
+        let status = entries[0]
+            .status
+            .map(|i| site.config.category_statuses[i].key.as_str());
+        assert_eq!(status, Some("progress"));
+        assert_eq!(entries[1].status, None);
     }
 
     #[test]

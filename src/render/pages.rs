@@ -398,28 +398,20 @@ impl<'a> SiteData<'a> {
             return;
         };
         let config = &self.site.config;
+        let resolved = self.tally.reviews.get(index).map_or(&[][..], Vec::as_slice);
         let entries: Vec<ReviewEntryContext<'_>> = review
             .categories
             .iter()
-            .filter_map(|(slug, entry)| {
-                let position = self
-                    .tally
-                    .categories
-                    .iter()
-                    .position(|row| row.slug == slug.value)?;
+            .zip(resolved)
+            .filter_map(|((_, entry), facts)| {
+                let position = facts.row?;
                 let row = self.tally.categories.get(position)?;
-                let status = entry.status.as_ref().map(|s| s.value.as_str());
+                let status = facts.status.and_then(|i| config.category_statuses.get(i));
                 Some(ReviewEntryContext {
                     category: self.category_ref(position)?,
                     votes: entry.votes,
-                    status,
-                    status_label: status.and_then(|key| {
-                        config
-                            .category_statuses
-                            .iter()
-                            .find(|s| s.key == key)
-                            .map(|s| s.label.as_str())
-                    }),
+                    status: status.map(|s| s.key.as_str()),
+                    status_label: status.map(|s| s.label.as_str()),
                     recorded: entry.recorded,
                     incidents_now: row.incidents,
                     occurrences_now: row.occurrences,
