@@ -103,27 +103,16 @@ struct ReviewJson {
     url: String,
 }
 
-/// `data.json`, pretty-printed, ending in a newline.
-pub fn render_data_json(site: &Site, tally: &Tally) -> Vec<u8> {
-    let fragments = site
-        .incidents
+/// Each incident's [`incident_json`], in the site's order: what
+/// [`write_data_json`] writes when nothing is kept between renders.
+pub fn incident_json_fragments<'s>(
+    site: &'s Site,
+    tally: &'s Tally,
+) -> impl Iterator<Item = String> + 's {
+    site.incidents
         .iter()
         .zip(&tally.incidents)
-        .map(|(incident, facts)| incident_json(site, incident, facts));
-    render_data_json_from(site, tally, fragments)
-}
-
-/// data.json with each incident's [`incident_json`] given, written one
-/// after the other (a fragment need not outlive its turn).
-pub fn render_data_json_from(
-    site: &Site,
-    tally: &Tally,
-    fragments: impl Iterator<Item = impl AsRef<str>>,
-) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_data_json(site, tally, fragments, &mut bytes);
-    bytes
+        .map(move |(incident, facts)| incident_json(site, incident, facts))
 }
 
 /// Writes data.json to `out`, each incident's [`incident_json`] as it
@@ -258,25 +247,20 @@ pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) ->
         .replace('\n', "\n    ")
 }
 
-/// `incidents.csv`: a header, then one row per incident in slug order.
-pub fn render_incidents_csv(site: &Site, tally: &Tally) -> Vec<u8> {
-    render_incidents_csv_from(
-        site.incidents
-            .iter()
-            .zip(&tally.incidents)
-            .map(|(incident, facts)| incident_csv_row(tally, incident, facts)),
-    )
+/// Each incident's [`incident_csv_row`], in slug order: what
+/// [`write_incidents_csv`] writes when nothing is kept between renders.
+pub fn incident_csv_rows<'s>(
+    site: &'s Site,
+    tally: &'s Tally,
+) -> impl Iterator<Item = Vec<u8>> + 's {
+    site.incidents
+        .iter()
+        .zip(&tally.incidents)
+        .map(move |(incident, facts)| incident_csv_row(tally, incident, facts))
 }
 
-/// incidents.csv with each incident's [`incident_csv_row`] given.
-pub fn render_incidents_csv_from(rows: impl Iterator<Item = impl AsRef<[u8]>>) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_incidents_csv(rows, &mut bytes);
-    bytes
-}
-
-/// Writes incidents.csv to `out`, a row at a time.
+/// Writes incidents.csv to `out`: a header, then the rows given, one per
+/// incident in slug order.
 pub fn write_incidents_csv(
     rows: impl Iterator<Item = impl AsRef<[u8]>>,
     out: &mut dyn std::io::Write,
@@ -341,6 +325,19 @@ mod tests {
     use crate::tally::tally_site;
     use std::sync::Arc;
 
+    /// data.json of `site`, whole.
+    fn data_json(site: &Site, tally: &Tally) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_data_json(
+            site,
+            tally,
+            incident_json_fragments(site, tally),
+            &mut bytes,
+        )
+        .unwrap();
+        bytes
+    }
+
     fn located(value: &str) -> Located<String> {
         Located {
             value: value.into(),
@@ -394,7 +391,9 @@ mod tests {
     #[test]
     fn csv_round_trips_awkward_titles() {
         let site = sample_site();
-        let bytes = render_incidents_csv(&site, &tally_site(&site));
+        let mut bytes = Vec::new();
+        let tally = tally_site(&site);
+        write_incidents_csv(incident_csv_rows(&site, &tally), &mut bytes).unwrap();
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 1);
@@ -410,8 +409,7 @@ mod tests {
     fn data_json_never_omits_a_key() {
         let site = sample_site();
         let tally = tally_site(&site);
-        let value: serde_json::Value =
-            serde_json::from_slice(&render_data_json(&site, &tally)).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&data_json(&site, &tally)).unwrap();
         assert_eq!(value["schema_version"], 1);
         let category = &value["categories"][0];
         for key in [

@@ -439,71 +439,62 @@ impl Staging {
     }
 
     /// Creates `rel` (checked) beneath the staging folder, with its folders.
-    #[cfg(target_os = "linux")]
     fn create_file(&self, rel: &str) -> io::Result<fs::File> {
-        use rustix::fs::{Mode, OFlags, openat};
+        self.make_folders(rel)?;
+        self.open_new(rel)
+    }
 
-        if let Some((folder, _)) = rel.rsplit_once('/') {
-            make_folders_at(&self.dir_fd, folder)?;
+    /// Makes the folders of `rel` (checked) beneath the staging folder.
+    #[cfg(target_os = "linux")]
+    fn make_folders(&self, rel: &str) -> io::Result<()> {
+        match rel.rsplit_once('/') {
+            Some((folder, _)) => make_folders_at(&self.dir_fd, folder),
+            None => Ok(()),
         }
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        Ok(fs::File::from(openat(
-            &self.dir_fd,
-            rel,
-            flags,
-            Mode::from_raw_mode(0o666),
-        )?))
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn create_file(&self, rel: &str) -> io::Result<fs::File> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent()
-            && parent != self.dir
-        {
-            fs::create_dir_all(parent)?;
+    fn make_folders(&self, rel: &str) -> io::Result<()> {
+        match self.dir.join(rel).parent() {
+            Some(parent) if parent != self.dir => fs::create_dir_all(parent),
+            _ => Ok(()),
         }
-        fs::File::create(&path)
+    }
+
+    /// Opens `rel` (checked, its folders made) for writing, new or emptied.
+    #[cfg(target_os = "linux")]
+    fn open_new(&self, rel: &str) -> io::Result<fs::File> {
+        use rustix::fs::{Mode, OFlags, openat};
+
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let fd = openat(&self.dir_fd, rel, flags, Mode::from_raw_mode(0o666))?;
+        Ok(fs::File::from(fd))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open_new(&self, rel: &str) -> io::Result<fs::File> {
+        fs::File::create(self.dir.join(rel))
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let rel_path = self.checked(rel)?;
-        #[cfg(target_os = "linux")]
-        {
-            self.write_at(rel, bytes)
-                .map_err(io_error(&self.dir.join(rel_path)))
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            let path = self.dir.join(rel_path);
-            if let Some(parent) = path.parent()
-                && parent != self.dir
-            {
-                fs::create_dir_all(parent).map_err(io_error(parent))?;
-            }
-            fs::write(&path, bytes).map_err(io_error(&path))
-        }
+        self.write_checked(rel, bytes)
+            .map_err(io_error(&self.dir.join(rel_path)))
     }
 
     /// Writes `rel` (checked) beneath the staging folder, making its
     /// folders, or links the previous output's identical file.
-    #[cfg(target_os = "linux")]
-    fn write_at(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    fn write_checked(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         use std::io::Write;
 
-        use rustix::fs::{Mode, OFlags, openat};
-
-        if let Some((folder, _)) = rel.rsplit_once('/') {
-            make_folders_at(&self.dir_fd, folder)?;
-        }
+        self.make_folders(rel)?;
+        #[cfg(target_os = "linux")]
         if let Some(previous) = &self.previous
             && link_unchanged(previous, &self.dir_fd, rel, bytes)
         {
             return Ok(());
         }
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        let fd = openat(&self.dir_fd, rel, flags, Mode::from_raw_mode(0o666))?;
-        fs::File::from(fd).write_all(bytes)
+        self.open_new(rel)?.write_all(bytes)
     }
 
     /// Swaps the staged site in for the target's, then deletes the old one.

@@ -316,6 +316,24 @@ pub fn tally_site(site: &Site) -> Tally {
     }
 }
 
+impl Tally {
+    /// The facts of the incident of index `index` in the site (none for an
+    /// index the site does not have).
+    pub fn facts(&self, index: usize) -> &IncidentFacts {
+        static NONE: IncidentFacts = IncidentFacts {
+            row: None,
+            section: None,
+            statuses: Vec::new(),
+            anecdote_teams: Vec::new(),
+            teams: Vec::new(),
+            occurrences: 0,
+            first_seen: None,
+            last_seen: None,
+        };
+        self.incidents.get(index).unwrap_or(&NONE)
+    }
+}
+
 /// Name -> index, for the one pass that resolves names.
 struct Names<'a> {
     /// Owned: the rows and teams are completed with what this resolves.

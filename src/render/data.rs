@@ -366,17 +366,7 @@ impl<'a> SiteData<'a> {
 
     /// The facts the tally derived for the incident of index `index`.
     pub(super) fn facts(&self, index: usize) -> &'a IncidentFacts {
-        static NONE: IncidentFacts = IncidentFacts {
-            row: None,
-            section: None,
-            statuses: Vec::new(),
-            anecdote_teams: Vec::new(),
-            teams: Vec::new(),
-            occurrences: 0,
-            first_seen: None,
-            last_seen: None,
-        };
-        self.tally.incidents.get(index).unwrap_or(&NONE)
+        self.tally.facts(index)
     }
 
     /// The summary of the incident of index `index` as a template value,

@@ -51,7 +51,10 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::export::{incident_csv_row, incident_json, write_data_json, write_incidents_csv};
+use crate::export::{
+    incident_csv_row, incident_csv_rows, incident_json, incident_json_fragments, write_data_json,
+    write_incidents_csv,
+};
 use crate::model::Site;
 use crate::routes::Route;
 use crate::tally::Tally;
@@ -228,12 +231,11 @@ pub fn render_selection(
     // serve keeps each incident's data.json entry and CSV row; a one-off
     // build writes them straight into the files.
     let (json, csv_rows): (Vec<Arc<str>>, Vec<Arc<[u8]>>) = if cache.enabled {
-        let facts = |index: usize| tally.incidents.get(index).cloned().unwrap_or_default();
         let json = per_incident(&site.incidents, selection, &cache.json, |index, i| {
-            Arc::from(incident_json(site, i, &facts(index)))
+            Arc::from(incident_json(site, i, tally.facts(index)))
         });
         let csv_rows = per_incident(&site.incidents, selection, &cache.csv, |index, i| {
-            Arc::from(incident_csv_row(tally, i, &facts(index)))
+            Arc::from(incident_csv_row(tally, i, tally.facts(index)))
         });
         refresh(&mut cache.json, &site.incidents, &json, selection);
         refresh(&mut cache.csv, &site.incidents, &csv_rows, selection);
@@ -248,24 +250,14 @@ pub fn render_selection(
             if cache.enabled {
                 write_data_json(site, tally, json.iter(), out)
             } else {
-                let fragments = site
-                    .incidents
-                    .iter()
-                    .zip(&tally.incidents)
-                    .map(|(incident, facts)| incident_json(site, incident, facts));
-                write_data_json(site, tally, fragments, out)
+                write_data_json(site, tally, incident_json_fragments(site, tally), out)
             }
         });
         sink.put_with(&Route::IncidentsCsv.output_path(), &mut |out| {
             if cache.enabled {
                 write_incidents_csv(csv_rows.iter(), out)
             } else {
-                let rows = site
-                    .incidents
-                    .iter()
-                    .zip(&tally.incidents)
-                    .map(|(incident, facts)| incident_csv_row(tally, incident, facts));
-                write_incidents_csv(rows, out)
+                write_incidents_csv(incident_csv_rows(site, tally), out)
             }
         });
     };
