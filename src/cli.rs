@@ -23,7 +23,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum, 
 use clap_complete::Shell;
 
 use crate::diagnostic::{
-    Diagnostic, FormatKind, path_prefix, render_github, render_human, render_json, with_path_prefix,
+    Diagnostic, FormatKind, path_prefix, plural, render_github, render_human, render_json,
+    with_path_prefix,
 };
 use crate::model::{BaseUrl, Date};
 use crate::output::{Staging, resolve_path};
@@ -632,10 +633,6 @@ fn run_serve(cli: &Cli, args: &ServeArgs, reporter: &Reporter) -> ExitCode {
 
 fn failed(outcome: &BuildOutcome, strict: bool) -> bool {
     outcome.error_count() > 0 || (strict && outcome.warning_count() > 0)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn problem_summary(outcome: &BuildOutcome) -> String {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, sort_diagnostics};
+use crate::diagnostic::{Diagnostic, plural, sort_diagnostics};
 use crate::invalidate::{Snapshot, pages_to_render};
 use crate::load::{self, ContentKind, classify, is_ignored_name};
 use crate::model::{Category, Incident, Review, Site, SiteConfig};
@@ -109,7 +109,10 @@ impl Session {
             + content.reviews.len()
             + usize::from(content.site.is_some());
         self.load_diagnostics = content.diagnostics;
-        self.phase("load", format!("read {file_count} files"));
+        self.phase(
+            "load",
+            format!("read {}", plural(file_count, "file", "files")),
+        );
 
         self.parse_diagnostics.clear();
         self.config = None;
@@ -224,7 +227,14 @@ impl Session {
             }
             self.sources.insert(path.clone(), file);
         }
-        self.phase("parse", format!("{} changed incident files", paths.len()));
+        self.phase(
+            "parse",
+            plural(
+                paths.len(),
+                "changed incident file",
+                "changed incident files",
+            ),
+        );
     }
 
     /// Validates, tallies and renders into `sink` what changed since the
@@ -311,7 +321,7 @@ impl Session {
         self.phases.push(Phase {
             name: "validate",
             duration: validate_time,
-            detail: format!("{} problems", diagnostics.len()),
+            detail: plural(diagnostics.len(), "problem", "problems"),
         });
 
         let mut built = None;

@@ -110,10 +110,6 @@ pub(super) fn most_painful_first(
     keyed.into_iter().map(|(_, _, _, index)| index).collect()
 }
 
-pub(super) fn plural(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 impl<'a> SiteData<'a> {
     pub(super) fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
         let (pages, painful) = rayon::join(

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use super::chart::{Bar, render_bar_chart};
 use super::context::*;
-use super::data::{SiteData, plural};
+use super::data::SiteData;
+use crate::diagnostic::plural;
 use crate::tally::PeriodKind;
 
 impl<'a> SiteData<'a> {

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use tokio::sync::broadcast;
 
-use crate::diagnostic::{Diagnostic, render_human};
+use crate::diagnostic::{Diagnostic, plural, render_human};
 use crate::model::BaseUrl;
 use crate::render::{MemorySink, page_paths};
 use crate::session::Session;
@@ -245,11 +245,6 @@ fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOpt
     }
 }
 
-/// "1 error", "2 errors".
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The start of a rebuild's line: what changed and what serve did.
 fn describe_rebuild(what: &str, rebuilt: &Rebuilt) -> String {
     match rebuilt {
@@ -257,12 +252,12 @@ fn describe_rebuild(what: &str, rebuilt: &Rebuilt) -> String {
             ok: false, errors, ..
         } => format!(
             "{what}: kept the last good site ({})",
-            count(*errors, "error", "errors")
+            plural(*errors, "error", "errors")
         ),
         Rebuilt {
             partial: Some(files),
             ..
-        } => format!("{what}: re-rendered {}", count(*files, "file", "files")),
+        } => format!("{what}: re-rendered {}", plural(*files, "file", "files")),
         Rebuilt { partial: None, .. } => format!("{what}: rebuilt the site"),
     }
 }
