@@ -49,17 +49,22 @@ fn start() -> Server {
     }
 }
 
-/// Sends a raw request; returns (status, headers, body).
-fn request(addr: &str, method: &str, path: &str) -> (u16, String, String) {
+/// Connects to serve at `addr` and sends `head`, a request's head.
+fn send(addr: &str, head: &str) -> TcpStream {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+/// Sends a raw request; returns (status, headers, body).
+fn request(addr: &str, method: &str, path: &str) -> (u16, String, String) {
+    let mut stream = send(
+        addr,
+        &format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -438,15 +443,12 @@ fn head_sends_the_headers_of_get_without_the_body() {
 /// Opens the live-reload stream as a preview tab does, and waits until the
 /// server has answered with the stream's headers.
 fn open_event_stream(addr: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /__frictionlog/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .unwrap();
+    let mut stream = send(
+        addr,
+        &format!(
+            "GET /__frictionlog/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        ),
+    );
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
