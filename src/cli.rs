@@ -293,6 +293,20 @@ impl Reporter {
         }
     }
 
+    /// A warning that is not about the content: printed unless `-q`, and
+    /// not counted by `--strict`.
+    fn notice(&self, text: &str) {
+        if self.quiet {
+            return;
+        }
+        let prefix = if self.color {
+            "\x1b[1;33mwarning\x1b[0m"
+        } else {
+            "warning"
+        };
+        let _ = writeln!(io::stderr(), "{prefix}: {text}");
+    }
+
     fn error(&self, text: &str) {
         let prefix = if self.color {
             "\x1b[1;31merror\x1b[0m"
@@ -759,6 +773,13 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
                     report.files,
                     report.bytes,
                     target.display()
+                ));
+            }
+            let base_url = &built.site.config.base_url;
+            if !base_url.is_absolute() {
+                reporter.notice(&format!(
+                    "no sitemap.xml: a sitemap needs absolute URLs, and base_url is \"{}\"; set base_url to the published address (https://…) to get one",
+                    base_url.full
                 ));
             }
             reporter.line(&format!(

@@ -38,6 +38,7 @@ struct TotalsJson {
     categories: u32,
     incidents: u32,
     occurrences: u32,
+    unattributed: u32,
     teams: u32,
 }
 
@@ -51,6 +52,7 @@ struct CategoryJson<'a> {
     rank: u32,
     incidents: u32,
     occurrences: u32,
+    unattributed: u32,
     votes: u32,
     status: Option<&'a str>,
     teams: Vec<&'a str>,
@@ -75,6 +77,7 @@ struct IncidentJson<'a> {
     section: Option<&'a str>,
     status: Vec<&'a str>,
     resolution: Option<&'a str>,
+    about: Option<&'a str>,
     occurrences: u32,
     tags: &'a [String],
     anecdotes: Vec<AnecdoteJson<'a>>,
@@ -83,7 +86,7 @@ struct IncidentJson<'a> {
 
 #[derive(Serialize)]
 struct AnecdoteJson<'a> {
-    team: &'a str,
+    team: Option<&'a str>,
     date: Option<Date>,
     text: Option<&'a str>,
 }
@@ -134,6 +137,7 @@ pub fn write_data_json(
             categories: tally.totals.categories,
             incidents: tally.totals.incidents,
             occurrences: tally.totals.occurrences,
+            unattributed: tally.totals.unattributed,
             teams: tally.totals.teams,
         },
         categories: tally
@@ -150,6 +154,7 @@ pub fn write_data_json(
                     rank: row.rank,
                     incidents: row.incidents,
                     occurrences: row.occurrences,
+                    unattributed: row.unattributed,
                     votes: row.votes,
                     status: row
                         .status
@@ -228,13 +233,14 @@ pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) ->
         section: incident.section.as_ref().map(|s| s.value.as_str()),
         status: incident.status.iter().map(|s| s.value.as_str()).collect(),
         resolution: incident.resolution.as_deref(),
+        about: incident.about.as_deref(),
         occurrences: facts.occurrences,
         tags: &incident.tags,
         anecdotes: incident
             .anecdotes
             .iter()
             .map(|a| AnecdoteJson {
-                team: &a.team.value,
+                team: a.team_name(),
                 date: a.date,
                 text: a.text.as_deref(),
             })
@@ -366,14 +372,15 @@ mod tests {
                 section: None,
                 status: vec![located("tick"), located("sad")],
                 resolution: None,
+                about: None,
                 anecdotes: vec![
                     Anecdote {
-                        team: located("Web"),
+                        team: Some(located("Web")),
                         date: Date::parse("2018-01"),
                         text: None,
                     },
                     Anecdote {
-                        team: located("Api"),
+                        team: Some(located("Api")),
                         date: Date::parse("2017"),
                         text: None,
                     },

@@ -50,8 +50,8 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
         for incident in [old, new].into_iter().flatten() {
             selection.incidents.insert(incident.slug.clone());
             selection.categories.insert(incident.category.value.clone());
-            for anecdote in &incident.anecdotes {
-                selection.teams.insert(anecdote.team.value.clone());
+            for team in incident.anecdotes.iter().filter_map(|a| a.team_name()) {
+                selection.teams.insert(team.to_owned());
             }
         }
     }
@@ -291,8 +291,8 @@ mod tests {
         // each team keeps its counts and categories.
         let selection = after(|site| {
             edit_incident(site, "one", |i| {
-                i.anecdotes[1].team = located("Web");
-                i.anecdotes[2].team = located("Ops");
+                i.anecdotes[1].team = Some(located("Web"));
+                i.anecdotes[2].team = Some(located("Ops"));
             })
         });
         assert_eq!(
@@ -303,8 +303,11 @@ mod tests {
 
     #[test]
     fn a_new_team_or_an_added_anecdote_changes_every_page() {
-        let new_team =
-            after(|site| edit_incident(site, "two", |i| i.anecdotes[1].team = located("New team")));
+        let new_team = after(|site| {
+            edit_incident(site, "two", |i| {
+                i.anecdotes[1].team = Some(located("New team"))
+            })
+        });
         assert_eq!(new_team, Selection::everything());
         let added =
             after(|site| edit_incident(site, "two", |i| i.anecdotes.push(i.anecdotes[0].clone())));

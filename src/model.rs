@@ -243,12 +243,20 @@ pub struct Category {
     pub body_line: u32,
 }
 
-/// One team's report of an incident.
+/// One report of an incident, by a team or unattributed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anecdote {
-    pub team: Located<String>,
+    /// None: no team recorded (an unattributed occurrence, not a team).
+    pub team: Option<Located<String>>,
     pub date: Option<Date>,
     pub text: Option<String>,
+}
+
+impl Anecdote {
+    /// Its team's name, if one was recorded.
+    pub fn team_name(&self) -> Option<&str> {
+        self.team.as_ref().map(|t| t.value.as_str())
+    }
 }
 
 /// A pain incident (`content/incidents/**/<slug>.md`).
@@ -261,6 +269,9 @@ pub struct Incident {
     pub section: Option<Located<String>>,
     pub status: Vec<Located<String>>,
     pub resolution: Option<String>,
+    /// A curator's note on the entry itself (why it is filed where it is,
+    /// where it came from): shown folded away under "About this entry".
+    pub about: Option<String>,
     pub anecdotes: Vec<Anecdote>,
     /// The explicit count, when the anecdotes were not all written down.
     pub occurrences: Option<u32>,
@@ -277,6 +288,14 @@ impl Incident {
         self.occurrences
             .unwrap_or_else(|| u32::try_from(self.anecdotes.len()).unwrap_or(u32::MAX))
             .max(1)
+    }
+
+    /// Occurrences no team carries: anecdotes without a team, plus
+    /// explicit `occurrences` beyond the anecdotes.
+    pub fn unattributed_count(&self) -> u32 {
+        let attributed = self.anecdotes.iter().filter(|a| a.team.is_some()).count();
+        self.occurrence_count()
+            .saturating_sub(u32::try_from(attributed).unwrap_or(u32::MAX))
     }
 }
 
@@ -339,6 +358,58 @@ impl RankKind {
             "votes" => Some(RankKind::Votes),
             "incidents" => Some(RankKind::Incidents),
             "since_review" => Some(RankKind::SinceReview),
+            _ => None,
+        }
+    }
+}
+
+/// How the home page groups its incident list (site.yaml's
+/// `incidents.group_by`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GroupBy {
+    /// Under each category, in rank order: the taxonomy of the table above.
+    #[default]
+    Category,
+    /// Under site.yaml's `sections`, in the order listed.
+    Section,
+}
+
+impl GroupBy {
+    pub const NAMES: [&'static str; 2] = ["category", "section"];
+
+    pub fn from_name(name: &str) -> Option<GroupBy> {
+        match name {
+            "category" => Some(GroupBy::Category),
+            "section" => Some(GroupBy::Section),
+            _ => None,
+        }
+    }
+}
+
+/// The order of incidents inside each group (site.yaml's
+/// `incidents.order_by`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OrderBy {
+    /// By title, in byte order.
+    #[default]
+    Title,
+    /// Most recently seen first; undated last.
+    LastSeen,
+    /// Most occurrences first.
+    Occurrences,
+    /// By file path, as the files are laid out in content/incidents/.
+    File,
+}
+
+impl OrderBy {
+    pub const NAMES: [&'static str; 4] = ["title", "last_seen", "occurrences", "file"];
+
+    pub fn from_name(name: &str) -> Option<OrderBy> {
+        match name {
+            "title" => Some(OrderBy::Title),
+            "last_seen" => Some(OrderBy::LastSeen),
+            "occurrences" => Some(OrderBy::Occurrences),
+            "file" => Some(OrderBy::File),
             _ => None,
         }
     }
@@ -407,6 +478,8 @@ pub struct SiteConfig {
     pub sections: Vec<Section>,
     pub raw_html: bool,
     pub feed_limit: u32,
+    pub group_by: GroupBy,
+    pub order_by: OrderBy,
 }
 
 impl SiteConfig {
@@ -426,6 +499,8 @@ impl SiteConfig {
             sections: Vec::new(),
             raw_html: false,
             feed_limit: 50,
+            group_by: GroupBy::Category,
+            order_by: OrderBy::Title,
         }
     }
 }
@@ -544,10 +619,11 @@ pub(crate) mod fixtures {
             section: None,
             status: vec![],
             resolution: None,
+            about: None,
             anecdotes: anecdotes
                 .iter()
                 .map(|(team, date)| Anecdote {
-                    team: located(team),
+                    team: Some(located(team)),
                     date: date.and_then(Date::parse),
                     text: None,
                 })

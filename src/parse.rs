@@ -8,9 +8,9 @@
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
-    Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, Incident, IncidentStatus, Located,
-    PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, date_problem, is_valid_slug,
-    slugify,
+    Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, GroupBy, Incident, IncidentStatus,
+    Located, OrderBy, PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig,
+    date_problem, is_valid_slug, slugify,
 };
 use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
@@ -213,6 +213,31 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    /// One of `names`, made into a `T` by `from_name`; anything else is
+    /// `invalid-value` with a did-you-mean.
+    fn choice<T>(
+        &mut self,
+        yaml: &Yaml,
+        name: &str,
+        names: &[&str],
+        from_name: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = self.string(yaml, name)?;
+        let value = from_name(&text);
+        if value.is_none() {
+            self.error(
+                CodeKind::InvalidValue,
+                format!(
+                    "invalid {name} \"{text}\"{}: expected one of {}",
+                    hint(&text, names.iter().copied()),
+                    names.join(", ")
+                ),
+                yaml.pos,
+            );
+        }
+        value
+    }
+
     fn non_empty_string(&mut self, yaml: &Yaml, name: &str) -> Option<String> {
         let text = self.string(yaml, name)?;
         if text.trim().is_empty() {
@@ -378,6 +403,7 @@ const INCIDENT_KEYS: &[&str] = &[
     "section",
     "status",
     "resolution",
+    "about",
     "anecdotes",
     "occurrences",
     "tags",
@@ -397,8 +423,10 @@ const SITE_KEYS: &[&str] = &[
     "sections",
     "markdown",
     "feed_limit",
+    "incidents",
 ];
 const MARKDOWN_KEYS: &[&str] = &["raw_html"];
+const INCIDENTS_KEYS: &[&str] = &["group_by", "order_by"];
 const INCIDENT_STATUS_KEYS: &[&str] = &["label", "symbol"];
 const CATEGORY_STATUS_KEYS: &[&str] = &["label"];
 const SECTION_KEYS: &[&str] = &["slug", "title"];
@@ -411,6 +439,7 @@ pub const DOCUMENTED_KEYS: &[(&str, &[&str])] = &[
     ("site.yaml incident_statuses", INCIDENT_STATUS_KEYS),
     ("site.yaml category_statuses", CATEGORY_STATUS_KEYS),
     ("site.yaml sections", SECTION_KEYS),
+    ("site.yaml incidents", INCIDENTS_KEYS),
     ("category", CATEGORY_KEYS),
     ("category efforts", EFFORT_KEYS),
     ("incident", INCIDENT_KEYS),
@@ -498,6 +527,7 @@ pub fn parse_incident(file: &SourceFile) -> (Option<Incident>, Vec<Diagnostic>) 
         .map(|y| parse_status_list(&mut r, y))
         .unwrap_or_default();
     let resolution = r.optional_string(&fields, "resolution");
+    let about = r.optional_string(&fields, "about");
     let anecdotes = fields
         .get("anecdotes")
         .map(|y| parse_anecdotes(&mut r, y))
@@ -534,6 +564,7 @@ pub fn parse_incident(file: &SourceFile) -> (Option<Incident>, Vec<Diagnostic>) 
             section,
             status,
             resolution,
+            about,
             anecdotes,
             occurrences,
             tags,
@@ -607,14 +638,18 @@ fn parse_anecdotes(r: &mut Reporter<'_>, yaml: &Yaml) -> Vec<Anecdote> {
         let Some(fields) = r.fields(item, ANECDOTE_KEYS, "an anecdote", false) else {
             continue;
         };
-        let team = r
-            .required(&fields, "team")
-            .and_then(|y| r.located_string(y, "team"));
+        // No `team` is an unattributed occurrence; a `team` that is not a
+        // name is an error, and the anecdote is left out.
+        let team = match fields.get("team") {
+            None => None,
+            Some(y) => match r.located_string(y, "team") {
+                Some(team) => Some(team),
+                None => continue,
+            },
+        };
         let date = fields.get("date").and_then(|y| r.date(y, "date"));
         let text = r.optional_string(&fields, "text");
-        if let Some(team) = team {
-            anecdotes.push(Anecdote { team, date, text });
-        }
+        anecdotes.push(Anecdote { team, date, text });
     }
     anecdotes
 }
@@ -860,6 +895,20 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
     {
         config.feed_limit = limit;
     }
+    if let Some(yaml) = fields.get("incidents")
+        && let Some(list) = r.fields(yaml, INCIDENTS_KEYS, "incidents", false)
+    {
+        if let Some(value) = list.get("group_by") {
+            config.group_by = r
+                .choice(value, "group_by", &GroupBy::NAMES, GroupBy::from_name)
+                .unwrap_or_default();
+        }
+        if let Some(value) = list.get("order_by") {
+            config.order_by = r
+                .choice(value, "order_by", &OrderBy::NAMES, OrderBy::from_name)
+                .unwrap_or_default();
+        }
+    }
     r.finish(Some(config))
 }
 
@@ -952,7 +1001,7 @@ mod tests {
     fn every_problem_of_a_file_is_reported() {
         let (_, diagnostics) = parse_incident(&file(
             "content/incidents/x.md",
-            "---\ntitel: A\ncategory: m\nanecdotes:\n  - date: 2018-02-30\n    team: T\n  - text: no team\noccurrences: 0\ndraft: maybe\n---\n",
+            "---\ntitel: A\ncategory: m\nanecdotes:\n  - date: 2018-02-30\n    team: T\n  - text: no team\n  - team: [T]\noccurrences: 0\ndraft: maybe\n---\n",
         ));
         assert_eq!(
             codes(&diagnostics),
@@ -960,9 +1009,10 @@ mod tests {
                 ("unknown-field", 2, 1),
                 ("missing-field", 1, 1),
                 ("invalid-date", 5, 11),
-                ("missing-field", 7, 5),
-                ("invalid-value", 8, 14),
-                ("invalid-value", 9, 8),
+                // An anecdote without a team is unattributed, not wrong.
+                ("invalid-value", 8, 11),
+                ("invalid-value", 9, 14),
+                ("invalid-value", 10, 8),
             ]
         );
         assert!(diagnostics[0].message.contains("did you mean \"title\""));

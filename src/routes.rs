@@ -8,24 +8,28 @@ use crate::model::{BaseUrl, Date};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Index,
+    Categories,
     Category,
     Incident,
     Teams,
     Team,
     Timeline,
+    Reviews,
     Review,
     NotFound,
 }
 
 impl PageKind {
     /// Every kind of page, in the order a theme's templates are listed.
-    pub const ALL: [PageKind; 8] = [
+    pub const ALL: [PageKind; 10] = [
         PageKind::Index,
+        PageKind::Categories,
         PageKind::Category,
         PageKind::Incident,
         PageKind::Team,
         PageKind::Teams,
         PageKind::Timeline,
+        PageKind::Reviews,
         PageKind::Review,
         PageKind::NotFound,
     ];
@@ -34,11 +38,13 @@ impl PageKind {
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Index => "index",
+            PageKind::Categories => "categories",
             PageKind::Category => "category",
             PageKind::Incident => "incident",
             PageKind::Teams => "teams",
             PageKind::Team => "team",
             PageKind::Timeline => "timeline",
+            PageKind::Reviews => "reviews",
             PageKind::Review => "review",
             PageKind::NotFound => "404",
         }
@@ -48,11 +54,13 @@ impl PageKind {
     pub fn template(self) -> &'static str {
         match self {
             PageKind::Index => "index.html",
+            PageKind::Categories => "categories.html",
             PageKind::Category => "category.html",
             PageKind::Incident => "incident.html",
             PageKind::Teams => "teams.html",
             PageKind::Team => "team.html",
             PageKind::Timeline => "timeline.html",
+            PageKind::Reviews => "reviews.html",
             PageKind::Review => "review.html",
             PageKind::NotFound => "404.html",
         }
@@ -64,12 +72,14 @@ impl PageKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Route<'a> {
     Index,
+    Categories,
     Category(&'a str),
     Incident(&'a str),
     Teams,
     /// A team, by its slug.
     Team(&'a str),
     Timeline,
+    Reviews,
     Review(Date),
     NotFound,
     Feed,
@@ -86,11 +96,13 @@ impl Route<'_> {
     pub fn page_kind(&self) -> Option<PageKind> {
         Some(match self {
             Route::Index => PageKind::Index,
+            Route::Categories => PageKind::Categories,
             Route::Category(_) => PageKind::Category,
             Route::Incident(_) => PageKind::Incident,
             Route::Teams => PageKind::Teams,
             Route::Team(_) => PageKind::Team,
             Route::Timeline => PageKind::Timeline,
+            Route::Reviews => PageKind::Reviews,
             Route::Review(_) => PageKind::Review,
             Route::NotFound => PageKind::NotFound,
             Route::Feed
@@ -114,6 +126,8 @@ impl Route<'_> {
     fn push_href(&self, out: &mut String) {
         let (folder, name, slash) = match self {
             Route::Index => ("", "", false),
+            Route::Categories => ("categories/", "", false),
+            Route::Reviews => ("reviews/", "", false),
             Route::Category(slug) => ("categories/", *slug, true),
             Route::Incident(slug) => ("incidents/", *slug, true),
             Route::Teams => ("teams/", "", false),
@@ -161,7 +175,38 @@ impl Route<'_> {
         path
     }
 
-    /// The link to it from any page: a path under base_url's path.
+    /// Where it is from the site's root, as relative links write it: the
+    /// file itself (`incidents/<slug>/index.html`, `index.html`), so that
+    /// links work opened from disk as well as served; `static/` for the
+    /// static folder. Prefix it with the linking page's [`Route::root`].
+    pub fn path(&self) -> String {
+        match self {
+            Route::Static(_) => self.href(),
+            _ => self.output_path(),
+        }
+    }
+
+    /// [`Route::path`] with `#fragment`.
+    pub fn path_to_fragment(&self, id: &str) -> String {
+        let mut path = self.path();
+        path.push('#');
+        path.push_str(id);
+        path
+    }
+
+    /// From this page to the site's root, for relative links: `""` for a
+    /// page at the root, one `../` per folder it is in. The 404 page is
+    /// served at any address, so its links cannot be relative: it gets
+    /// base_url's path (or the whole base_url when that is absolute).
+    pub fn root(&self, base: &BaseUrl) -> String {
+        if *self == Route::NotFound {
+            return base.full.clone();
+        }
+        "../".repeat(self.output_path().matches('/').count())
+    }
+
+    /// The link to it as a path under base_url's path, for data.json and
+    /// other readers outside the site's pages.
     pub fn link(&self, base: &BaseUrl) -> String {
         self.under(&base.path, None)
     }
@@ -251,6 +296,40 @@ mod tests {
         assert_eq!(
             route.link_to_fragment(&base("/"), "anecdote-web"),
             "/incidents/x/#anecdote-web"
+        );
+    }
+
+    #[test]
+    fn relative_links_climb_to_the_root_and_name_the_file() {
+        let date = Date::parse("2018-10-15").unwrap();
+        let cases = [
+            (Route::Index, "", "index.html"),
+            (Route::Teams, "../", "teams/index.html"),
+            (Route::Timeline, "../", "timeline/index.html"),
+            (Route::Category("m"), "../../", "categories/m/index.html"),
+            (Route::Incident("x"), "../../", "incidents/x/index.html"),
+            (Route::Team("web"), "../../", "teams/web/index.html"),
+            (
+                Route::Review(date),
+                "../../",
+                "reviews/2018-10-15/index.html",
+            ),
+            (Route::Feed, "", "feed.xml"),
+            (Route::Static(""), "../", "static/"),
+        ];
+        for (route, root, path) in cases {
+            assert_eq!(route.root(&base("/arch/")), root, "{route:?}");
+            assert_eq!(route.path(), path, "{route:?}");
+        }
+        assert_eq!(
+            Route::Incident("x").path_to_fragment("a"),
+            "incidents/x/index.html#a"
+        );
+        // Served at any address, the 404 page links from the site's root.
+        assert_eq!(Route::NotFound.root(&base("/arch/")), "/arch/");
+        assert_eq!(
+            Route::NotFound.root(&base("https://docs.example.com/arch")),
+            "https://docs.example.com/arch/"
         );
     }
 

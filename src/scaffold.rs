@@ -689,7 +689,7 @@ mod tests {
                 assert_eq!(incident.category.value, "monolith");
                 assert_eq!(incident.anecdotes.len(), usize::from(team.is_some()));
                 if let Some(anecdote) = incident.anecdotes.first() {
-                    assert_eq!(anecdote.team.value, "Team: \"A\" #1");
+                    assert_eq!(anecdote.team_name(), Some("Team: \"A\" #1"));
                     assert_eq!(anecdote.date.unwrap().to_string(), "2024-05-01");
                 }
             }
@@ -803,7 +803,7 @@ mod tests {
             if team.trim().is_empty() {
                 prop_assert_eq!(incident.anecdotes.len(), 0);
             } else {
-                prop_assert_eq!(&incident.anecdotes[0].team.value, team.trim());
+                prop_assert_eq!(incident.anecdotes[0].team_name(), Some(team.trim()));
             }
         }
     }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{Date, Incident, PrecisionKind, RankKind, Site, slugify};
+use crate::model::{Anecdote, Date, Incident, PrecisionKind, RankKind, Site, slugify};
 
 /// The latest review that mentions a category, as far as the tally needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +31,9 @@ pub struct CategoryTally {
     pub slug: String,
     pub incidents: u32,
     pub occurrences: u32,
+    /// Occurrences no team carries: anecdotes without a team, plus
+    /// explicit `occurrences` beyond an incident's anecdotes.
+    pub unattributed: u32,
     /// Distinct anecdote teams, by name in byte order: indexes into
     /// [`Tally::teams`].
     pub teams: Vec<usize>,
@@ -185,6 +188,9 @@ pub struct Totals {
     pub categories: u32,
     pub incidents: u32,
     pub occurrences: u32,
+    /// Occurrences no team carries; the teams' occurrences plus these
+    /// make `occurrences`.
+    pub unattributed: u32,
     pub teams: u32,
 }
 
@@ -199,13 +205,15 @@ pub struct IncidentFacts {
     /// `incident_statuses`.
     pub statuses: Vec<usize>,
     /// Each anecdote's team, in anecdote order: indexes into
-    /// [`Tally::teams`].
-    pub anecdote_teams: Vec<usize>,
+    /// [`Tally::teams`], None for an anecdote with no team.
+    pub anecdote_teams: Vec<Option<usize>>,
     /// Its distinct teams, by name in byte order: indexes into
     /// [`Tally::teams`].
     pub teams: Vec<usize>,
     /// Explicit `occurrences`, else its anecdotes, at least 1.
     pub occurrences: u32,
+    /// Occurrences no team carries (see [`CategoryTally::unattributed`]).
+    pub unattributed: u32,
     /// The earliest and latest of its anecdotes' dates.
     pub first_seen: Option<Date>,
     pub last_seen: Option<Date>,
@@ -303,6 +311,7 @@ pub fn tally_site(site: &Site) -> Tally {
         categories: count(categories.len()),
         incidents: count(site.incidents.len()),
         occurrences: categories.iter().map(|c| c.occurrences).sum(),
+        unattributed: categories.iter().map(|c| c.unattributed).sum(),
         teams: count(teams.len()),
     };
     Tally {
@@ -327,6 +336,7 @@ impl Tally {
             anecdote_teams: Vec::new(),
             teams: Vec::new(),
             occurrences: 0,
+            unattributed: 0,
             first_seen: None,
             last_seen: None,
         };
@@ -372,15 +382,15 @@ impl<'a> Names<'a> {
     }
 
     fn facts(&self, incident: &Incident) -> IncidentFacts {
-        let anecdote_teams: Vec<usize> = incident
+        let anecdote_teams: Vec<Option<usize>> = incident
             .anecdotes
             .iter()
-            .filter_map(|a| self.team(&a.team.value))
+            .map(|a| a.team_name().and_then(|name| self.team(name)))
             .collect();
         let mut names: Vec<&str> = incident
             .anecdotes
             .iter()
-            .map(|a| a.team.value.as_str())
+            .filter_map(Anecdote::team_name)
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -402,6 +412,7 @@ impl<'a> Names<'a> {
                 .filter_map(|name| self.team(name))
                 .collect(),
             occurrences: incident.occurrence_count(),
+            unattributed: incident.unattributed_count(),
             first_seen: dates.clone().min(),
             last_seen: dates.max(),
         }
@@ -439,6 +450,7 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
                 slug: category.slug.clone(),
                 incidents: 0,
                 occurrences: 0,
+                unattributed: 0,
                 teams: Vec::new(),
                 first_seen: None,
                 last_seen: None,
@@ -470,8 +482,13 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
         };
         row.incidents += 1;
         row.occurrences = row.occurrences.saturating_add(incident.occurrence_count());
+        row.unattributed = row
+            .unattributed
+            .saturating_add(incident.unattributed_count());
         for anecdote in &incident.anecdotes {
-            row_teams.insert(anecdote.team.value.as_str());
+            if let Some(team) = anecdote.team_name() {
+                row_teams.insert(team);
+            }
             if let Some(date) = anecdote.date {
                 row.first_seen = Some(row.first_seen.map_or(date, |d| d.min(date)));
                 row.last_seen = Some(row.last_seen.map_or(date, |d| d.max(date)));
@@ -532,8 +549,8 @@ fn rank_categories(site: &Site, rows: &mut Vec<CategoryTally>) -> Vec<usize> {
 fn tally_teams(incidents: &[Arc<Incident>]) -> (Vec<TeamTally>, Vec<BTreeSet<&str>>) {
     let mut by_name: BTreeMap<&str, (BTreeSet<usize>, u32, BTreeSet<&str>)> = BTreeMap::new();
     for (index, incident) in incidents.iter().enumerate() {
-        for anecdote in &incident.anecdotes {
-            let entry = by_name.entry(anecdote.team.value.as_str()).or_default();
+        for team in incident.anecdotes.iter().filter_map(Anecdote::team_name) {
+            let entry = by_name.entry(team).or_default();
             entry.0.insert(index);
             entry.1 += 1;
             entry.2.insert(incident.category.value.as_str());
@@ -874,6 +891,38 @@ mod tests {
     }
 
     #[test]
+    fn occurrences_no_team_carries_are_unattributed_and_in_no_team() {
+        // One anecdote without a team, and two occurrences counted beyond
+        // the anecdotes.
+        let mut first = incident("i", "a", &[("Web", Some("2018-03")), ("x", None)]);
+        first.anecdotes[1].team = None;
+        first.occurrences = Some(4);
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![first, incident("j", "b", &[("Web", None)])],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let teams: Vec<&str> = tally.teams.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(teams, ["Web"]);
+        assert_eq!(tally.totals.teams, 1);
+        let row = |slug: &str| tally.categories.iter().find(|r| r.slug == slug).unwrap();
+        assert_eq!((row("a").occurrences, row("a").unattributed), (4, 3));
+        assert_eq!((row("b").occurrences, row("b").unattributed), (1, 0));
+        assert_eq!(
+            (tally.totals.occurrences, tally.totals.unattributed),
+            (5, 3)
+        );
+        let by_teams: u32 = tally.teams.iter().map(|t| t.occurrences).sum();
+        assert_eq!(
+            by_teams + tally.totals.unattributed,
+            tally.totals.occurrences
+        );
+        assert_eq!(tally.incidents[0].anecdote_teams, [Some(0), None]);
+        assert_eq!(tally.incidents[0].unattributed, 3);
+    }
+
+    #[test]
     fn each_incident_s_facts_refer_to_rows_and_teams_by_index() {
         let mut first = incident("i", "b", &[("Web", Some("2018-03")), ("Ops", Some("2017"))]);
         first.status = vec![located("tick"), located("sad")];
@@ -888,7 +937,12 @@ mod tests {
         assert_eq!(row.slug, "b");
         let team = |i: &usize| tally.teams[*i].name.as_str();
         assert_eq!(
-            facts.anecdote_teams.iter().map(team).collect::<Vec<_>>(),
+            facts
+                .anecdote_teams
+                .iter()
+                .flatten()
+                .map(team)
+                .collect::<Vec<_>>(),
             ["Web", "Ops"]
         );
         assert_eq!(

@@ -123,8 +123,8 @@ pub fn validate_site(
                 );
             }
         }
-        for anecdote in &incident.anecdotes {
-            let name = &anecdote.team.value;
+        for team in incident.anecdotes.iter().filter_map(|a| a.team.as_ref()) {
+            let name = &team.value;
             let slug = slug_of
                 .entry(name.as_str())
                 .or_insert_with(|| slugify(name))
@@ -134,7 +134,7 @@ pub fn validate_site(
                     CodeKind::InvalidValue,
                     format!("team name \"{name}\" has no letters or digits to make its page address from"),
                     file,
-                    anecdote.team.pos,
+                    team.pos,
                 );
                 continue;
             }
@@ -145,7 +145,7 @@ pub fn validate_site(
                         "team \"{name}\" and team \"{first}\" would share the page teams/{slug}/: spell the team's name the same way everywhere"
                     ),
                     file,
-                    anecdote.team.pos,
+                    team.pos,
                 ),
                 Some(_) => {}
                 None => {
@@ -218,6 +218,7 @@ pub fn validate_links<'a>(
     let options = MarkdownOptions {
         raw_html: false,
         pages: Some(&pages),
+        root: "",
         top_heading: 1,
     };
     let mut diagnostics = Vec::new();
@@ -292,10 +293,11 @@ mod tests {
             section: None,
             status: vec![],
             resolution: None,
+            about: None,
             anecdotes: teams
                 .iter()
                 .map(|t| Anecdote {
-                    team: located(t, 5),
+                    team: Some(located(t, 5)),
                     date: None,
                     text: None,
                 })

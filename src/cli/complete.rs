@@ -136,7 +136,7 @@ fn site_values(root: &Path, kind: SiteValueKind) -> Vec<String> {
                 incident
                     .anecdotes
                     .iter()
-                    .map(|a| a.team.value.clone())
+                    .filter_map(|a| a.team_name().map(str::to_owned))
                     .collect::<Vec<_>>()
             })
             .collect(),

@@ -1,47 +1,65 @@
-//! Pure: the charts, as inline SVG made at build time.
+//! Pure: the home page's chart, as inline SVG made at build time. It is
+//! not meant to be themed (its colours are, through the stylesheet's
+//! `.chart` classes), so it is written here rather than in a template.
 //!
 //! Bars are horizontal and laid out in percentages of the chart's width
 //! (no `viewBox` scaling), so the chart fills any screen from 360 px up
 //! while its text stays at the page's font size. Every row is a list item
-//! whose link or label names the numbers, so a screen reader reads
-//! "Monolith: 20 occurrences" rather than a picture; colours come from the
-//! stylesheet's `.c0`..`.c9` classes so dark mode and print restyle them.
+//! whose link names the numbers, so a screen reader reads "Monolith: 20
+//! occurrences in 11 incidents" rather than a picture.
 
 use std::fmt::Write;
 
-/// How many category colours the stylesheet defines (`.c0`..`.c9`).
+/// How many category colours the stylesheet defines (`.c0`..`.c9`), for
+/// the swatches beside category names.
 pub const COLOURS: usize = 10;
 
-/// Bars end at most this far across, leaving room for the number after them.
-const MAX_BAR_PERCENT: f64 = 86.0;
+/// Bars end at most this far across, leaving room for the words after them.
+const MAX_BAR_PERCENT: f64 = 72.0;
 const ROW_HEIGHT: u32 = 46;
 const LABEL_BASELINE: u32 = 17;
 const BAR_TOP: u32 = 24;
 const BAR_HEIGHT: u32 = 14;
+/// The gap between two segments, in the page's background colour: what
+/// tells neighbouring segments apart, whatever their colours.
+const GAP: f64 = 0.35;
+
+/// One segment of a bar.
+pub struct Segment<'a> {
+    /// The stylesheet class that colours it (`bar-top`, `bar-rest`).
+    pub class: &'static str,
+    pub value: u32,
+    /// What it is, for its tooltip.
+    pub name: &'a str,
+}
 
 /// One bar of a chart.
 pub struct Bar<'a> {
     pub label: &'a str,
     /// Where the label links to, if anywhere.
     pub url: Option<&'a str>,
-    /// Stacked segments: (colour index, value, what the segment is).
-    pub segments: Vec<(usize, u32, &'a str)>,
-    /// What a screen reader hears for a linked row.
+    /// Stacked left to right.
+    pub segments: Vec<Segment<'a>>,
+    /// Written after the bar: the number it shows, in words.
+    pub value_text: String,
+    /// What a screen reader hears for the row.
     pub description: String,
 }
 
 impl Bar<'_> {
     fn total(&self) -> u32 {
-        self.segments.iter().map(|(_, v, _)| *v).sum()
+        self.segments.iter().map(|s| s.value).sum()
     }
 }
 
 /// A horizontal bar chart, one row per bar, segments stacked left to
-/// right. `title` names the chart for assistive technology.
+/// right with a gap between them. A bar of 0 is drawn as a thin mark, so
+/// that it reads as zero rather than as missing. `title` names the chart
+/// for assistive technology.
 pub fn render_bar_chart(id: &str, title: &str, bars: &[Bar<'_>]) -> String {
     let max = bars.iter().map(Bar::total).max().unwrap_or(0).max(1);
     let height = ROW_HEIGHT * u32::try_from(bars.len()).unwrap_or(0) + 4;
-    let mut svg = String::with_capacity(256 + bars.len() * 400);
+    let mut svg = String::with_capacity(256 + bars.len() * 600);
     let _ = write!(
         svg,
         "<svg class=\"chart\" id=\"{id}\" width=\"100%\" height=\"{height}\" role=\"list\" aria-labelledby=\"{id}-title\" xmlns=\"http://www.w3.org/2000/svg\">\
@@ -50,7 +68,6 @@ pub fn render_bar_chart(id: &str, title: &str, bars: &[Bar<'_>]) -> String {
     );
     for (row, bar) in bars.iter().enumerate() {
         let top = ROW_HEIGHT * u32::try_from(row).unwrap_or(0);
-        let total = bar.total();
         let _ = write!(svg, "<g role=\"listitem\">");
         // Inside a link the link's name says it all; without one the visible
         // label and number are what is read.
@@ -76,28 +93,34 @@ pub fn render_bar_chart(id: &str, title: &str, bars: &[Bar<'_>]) -> String {
             None => svg.push_str(&label),
         }
         let mut x = 0.0_f64;
-        for (colour, value, name) in &bar.segments {
-            if *value == 0 {
-                continue;
-            }
-            let width = f64::from(*value) / f64::from(max) * MAX_BAR_PERCENT;
+        for segment in bar.segments.iter().filter(|s| s.value > 0) {
+            let width = f64::from(segment.value) / f64::from(max) * MAX_BAR_PERCENT;
             let _ = write!(
                 svg,
-                "<rect class=\"bar c{}\" x=\"{}%\" y=\"{}\" width=\"{}%\" height=\"{BAR_HEIGHT}\" rx=\"2\"><title>{}: {value}</title></rect>",
-                colour % COLOURS,
+                "<rect class=\"bar {}\" x=\"{}%\" y=\"{}\" width=\"{}%\" height=\"{BAR_HEIGHT}\"><title>{}: {}</title></rect>",
+                segment.class,
                 percent(x),
                 top + BAR_TOP,
-                percent(width),
-                escape(name)
+                percent((width - GAP).max(GAP)),
+                escape(segment.name),
+                segment.value
             );
             x += width;
         }
+        if bar.total() == 0 {
+            let _ = write!(
+                svg,
+                "<rect class=\"bar bar-zero\" x=\"0\" y=\"{}\" width=\"3\" height=\"{BAR_HEIGHT}\"/>",
+                top + BAR_TOP
+            );
+        }
         let _ = write!(
             svg,
-            "<text class=\"chart-value\" x=\"{}%\" dx=\"{}\" y=\"{}\"{hidden}>{total}</text></g>",
+            "<text class=\"chart-value\" x=\"{}%\" dx=\"{}\" y=\"{}\"{hidden}>{}</text></g>",
             percent(x),
-            if total == 0 { 0 } else { 6 },
-            top + BAR_TOP + BAR_HEIGHT - 2
+            if bar.total() == 0 { 9 } else { 6 },
+            top + BAR_TOP + BAR_HEIGHT - 2,
+            escape(&bar.value_text)
         );
     }
     svg.push_str("</svg>");
@@ -142,35 +165,44 @@ pub fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn bar<'a>(label: &'a str, values: &[u32]) -> Bar<'a> {
+        Bar {
+            label,
+            url: None,
+            segments: values
+                .iter()
+                .map(|&value| Segment {
+                    class: "bar-rest",
+                    value,
+                    name: "one",
+                })
+                .collect(),
+            value_text: format!("{} in all", values.iter().sum::<u32>()),
+            description: String::new(),
+        }
+    }
+
     #[test]
     fn bars_scale_to_the_largest_and_name_their_numbers() {
-        let bars = [
-            Bar {
-                label: "Monolith <big>",
-                url: Some("/categories/monolith/"),
-                segments: vec![(0, 20, "Monolith")],
-                description: "Monolith: 20 occurrences".into(),
-            },
-            Bar {
-                label: "Empty",
-                url: None,
-                segments: vec![(1, 0, "Empty")],
-                description: "Empty: 0 occurrences".into(),
-            },
-            Bar {
-                label: "Half",
-                url: None,
-                segments: vec![(2, 5, "A"), (13, 5, "B")],
-                description: "Half: 10".into(),
-            },
-        ];
+        let mut linked = bar("Monolith <big>", &[20]);
+        linked.url = Some("categories/monolith/index.html");
+        linked.description = "Monolith: 20 occurrences".into();
+        let bars = [linked, bar("Empty", &[]), bar("Half", &[5, 5])];
         let svg = render_bar_chart("c", "Occurrences", &bars);
-        assert!(svg.contains("width=\"86%\""), "{svg}");
+        assert!(svg.contains("width=\"71.65%\""), "{svg}");
         assert!(svg.contains("Monolith &lt;big&gt;"));
         assert!(svg.contains("aria-label=\"Monolith: 20 occurrences\""));
-        assert!(svg.contains("class=\"bar c3\" x=\"21.5%\""), "{svg}");
+        // The second segment starts where the first one's share ends; the
+        // gap comes out of each segment's own width.
+        assert!(
+            svg.contains("x=\"18%\" y=\"116\" width=\"17.65%\""),
+            "{svg}"
+        );
         assert_eq!(svg.matches("role=\"listitem\"").count(), 3);
-        assert_eq!(svg.matches("<rect").count(), 3);
+        assert_eq!(svg.matches("<rect").count(), 4);
+        // Zero is a visible mark with its number.
+        assert!(svg.contains("class=\"bar bar-zero\""), "{svg}");
+        assert!(svg.contains(">0 in all</text>"), "{svg}");
     }
 
     #[test]

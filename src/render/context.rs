@@ -18,12 +18,16 @@ use crate::tally::{IncidentFacts, TeamTally};
 pub(super) struct SiteContext<'a> {
     pub(super) title: &'a str,
     pub(super) description_html: String,
+    /// The description's first paragraph as plain text, at most about 200
+    /// characters (the title when there is no description).
+    pub(super) summary: String,
     pub(super) base_url: &'a str,
     pub(super) base_path: &'a str,
     pub(super) absolute: bool,
     pub(super) as_of: Option<Date>,
     pub(super) rank_by: Vec<&'static str>,
     pub(super) totals: TotalsContext,
+    pub(super) columns: ColumnsContext,
     pub(super) urls: UrlsContext,
     pub(super) generator: &'static str,
 }
@@ -33,6 +37,7 @@ pub(super) struct TotalsContext {
     pub(super) categories: u32,
     pub(super) incidents: u32,
     pub(super) occurrences: u32,
+    pub(super) unattributed: u32,
     pub(super) teams: u32,
     pub(super) reviews: u32,
 }
@@ -40,6 +45,8 @@ pub(super) struct TotalsContext {
 #[derive(Serialize)]
 pub(super) struct UrlsContext {
     pub(super) home: String,
+    pub(super) categories: String,
+    pub(super) reviews: Option<String>,
     pub(super) timeline: String,
     pub(super) teams: String,
     pub(super) feed: String,
@@ -82,6 +89,8 @@ pub(super) struct CategoryRow<'a> {
     pub(super) rank: u32,
     pub(super) incidents: u32,
     pub(super) occurrences: u32,
+    /// Occurrences no team carries.
+    pub(super) unattributed: u32,
     pub(super) votes: u32,
     pub(super) status: Option<&'a str>,
     pub(super) status_label: Option<&'a str>,
@@ -219,6 +228,31 @@ pub(super) struct ReviewRef {
     pub(super) url: String,
 }
 
+/// One review in the `reviews` list every page gets, oldest first.
+#[derive(Serialize)]
+pub(super) struct ReviewSummary {
+    pub(super) date: Date,
+    pub(super) url: String,
+    /// How many categories its file mentions.
+    pub(super) categories: usize,
+    /// The votes it gave, all categories together.
+    pub(super) votes: u32,
+}
+
+/// Which columns of the tally table carry anything: a column that is
+/// empty or zero in every row is left out.
+#[derive(Serialize)]
+pub(super) struct ColumnsContext {
+    /// Some review exists.
+    pub(super) votes: bool,
+    /// Some category has a status.
+    pub(super) status: bool,
+    /// Some category has anecdotes dated after its latest review.
+    pub(super) since_review: bool,
+    /// Some category has notes or efforts.
+    pub(super) notes: bool,
+}
+
 #[derive(Serialize)]
 pub(super) struct ReviewEntryContext<'a> {
     pub(super) category: CategoryRef<'a>,
@@ -236,12 +270,17 @@ pub(super) struct PageContext<'a> {
     pub(super) title: &'a str,
     pub(super) url: String,
     pub(super) permalink: String,
+    /// The page's own one-line summary (a category's), if it has one:
+    /// templates fall back to `site.summary`.
+    pub(super) description: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 pub(super) struct GroupContext<'a> {
     pub(super) slug: Option<&'a str>,
     pub(super) title: Option<&'a str>,
+    /// The category, when the list is grouped by category.
+    pub(super) category: Option<CategoryRef<'a>>,
     pub(super) occurrences: u32,
     pub(super) incidents: Value,
     /// Every incident's `item_html`, joined (a placeholder that
@@ -260,22 +299,38 @@ pub(super) struct PeriodContext {
 #[derive(Serialize)]
 pub(super) struct PeriodRowContext<'a> {
     pub(super) category: CategoryRef<'a>,
-    pub(super) counts: Vec<u32>,
+    pub(super) cells: Vec<CellContext>,
     pub(super) total: u32,
 }
 
+/// One cell of the heatmap: its count and its shade, 0 (empty) to 4.
+#[derive(Serialize)]
+pub(super) struct CellContext {
+    pub(super) count: u32,
+    pub(super) level: u32,
+}
+
+/// A grid of occurrences per category (rows with any) and dated period.
 #[derive(Serialize)]
 pub(super) struct PeriodView<'a> {
     pub(super) periods: Vec<PeriodContext>,
     pub(super) rows: Vec<PeriodRowContext<'a>>,
     pub(super) totals: Vec<u32>,
     pub(super) total: u32,
-    pub(super) chart_svg: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct TimelineContext<'a> {
-    pub(super) years: PeriodView<'a>,
-    pub(super) quarters: Option<PeriodView<'a>>,
+    /// The main grid: by quarter when the dates are dense enough, else by
+    /// year.
+    pub(super) grid: PeriodView<'a>,
+    /// `quarter` or `year`: the grid's period.
+    pub(super) period: &'static str,
+    /// Per year as well, when the grid is by quarter.
+    pub(super) by_year: Option<PeriodView<'a>>,
+    /// Occurrences dated only to the year, which a grid by quarter leaves
+    /// out (they are in `by_year`).
+    pub(super) year_only: u32,
+    /// Occurrences with no date: in no grid.
     pub(super) undated: u32,
 }

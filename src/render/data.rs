@@ -16,7 +16,7 @@ use super::feed::anecdote_anchors;
 use super::markdown::{MarkdownOptions, MarkdownSource, render_markdown_with};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Incident, RankKind, Site};
+use crate::model::{Date, Incident, OrderBy, RankKind, Site};
 use crate::routes::Route;
 use crate::tally::{IncidentFacts, Tally};
 
@@ -34,8 +34,8 @@ pub(super) struct SiteData<'a> {
     pub(super) by_category: Vec<Vec<usize>>,
     /// Per incident: its anecdotes' fragment ids.
     pub(super) anchors: Vec<Arc<Vec<String>>>,
-    /// Incident indexes, most painful first (see `most_painful_first`).
-    pub(super) painful: Vec<usize>,
+    /// Incident indexes in the lists' order (see [`in_list_order`]).
+    pub(super) ordered: Vec<usize>,
     /// The tally table's rows (rank order) as template values.
     pub(super) rows: Vec<Value>,
     /// Every team's summary (slug order) as template values.
@@ -60,46 +60,62 @@ pub(super) struct SharedRefs {
 /// The partial that renders one entry of an incident list.
 pub(super) const ITEM_TEMPLATE: &str = "partials/incident_item.html";
 
-/// Content file path -> page URL, for `.md` links.
+/// Content file path -> its page's path from the site's root, for `.md`
+/// links.
 pub(super) fn content_pages(site: &Site) -> HashMap<String, String> {
     let mut pages =
         HashMap::with_capacity(site.categories.len() + site.incidents.len() + site.reviews.len());
     for category in &site.categories {
         pages.insert(
             category.path.clone(),
-            Route::Category(&category.slug).link(&site.config.base_url),
+            Route::Category(&category.slug).path(),
         );
     }
     for incident in &site.incidents {
         pages.insert(
             incident.path.clone(),
-            Route::Incident(&incident.slug).link(&site.config.base_url),
+            Route::Incident(&incident.slug).path(),
         );
     }
     for review in &site.reviews {
-        pages.insert(
-            review.path.clone(),
-            Route::Review(review.date).link(&site.config.base_url),
-        );
+        pages.insert(review.path.clone(), Route::Review(review.date).path());
     }
     pages
 }
 
-/// Incident indexes in list order: most occurrences first, then title,
-/// then slug (byte order), so every list reads from the worst pain down.
-pub(super) fn most_painful_first(
+/// Incident indexes in site.yaml's `incidents.order_by`, ties by title
+/// then slug (slugs are unique, so the order is total).
+pub(super) fn in_list_order(
     incidents: &[Arc<Incident>],
     facts: &[IncidentFacts],
+    order_by: OrderBy,
 ) -> Vec<usize> {
+    use std::cmp::Reverse;
     // Keys side by side rather than read through each incident at every
-    // comparison; slugs are unique, so the order is total.
-    let mut keyed: Vec<(std::cmp::Reverse<u32>, &str, &str, usize)> = incidents
+    // comparison. Only one of the first two keys is set for a given order.
+    type Key<'k> = (
+        Reverse<Option<Date>>,
+        Reverse<u32>,
+        &'k str,
+        &'k str,
+        &'k str,
+        usize,
+    );
+    let mut keyed: Vec<Key<'_>> = incidents
         .par_iter()
         .zip(facts)
         .enumerate()
         .map(|(index, (incident, facts))| {
+            let (seen, occurrences, path) = match order_by {
+                OrderBy::Title => (None, 0, ""),
+                OrderBy::LastSeen => (facts.last_seen, 0, ""),
+                OrderBy::Occurrences => (None, facts.occurrences, ""),
+                OrderBy::File => (None, 0, incident.path.as_str()),
+            };
             (
-                std::cmp::Reverse(facts.occurrences),
+                Reverse(seen),
+                Reverse(occurrences),
+                path,
                 incident.title.as_str(),
                 incident.slug.as_str(),
                 index,
@@ -107,17 +123,17 @@ pub(super) fn most_painful_first(
         })
         .collect();
     keyed.par_sort_unstable();
-    keyed.into_iter().map(|(_, _, _, index)| index).collect()
+    keyed.into_iter().map(|key| key.5).collect()
 }
 
 impl<'a> SiteData<'a> {
     pub(super) fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
-        let (pages, painful) = rayon::join(
+        let (pages, ordered) = rayon::join(
             || content_pages(site),
-            || most_painful_first(&site.incidents, &tally.incidents),
+            || in_list_order(&site.incidents, &tally.incidents, site.config.order_by),
         );
         let mut by_category = vec![Vec::new(); tally.categories.len()];
-        for &index in &painful {
+        for &index in &ordered {
             if let Some(list) = tally
                 .incidents
                 .get(index)
@@ -134,7 +150,7 @@ impl<'a> SiteData<'a> {
             summaries: Vec::new(),
             by_category,
             anchors: Vec::new(),
-            painful,
+            ordered,
             rows: Vec::new(),
             teams: Vec::new(),
             shared: SharedRefs::default(),
@@ -245,6 +261,8 @@ impl<'a> SiteData<'a> {
                 let rendered = {
                     let mut context = Context::new();
                     context.insert_value("incident", value.clone());
+                    // Entries are made once, for the index at the root.
+                    context.insert("root", "");
                     // The context's copy is gone when this block ends, so
                     // that `into_map` below takes the map rather than copy it.
                     tera.render(ITEM_TEMPLATE, &context)
@@ -287,9 +305,10 @@ impl<'a> SiteData<'a> {
         &self.site.config.base_url.path
     }
 
-    /// The link to `route` from any page.
+    /// The link to `route` from the site's root: templates put the page's
+    /// `root` before it.
     pub(super) fn link(&self, route: Route<'_>) -> String {
-        route.link(&self.site.config.base_url)
+        route.path()
     }
 
     /// The team of index `team` in `tally.teams`, as pages refer to it.
@@ -337,6 +356,7 @@ impl<'a> SiteData<'a> {
                     rank: row.rank,
                     incidents: row.incidents,
                     occurrences: row.occurrences,
+                    unattributed: row.unattributed,
                     votes: row.votes,
                     status: status.map(|s| s.key.as_str()),
                     status_label: status.map(|s| s.label.as_str()),
@@ -422,6 +442,8 @@ impl<'a> SiteData<'a> {
         SiteContext {
             title: &config.title,
             description_html,
+            summary: plain_summary(config.description.as_deref())
+                .unwrap_or_else(|| config.title.clone()),
             base_url: &config.base_url.full,
             base_path: base,
             absolute: config.base_url.is_absolute(),
@@ -431,11 +453,24 @@ impl<'a> SiteData<'a> {
                 categories: totals.categories,
                 incidents: totals.incidents,
                 occurrences: totals.occurrences,
+                unattributed: totals.unattributed,
                 teams: totals.teams,
                 reviews: u32::try_from(self.site.reviews.len()).unwrap_or(u32::MAX),
             },
+            columns: ColumnsContext {
+                votes: !self.site.reviews.is_empty(),
+                status: self.tally.categories.iter().any(|c| c.status.is_some()),
+                since_review: self.tally.categories.iter().any(|c| c.since_review > 0),
+                notes: self
+                    .site
+                    .categories
+                    .iter()
+                    .any(|c| c.notes.is_some() || !c.efforts.is_empty()),
+            },
             urls: UrlsContext {
                 home: self.link(Route::Index),
+                categories: self.link(Route::Categories),
+                reviews: (!self.site.reviews.is_empty()).then(|| self.link(Route::Reviews)),
                 timeline: self.link(Route::Timeline),
                 teams: self.link(Route::Teams),
                 feed: self.link(Route::Feed),
@@ -453,11 +488,14 @@ impl<'a> SiteData<'a> {
         }
     }
 
+    /// `text` as HTML for a page whose way to the site's root is `root`
+    /// (see [`Route::root`]).
     pub(super) fn markdown(
         &self,
         text: &str,
         path: &str,
         first_line: Option<u32>,
+        root: &str,
         top_heading: u8,
     ) -> (String, Vec<Diagnostic>) {
         render_markdown_with(
@@ -466,10 +504,39 @@ impl<'a> SiteData<'a> {
             &MarkdownOptions {
                 raw_html: self.site.config.raw_html,
                 pages: Some(&self.pages),
+                root,
                 top_heading,
             },
         )
     }
+}
+
+/// The first paragraph of a Markdown `description` as plain text (its
+/// words, without links or markup), cut at a word near 200 characters:
+/// enough for a meta description.
+pub(super) fn plain_summary(description: Option<&str>) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut text = String::new();
+    for event in Parser::new(description?) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if !text.trim().is_empty() => break,
+            _ => {}
+        }
+    }
+    let mut summary = String::new();
+    for word in text.split_whitespace() {
+        if summary.len() + word.len() > 200 {
+            summary.push('…');
+            break;
+        }
+        if !summary.is_empty() {
+            summary.push(' ');
+        }
+        summary.push_str(word);
+    }
+    (!summary.is_empty()).then_some(summary)
 }
 
 pub(super) fn rank_name(kind: RankKind) -> &'static str {
@@ -478,5 +545,24 @@ pub(super) fn rank_name(kind: RankKind) -> &'static str {
         RankKind::Votes => "votes",
         RankKind::Incidents => "incidents",
         RankKind::SinceReview => "since_review",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_summary;
+
+    #[test]
+    fn a_summary_is_the_first_paragraph_s_words() {
+        let text = "Where our *architecture* slows teams down. See the [monolith](m.md).\n\nMore.";
+        assert_eq!(
+            plain_summary(Some(text)).as_deref(),
+            Some("Where our architecture slows teams down. See the monolith.")
+        );
+        let long = "word ".repeat(100);
+        let cut = plain_summary(Some(&long)).unwrap();
+        assert!(cut.len() <= 204 && cut.ends_with('…'), "{cut}");
+        assert_eq!(plain_summary(Some("  \n\n")), None);
+        assert_eq!(plain_summary(None), None);
     }
 }

@@ -22,7 +22,9 @@ pub fn anecdote_anchors(incident: &Incident) -> Vec<String> {
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut anchors: Vec<String> = Vec::with_capacity(incident.anecdotes.len());
     for anecdote in &incident.anecdotes {
-        let team = crate::model::slugify(&anecdote.team.value);
+        let team = anecdote
+            .team_name()
+            .map_or_else(|| "unattributed".to_owned(), crate::model::slugify);
         let base = match anecdote.date {
             Some(date) => format!("anecdote-{team}-{date}"),
             None => format!("anecdote-{team}"),
@@ -125,13 +127,14 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             .and_then(|list| list.get(a))
             .map_or("", String::as_str);
         let page = Route::Incident(&incident.slug).permalink_to_fragment(base, anchor);
-        let team = escape(&anecdote.team.value);
+        let team = anecdote.team_name().map(escape);
         xml.push_str("  <entry>\n");
-        let _ = writeln!(
-            xml,
-            "    <title>{team}: {}</title>",
-            escape(&incident.title)
-        );
+        let title = escape(&incident.title);
+        match &team {
+            Some(team) => writeln!(xml, "    <title>{team}: {title}</title>"),
+            None => writeln!(xml, "    <title>{title} (no team recorded)</title>"),
+        }
+        .ok();
         let _ = writeln!(xml, "    <id>{}</id>", escape(&atom_id(site, page.clone())));
         let _ = writeln!(
             xml,
@@ -139,7 +142,10 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             escape(&page)
         );
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(date));
-        let _ = writeln!(xml, "    <author><name>{team}</name></author>");
+        // Without a team the feed's own author stands for the entry.
+        if let Some(team) = &team {
+            let _ = writeln!(xml, "    <author><name>{team}</name></author>");
+        }
         let category = tally
             .incidents
             .get(i)
@@ -192,10 +198,10 @@ mod tests {
 
     fn anecdote(team: &str, date: Option<&str>) -> Anecdote {
         Anecdote {
-            team: Located {
+            team: Some(Located {
                 value: team.into(),
                 pos: Pos::START,
-            },
+            }),
             date: date.and_then(Date::parse),
             text: None,
         }
@@ -214,6 +220,7 @@ mod tests {
             section: None,
             status: vec![],
             resolution: None,
+            about: None,
             anecdotes: vec![
                 anecdote("Web Team", Some("2018-01")),
                 anecdote("Web Team", Some("2018-01")),

@@ -61,8 +61,12 @@ pub struct MarkdownSource<'a> {
 pub struct MarkdownOptions<'a> {
     /// `markdown.raw_html: allow`.
     pub raw_html: bool,
-    /// Content file path -> page URL, for `.md` links. `None`: leave links.
+    /// Content file path -> its page's path from the site's root, for
+    /// `.md` links. `None`: leave links.
     pub pages: Option<&'a HashMap<String, String>>,
+    /// Put before a page's path: the way from the page the text is shown
+    /// on to the site's root (`../../`).
+    pub root: &'a str,
     /// The level the text's largest heading is shown at (2 puts `#` under
     /// the page's own `<h1>`).
     pub top_heading: u8,
@@ -80,6 +84,7 @@ pub fn render_markdown(text: &str, raw_html: bool) -> String {
     let options = MarkdownOptions {
         raw_html,
         pages: None,
+        root: "",
         top_heading: 1,
     };
     render_markdown_with(text, None, &options).0
@@ -113,7 +118,7 @@ pub fn render_markdown_with(
                 }
                 let dest_url = match (options.pages, source) {
                     (Some(pages), Some(source)) => {
-                        match rewrite_link(&dest_url, source.path, pages) {
+                        match rewrite_link(&dest_url, source.path, pages, options.root) {
                             LinkKind::Page(url) => CowStr::from(url),
                             LinkKind::Other => dest_url,
                             LinkKind::Broken { target } => {
@@ -171,7 +176,7 @@ enum LinkKind {
     Broken { target: String },
 }
 
-fn rewrite_link(dest: &str, from: &str, pages: &HashMap<String, String>) -> LinkKind {
+fn rewrite_link(dest: &str, from: &str, pages: &HashMap<String, String>, root: &str) -> LinkKind {
     let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme
@@ -193,9 +198,9 @@ fn rewrite_link(dest: &str, from: &str, pages: &HashMap<String, String>) -> Link
     let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     let target = resolve_path(dir, &decoded);
     match target.as_deref().and_then(|t| pages.get(t)) {
-        Some(url) => LinkKind::Page(match fragment {
-            Some(fragment) => format!("{url}#{fragment}"),
-            None => url.clone(),
+        Some(path) => LinkKind::Page(match fragment {
+            Some(fragment) => format!("{root}{path}#{fragment}"),
+            None => format!("{root}{path}"),
         }),
         None => LinkKind::Broken {
             target: target.unwrap_or_else(|| decoded.into_owned()),
@@ -367,6 +372,7 @@ mod tests {
             &MarkdownOptions {
                 raw_html: false,
                 pages: Some(&pages),
+                root: "",
                 top_heading: 2,
             },
         )

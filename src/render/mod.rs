@@ -61,7 +61,7 @@ use crate::tally::Tally;
 
 pub use cache::{RenderCache, Selection};
 use cache::{per_incident, refresh};
-use context::ReviewRef;
+use context::ReviewSummary;
 use data::SiteData;
 use feed::{render_feed, render_sitemap};
 pub use markdown::{MarkdownOptions, MarkdownSource, render_markdown, render_markdown_with};
@@ -192,7 +192,7 @@ pub fn render_selection(
     let mut data = SiteData::new(site, tally);
     let mut diagnostics = Vec::new();
     let (description_html, mut found) = match &site.config.description {
-        Some(description) => data.markdown(description, "content/site.yaml", None, 2),
+        Some(description) => data.markdown(description, "content/site.yaml", None, "", 2),
         None => (String::new(), Vec::new()),
     };
     diagnostics.append(&mut found);
@@ -205,12 +205,14 @@ pub fn render_selection(
     globals.insert("incident_statuses", &site.config.incident_statuses);
     globals.insert("category_statuses", &site.config.category_statuses);
     globals.insert("sections", &site.config.sections);
-    let reviews: Vec<ReviewRef> = site
+    let reviews: Vec<ReviewSummary> = site
         .reviews
         .iter()
-        .map(|r| ReviewRef {
+        .map(|r| ReviewSummary {
             date: r.date,
-            url: Route::Review(r.date).link(&site.config.base_url),
+            url: Route::Review(r.date).path(),
+            categories: r.categories.len(),
+            votes: r.categories.iter().filter_map(|(_, e)| e.votes).sum(),
         })
         .collect();
     globals.insert("reviews", &reviews);
@@ -292,7 +294,11 @@ pub fn render_selection(
         sink.put(path, bytes);
         report.files += 1;
     };
-    put(&Route::Sitemap.output_path(), render_sitemap(&pages, site));
+    // The sitemap protocol allows absolute URLs only: without an absolute
+    // base_url there is none (build says so).
+    if site.config.base_url.is_absolute() {
+        put(&Route::Sitemap.output_path(), render_sitemap(&pages, site));
+    }
     put(&Route::Feed.output_path(), feed);
     if selection.everything {
         put(OUTPUT_MARKER, OUTPUT_MARKER_TEXT.to_vec());
@@ -346,13 +352,13 @@ mod tests {
         for path in [
             "index.html",
             "404.html",
+            "categories/index.html",
             "categories/m/index.html",
             "incidents/i/index.html",
             "teams/index.html",
             "teams/web/index.html",
             "timeline/index.html",
             "feed.xml",
-            "sitemap.xml",
             "data.json",
             "incidents.csv",
             "static/style.css",
@@ -360,5 +366,9 @@ mod tests {
         ] {
             assert!(rendered.files.contains_key(path), "{path}");
         }
+        // A sitemap needs absolute URLs: not under base_url "/"; and no
+        // reviews, no reviews page.
+        assert!(!rendered.files.contains_key("sitemap.xml"));
+        assert!(!rendered.files.contains_key("reviews/index.html"));
     }
 }

@@ -7,24 +7,29 @@ use tera::{Context, Tera, Value};
 
 use super::Sink;
 use super::cache::Selection;
-use super::chart::{Bar, render_bar_chart};
+use super::chart::{Bar, Segment, render_bar_chart};
+
+/// Incidents a bar of the home page's chart shows one by one.
+const CHART_SEGMENTS: usize = 8;
 use super::context::*;
 use super::data::SiteData;
 use super::splice::Splices;
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::plural;
-use crate::model::{Incident, Site};
+use crate::model::{GroupBy, Incident, Site};
 use crate::routes::{PageKind, Route};
 use crate::tally::Tally;
 
 pub(super) enum Job {
     Index,
+    Categories,
     Category(usize),
     Incident(usize),
     Teams,
     Team(usize),
     Timeline,
+    Reviews,
     Review(usize),
     NotFound,
 }
@@ -36,7 +41,10 @@ pub(super) fn jobs(site: &Site, tally: &Tally) -> Vec<Job> {
     let mut jobs = vec![Job::Index];
     jobs.extend((0..tally.teams.len()).map(Job::Team));
     jobs.extend((0..tally.categories.len()).map(Job::Category));
-    jobs.extend([Job::Teams, Job::Timeline, Job::NotFound]);
+    jobs.extend([Job::Categories, Job::Teams, Job::Timeline, Job::NotFound]);
+    if !site.reviews.is_empty() {
+        jobs.push(Job::Reviews);
+    }
     jobs.extend((0..site.reviews.len()).map(Job::Review));
     jobs.extend((0..site.incidents.len()).map(Job::Incident));
     jobs
@@ -50,6 +58,8 @@ pub(super) const JOBS_PER_PIECE: usize = 32;
 pub(super) fn job_route<'s>(site: &'s Site, tally: &'s Tally, job: &Job) -> Option<Route<'s>> {
     Some(match job {
         Job::Index => Route::Index,
+        Job::Categories => Route::Categories,
+        Job::Reviews => Route::Reviews,
         Job::Category(row) => Route::Category(&tally.categories.get(*row)?.slug),
         Job::Incident(index) => Route::Incident(&site.incidents.get(*index)?.slug),
         Job::Teams => Route::Teams,
@@ -80,7 +90,7 @@ impl<'a> SiteData<'a> {
             return true;
         }
         match job {
-            Job::Index | Job::Teams | Job::Timeline => true,
+            Job::Index | Job::Categories | Job::Teams | Job::Timeline | Job::Reviews => true,
             Job::NotFound => false,
             Job::Review(index) => self
                 .site
@@ -110,18 +120,19 @@ impl<'a> SiteData<'a> {
         &self,
         kind: PageKind,
         title: &'t str,
+        description: Option<&'t str>,
         route: Route<'_>,
     ) -> PageContext<'t> {
         let base = &self.site.config.base_url;
         PageContext {
             kind: kind.name(),
             title,
-            url: route.link(base),
+            url: route.path(),
             permalink: route.permalink(base),
+            description,
         }
     }
 
-    /// Renders one page: its output path and HTML, and any diagnostics.
     /// Renders one page into `sink`; returns whether it was written, and
     /// any diagnostics.
     pub(super) fn render_job(
@@ -140,6 +151,7 @@ impl<'a> SiteData<'a> {
         let Some(kind) = route.page_kind() else {
             return (false, diagnostics);
         };
+        let root = route.root(&self.site.config.base_url);
         let title: String = match job {
             Job::Index => {
                 self.index_context(&mut context, &mut splices);
@@ -154,25 +166,37 @@ impl<'a> SiteData<'a> {
                 else {
                     return (false, diagnostics);
                 };
-                let (body_html, mut found) =
-                    self.markdown(&category.body, &category.path, Some(category.body_line), 3);
+                let (body_html, mut found) = self.markdown(
+                    &category.body,
+                    &category.path,
+                    Some(category.body_line),
+                    &root,
+                    3,
+                );
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
-                self.category_context(&mut context, *row, &mut splices);
+                self.category_context(&mut context, *row);
                 category.title.clone()
             }
             Job::Incident(index) => {
                 let Some(incident) = self.site.incidents.get(*index) else {
                     return (false, diagnostics);
                 };
-                let (body_html, mut found) =
-                    self.markdown(&incident.body, &incident.path, Some(incident.body_line), 3);
+                let (body_html, mut found) = self.markdown(
+                    &incident.body,
+                    &incident.path,
+                    Some(incident.body_line),
+                    &root,
+                    3,
+                );
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.incident_context(&mut context, *index, incident);
                 incident.title.clone()
             }
             Job::Teams => "Teams".into(),
+            Job::Categories => "Categories".into(),
+            Job::Reviews => "Reviews".into(),
             Job::Team(index) => {
                 let Some(team) = self.tally.teams.get(*index) else {
                     return (false, diagnostics);
@@ -189,7 +213,7 @@ impl<'a> SiteData<'a> {
                     return (false, diagnostics);
                 };
                 let (body_html, mut found) =
-                    self.markdown(&review.body, &review.path, Some(review.body_line), 3);
+                    self.markdown(&review.body, &review.path, Some(review.body_line), &root, 3);
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.review_context(&mut context, *index);
@@ -197,7 +221,17 @@ impl<'a> SiteData<'a> {
             }
             Job::NotFound => "Page not found".into(),
         };
-        context.insert("page", &self.page_context(kind, &title, route));
+        let description = match job {
+            Job::Category(row) => self
+                .tally
+                .categories
+                .get(*row)
+                .and_then(|r| self.site.categories.get(r.index))
+                .and_then(|c| c.summary.as_deref()),
+            _ => None,
+        };
+        context.insert("page", &self.page_context(kind, &title, description, route));
+        context.insert("root", &root);
         let template = kind.template();
         match tera.render(template, &context) {
             Ok(html) => {
@@ -222,44 +256,77 @@ impl<'a> SiteData<'a> {
 
     pub(super) fn index_context(&self, context: &mut Context, splices: &mut Splices) {
         let config = &self.site.config;
-        let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut unsectioned = Vec::new();
-        for &index in &self.painful {
-            let Some(incident) = self.site.incidents.get(index) else {
-                continue;
-            };
-            match &incident.section {
-                Some(section) => by_section
-                    .entry(section.value.as_str())
-                    .or_default()
-                    .push(index),
-                None => unsectioned.push(index),
-            }
-        }
         let occurrences =
             |indexes: &[usize]| -> u32 { indexes.iter().map(|&i| self.facts(i).occurrences).sum() };
         let mut groups: Vec<GroupContext<'_>> = Vec::new();
-        for section in &config.sections {
-            if let Some(indexes) = by_section.get(section.slug.as_str()) {
-                groups.push(GroupContext {
-                    slug: Some(&section.slug),
-                    title: Some(&section.title),
-                    occurrences: occurrences(indexes),
-                    incidents: self.summaries_of(indexes),
-                    items_html: self.items_html(indexes, splices),
-                });
+        match config.group_by {
+            GroupBy::Category => {
+                for (row, indexes) in self.by_category.iter().enumerate() {
+                    let Some(category) = self.category_ref(row) else {
+                        continue;
+                    };
+                    if indexes.is_empty() {
+                        continue;
+                    }
+                    groups.push(GroupContext {
+                        slug: Some(category.slug),
+                        title: Some(category.title),
+                        category: Some(category),
+                        occurrences: occurrences(indexes),
+                        incidents: self.summaries_of(indexes),
+                        items_html: self.items_html(indexes, splices),
+                    });
+                }
+            }
+            GroupBy::Section => {
+                let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
+                let mut unsectioned = Vec::new();
+                for &index in &self.ordered {
+                    let Some(incident) = self.site.incidents.get(index) else {
+                        continue;
+                    };
+                    match &incident.section {
+                        Some(section) => by_section
+                            .entry(section.value.as_str())
+                            .or_default()
+                            .push(index),
+                        None => unsectioned.push(index),
+                    }
+                }
+                for section in &config.sections {
+                    if let Some(indexes) = by_section.get(section.slug.as_str()) {
+                        groups.push(GroupContext {
+                            slug: Some(&section.slug),
+                            title: Some(&section.title),
+                            category: None,
+                            occurrences: occurrences(indexes),
+                            incidents: self.summaries_of(indexes),
+                            items_html: self.items_html(indexes, splices),
+                        });
+                    }
+                }
+                if !unsectioned.is_empty() {
+                    groups.push(GroupContext {
+                        slug: None,
+                        title: None,
+                        category: None,
+                        occurrences: occurrences(&unsectioned),
+                        incidents: self.summaries_of(&unsectioned),
+                        items_html: self.items_html(&unsectioned, splices),
+                    });
+                }
             }
         }
-        if !unsectioned.is_empty() {
-            groups.push(GroupContext {
-                slug: None,
-                title: None,
-                occurrences: occurrences(&unsectioned),
-                incidents: self.summaries_of(&unsectioned),
-                items_html: self.items_html(&unsectioned, splices),
-            });
-        }
         context.insert("groups", &groups);
+        context.insert_value("chart_svg", Value::safe_string(&self.concentration_chart()));
+    }
+
+    /// The home page's chart: each category's occurrences as a bar made
+    /// of its incidents, largest first, so that one long segment (one
+    /// problem that many teams hit) looks different from many short ones
+    /// (a broad area of pain). Past [`CHART_SEGMENTS`] incidents the rest
+    /// are one segment.
+    pub(super) fn concentration_chart(&self) -> String {
         let urls: Vec<String> = self
             .tally
             .categories
@@ -271,43 +338,67 @@ impl<'a> SiteData<'a> {
             .categories
             .iter()
             .zip(&urls)
-            .enumerate()
-            .filter_map(|(position, (row, url))| {
+            .zip(&self.by_category)
+            .filter_map(|((row, url), indexes)| {
                 let category = self.site.categories.get(row.index)?;
+                let mut sizes: Vec<(u32, &str)> = indexes
+                    .iter()
+                    .filter_map(|&i| {
+                        let incident = self.site.incidents.get(i)?;
+                        Some((self.facts(i).occurrences, incident.title.as_str()))
+                    })
+                    .collect();
+                sizes.sort_by_key(|s| std::cmp::Reverse(s.0));
+                let mut segments: Vec<Segment<'_>> = sizes
+                    .iter()
+                    .take(CHART_SEGMENTS)
+                    .enumerate()
+                    .map(|(n, &(value, name))| Segment {
+                        class: if n == 0 { "bar-top" } else { "bar-rest" },
+                        value,
+                        name,
+                    })
+                    .collect();
+                let rest: u32 = sizes.iter().skip(CHART_SEGMENTS).map(|s| s.0).sum();
+                if rest > 0 {
+                    segments.push(Segment {
+                        class: "bar-more",
+                        value: rest,
+                        name: "Smaller incidents",
+                    });
+                }
+                let in_words = format!(
+                    "{} in {}",
+                    plural(row.occurrences, "occurrence", "occurrences"),
+                    plural(row.incidents, "incident", "incidents")
+                );
+                let largest = match sizes.first() {
+                    Some(&(top, _)) if row.incidents > 1 => {
+                        format!("; the largest has {top}")
+                    }
+                    _ => String::new(),
+                };
                 Some(Bar {
                     label: &category.title,
                     url: Some(url),
-                    segments: vec![(position, row.occurrences, &category.title)],
-                    description: format!(
-                        "{}: {}",
-                        category.title,
-                        plural(row.occurrences, "occurrence", "occurrences")
-                    ),
+                    segments,
+                    description: format!("{}: {in_words}{largest}", category.title),
+                    value_text: in_words,
                 })
             })
             .collect();
-        context.insert_value(
-            "chart_svg",
-            Value::safe_string(&render_bar_chart(
-                "occurrences-chart",
-                "Occurrences per category",
-                &bars,
-            )),
-        );
+        render_bar_chart(
+            "occurrences-chart",
+            "Occurrences per category, split into incidents",
+            &bars,
+        )
     }
 
-    pub(super) fn category_context(
-        &self,
-        context: &mut Context,
-        row: usize,
-        splices: &mut Splices,
-    ) {
+    pub(super) fn category_context(&self, context: &mut Context, row: usize) {
+        // Listed through the entry partial, not the index's entries: links
+        // are relative, and this page is two folders down.
         let indexes = self.by_category.get(row).map_or(&[][..], Vec::as_slice);
         context.insert_value("incidents", self.summaries_of(indexes));
-        context.insert_value(
-            "items_html",
-            Value::safe_string(&self.items_html(indexes, splices)),
-        );
         if let Some(value) = self.rows.get(row) {
             context.insert_value("category", value.clone());
         }
@@ -322,10 +413,10 @@ impl<'a> SiteData<'a> {
         if let Some(summary) = self.summaries.get(index) {
             context.insert_value("incident", summary.clone());
         }
+        context.insert("about", &incident.about);
         let anchors = self.anchors.get(index);
         let facts = self.facts(index);
         let page = Route::Incident(&incident.slug);
-        let base = &self.site.config.base_url;
         let anecdotes: Vec<AnecdoteContext<'_>> = incident
             .anecdotes
             .iter()
@@ -338,11 +429,11 @@ impl<'a> SiteData<'a> {
                     team: facts
                         .anecdote_teams
                         .get(i)
-                        .and_then(|&team| self.team_ref(team)),
+                        .and_then(|&team| team.and_then(|team| self.team_ref(team))),
                     date: a.date,
                     text: a.text.as_deref(),
                     anchor,
-                    url: page.link_to_fragment(base, anchor),
+                    url: page.path_to_fragment(anchor),
                 }
             })
             .collect();
@@ -367,14 +458,13 @@ impl<'a> SiteData<'a> {
                 let anecdote_teams = &self.facts(i).anecdote_teams;
                 let anchors = self.anchors.get(i);
                 let page = Route::Incident(&incident.slug);
-                let base = &self.site.config.base_url;
                 Some(Reported {
                     incident: self.summaries.get(i)?.clone(),
                     anecdotes: incident
                         .anecdotes
                         .iter()
                         .enumerate()
-                        .filter(|(a, _)| anecdote_teams.get(*a) == Some(&index))
+                        .filter(|(a, _)| anecdote_teams.get(*a) == Some(&Some(index)))
                         .map(|(a, anecdote)| {
                             let anchor = anchors
                                 .and_then(|list| list.get(a))
@@ -384,7 +474,7 @@ impl<'a> SiteData<'a> {
                                 date: anecdote.date,
                                 text: anecdote.text.as_deref(),
                                 anchor,
-                                url: page.link_to_fragment(base, anchor),
+                                url: page.path_to_fragment(anchor),
                             }
                         })
                         .collect(),
@@ -425,8 +515,14 @@ impl<'a> SiteData<'a> {
                 url: self.link(Route::Review(r.date)),
             })
         };
+        let discussed: Vec<usize> = resolved.iter().filter_map(|facts| facts.row).collect();
+        let not_discussed: Vec<CategoryRef<'_>> = (0..self.tally.categories.len())
+            .filter(|row| !discussed.contains(row))
+            .filter_map(|row| self.category_ref(row))
+            .collect();
         context.insert("review", &review_ref(index));
         context.insert("entries", &entries);
+        context.insert("not_discussed", &not_discussed);
         context.insert("previous", &index.checked_sub(1).and_then(review_ref));
         context.insert("next", &review_ref(index + 1));
     }

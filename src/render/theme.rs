@@ -45,8 +45,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/index.html"),
     ),
     (
+        "categories.html",
+        include_str!("../../themes/default/templates/categories.html"),
+    ),
+    (
         "category.html",
         include_str!("../../themes/default/templates/category.html"),
+    ),
+    (
+        "reviews.html",
+        include_str!("../../themes/default/templates/reviews.html"),
     ),
     (
         "incident.html",

@@ -43,6 +43,9 @@ fn a_clean_site_exits_0() {
     assert!(
         build
             .stderr
+            .lines()
+            .last()
+            .unwrap_or_default()
             .starts_with("built 1 incident in 2 categories into "),
         "{}",
         build.stderr

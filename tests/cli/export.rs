@@ -15,7 +15,7 @@ fn keys(value: &Value) -> Vec<&str> {
         .collect()
 }
 
-const CATEGORY_KEYS: [&str; 16] = [
+const CATEGORY_KEYS: [&str; 17] = [
     "slug",
     "title",
     "summary",
@@ -24,6 +24,7 @@ const CATEGORY_KEYS: [&str; 16] = [
     "rank",
     "incidents",
     "occurrences",
+    "unattributed",
     "votes",
     "status",
     "teams",
@@ -34,13 +35,14 @@ const CATEGORY_KEYS: [&str; 16] = [
     "url",
 ];
 
-const INCIDENT_KEYS: [&str; 10] = [
+const INCIDENT_KEYS: [&str; 11] = [
     "slug",
     "title",
     "category",
     "section",
     "status",
     "resolution",
+    "about",
     "occurrences",
     "tags",
     "anecdotes",
@@ -81,7 +83,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
     );
     assert_eq!(
         data["totals"],
-        json!({"categories": 1, "incidents": 1, "occurrences": 1, "teams": 1})
+        json!({"categories": 1, "incidents": 1, "occurrences": 1, "unattributed": 0, "teams": 1})
     );
     let category = &data["categories"][0];
     let mut found = keys(category);
@@ -94,7 +96,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
         json!({
             "slug": "bare", "title": "Bare", "summary": null, "notes": null,
             "efforts": [], "rank": 1, "incidents": 1, "occurrences": 1,
-            "votes": 0, "status": null, "teams": ["Solo"],
+            "unattributed": 0, "votes": 0, "status": null, "teams": ["Solo"],
             "first_seen": null, "last_seen": null, "review": null,
             "since_review": 0, "url": "/categories/bare/"
         })
@@ -109,7 +111,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
         *incident,
         json!({
             "slug": "lonely", "title": "Lonely", "category": "bare",
-            "section": null, "status": [], "resolution": null,
+            "section": null, "status": [], "resolution": null, "about": null,
             "occurrences": 1, "tags": [],
             "anecdotes": [{"team": "Solo", "date": null, "text": null}],
             "url": "/incidents/lonely/"
@@ -148,7 +150,7 @@ fn every_key_is_present_when_optional_values_are_given() {
             "slug": "monolith", "title": "Monolith",
             "summary": "Coupling, <b>everywhere</b>", "notes": "See *notes*",
             "efforts": [{"owner": "Arch-FED", "items": ["Paragon", "Plugins"]}],
-            "rank": 1, "incidents": 1, "occurrences": 4, "votes": 2,
+            "rank": 1, "incidents": 1, "occurrences": 4, "unattributed": 2, "votes": 2,
             "status": "nope", "teams": ["Enterprise", "Köln Team"],
             "first_seen": "2017-11", "last_seen": "2018-11-02",
             "review": {"date": "2018-10-15", "recorded": 1},
@@ -160,7 +162,7 @@ fn every_key_is_present_when_optional_values_are_given() {
         json!({
             "slug": "settings", "title": "Settings", "category": "monolith",
             "section": "backend", "status": ["tick", "sad"],
-            "resolution": "Runway <i>made</i>", "occurrences": 4,
+            "resolution": "Runway <i>made</i>", "about": null, "occurrences": 4,
             "tags": ["django", "config"],
             "anecdotes": [
                 {"team": "Enterprise", "date": "2017-11", "text": "A **week**"},

@@ -28,7 +28,6 @@ fn the_default_output_folder_is_accepted_and_holds_the_site() {
         "incidents/settings/index.html",
         "index.html",
         "reviews/2018-10-15/index.html",
-        "sitemap.xml",
         "teams/enterprise/index.html",
         "teams/index.html",
         "timeline/index.html",

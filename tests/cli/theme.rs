@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::support::{
-    Diag, Site, SiteBuilder, Tree, assert_text_snapshot, build_site, places, repository,
+    Diag, Entry, Site, SiteBuilder, Tree, assert_text_snapshot, build_site, places, repository,
 };
 
 /// A copy of the small fixture site, tests/fixtures/small.
@@ -28,9 +28,12 @@ fn place<'a>(code: &'a str, file: &'a str, line: u32, column: u32) -> (&'a str, 
 
 #[test]
 fn every_kind_of_page_matches_its_snapshot() {
-    let built = small().build(&[]);
+    // An absolute base_url, for canonical links and the sitemap.
+    let built = small().build(&["--base-url", "https://docs.example.com/arch/"]);
     for (name, path) in [
         ("index", "index.html"),
+        ("categories", "categories/index.html"),
+        ("reviews", "reviews/index.html"),
         ("category", "categories/monolith/index.html"),
         ("incident", "incidents/plugin-settings/index.html"),
         ("teams", "teams/index.html"),
@@ -54,6 +57,7 @@ fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
             ".frictionlog-output",
             "404.html",
             "categories/frontend/index.html",
+            "categories/index.html",
             "categories/monolith/index.html",
             "categories/testing/index.html",
             "data.json",
@@ -65,7 +69,7 @@ fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
             "incidents/plugin-settings/index.html",
             "index.html",
             "reviews/2018-10-15/index.html",
-            "sitemap.xml",
+            "reviews/index.html",
             "static/favicon.svg",
             "static/frictionlog.js",
             "static/style.css",
@@ -89,10 +93,65 @@ fn the_same_input_gives_byte_identical_output() {
 // ---------------------------------------------------------------------------
 // Links
 
-/// Follows every link from index.html and 404.html; returns what is wrong:
-/// links to missing files or fragments, internal links without base_url's
-/// path, requests to other hosts, pages no link reaches.
-fn crawl(built: &Tree, base_path: &str) -> Vec<String> {
+/// `link` as found on `page` (a path in the output folder), resolved the
+/// way a browser does for a site opened from disk at `mount` (`""` for the
+/// output folder itself, `"deeper/"` for the folder one level down): the
+/// output-folder path it reaches, or `None` for a link that leaves the
+/// output folder. 404.html is served at any address, so its links are
+/// resolved against `base_path` instead.
+fn resolve_link(page: &str, link: &str, base_path: &str, mount: &str) -> Option<String> {
+    let target = link.split(['#', '?']).next().unwrap_or_default();
+    if target.is_empty() {
+        return Some(page.to_owned());
+    }
+    let mut parts: Vec<&str> = if page == "404.html" {
+        let rest = target.strip_prefix(base_path)?;
+        return Some(if rest.is_empty() || rest.ends_with('/') {
+            format!("{rest}index.html")
+        } else {
+            rest.to_owned()
+        });
+    } else if target.starts_with('/') {
+        // A root-absolute link: from disk it climbs out of the site.
+        return None;
+    } else {
+        let mut parts: Vec<&str> = mount.split('/').chain(page.split('/')).collect();
+        parts.retain(|p| !p.is_empty());
+        parts.pop();
+        parts
+    };
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    let mut path = parts.join("/");
+    if target.ends_with('/') {
+        path.push_str("/index.html");
+    }
+    path.strip_prefix(mount).map(str::to_owned)
+}
+
+/// Follows every link from index.html and 404.html, the site opened from
+/// disk at `mount` (see [`resolve_link`]); returns what is wrong: links that
+/// leave the site, links to folders (from disk a folder is no page), to
+/// missing files or fragments, requests to other hosts, pages no link
+/// reaches.
+fn crawl_at(built: &Tree, base: &str, mount: &str) -> Vec<String> {
+    // base_url's scheme and host, if any, and its path.
+    let (origin, base_path) = match base.find("://") {
+        Some(scheme_end) => {
+            let path_start = base[scheme_end + 3..]
+                .find('/')
+                .map_or(base.len(), |p| scheme_end + 3 + p);
+            base.split_at(path_start)
+        }
+        None => ("", base),
+    };
     let ids: BTreeMap<&str, BTreeSet<String>> = built
         .html_pages()
         .into_iter()
@@ -107,43 +166,56 @@ fn crawl(built: &Tree, base_path: &str) -> Vec<String> {
             continue;
         }
         let html = built.text(&page);
+        // A canonical link names the page's published address, not a
+        // link to follow.
+        let html = match html.find("<link rel=\"canonical\"") {
+            Some(start) => {
+                let end = html[start..]
+                    .find('>')
+                    .map_or(html.len(), |e| start + e + 1);
+                format!("{}{}", &html[..start], &html[end..])
+            }
+            None => html,
+        };
         let links = attribute_values(&html, "href")
             .into_iter()
             .chain(attribute_values(&html, "src"));
         for link in links {
+            // 404.html is served at any address: it links to the site's
+            // absolute base_url when there is one.
+            let link = if page == "404.html" && !origin.is_empty() && link.starts_with(origin) {
+                link[origin.len()..].to_owned()
+            } else {
+                link
+            };
             if link.contains("://") || link.starts_with("mailto:") || link.starts_with("//") {
                 problems.push(format!("{page}: link to another host \"{link}\""));
                 continue;
             }
-            let (target, fragment) = match link.split_once('#') {
-                Some((path, fragment)) => (path.to_owned(), Some(fragment.to_owned())),
-                None => (link.clone(), None),
-            };
-            let file = if target.is_empty() {
-                page.clone()
-            } else {
-                let Some(rest) = target.strip_prefix(base_path) else {
-                    problems.push(format!(
-                        "{page}: \"{link}\" does not start with \"{base_path}\""
-                    ));
-                    continue;
-                };
-                let rest = rest.split('?').next().unwrap_or_default();
-                if rest.is_empty() || rest.ends_with('/') {
-                    format!("{rest}index.html")
-                } else {
-                    rest.to_owned()
-                }
+            let target = link.split(['#', '?']).next().unwrap_or_default();
+            let folder_link = page != "404.html" && target.ends_with('/');
+            // A link to the static folder's files is made of the folder
+            // and a name; only whole links are checked here.
+            if folder_link {
+                problems.push(format!(
+                    "{page}: \"{link}\" names a folder, which does not open from disk"
+                ));
+                continue;
+            }
+            let Some(file) = resolve_link(&page, &link, base_path, mount) else {
+                problems.push(format!("{page}: \"{link}\" leads out of the site"));
+                continue;
             };
             if !built.has_file(&file) {
                 problems.push(format!("{page}: \"{link}\" leads to no file ({file})"));
                 continue;
             }
+            let fragment = link.split_once('#').map(|(_, f)| f);
             if let Some(fragment) = fragment
                 && !fragment.is_empty()
                 && !ids
                     .get(file.as_str())
-                    .is_some_and(|ids| ids.contains(&fragment))
+                    .is_some_and(|ids| ids.contains(fragment))
             {
                 problems.push(format!(
                     "{page}: \"{link}\": {file} has no id \"{fragment}\""
@@ -162,13 +234,36 @@ fn crawl(built: &Tree, base_path: &str) -> Vec<String> {
     problems
 }
 
+/// [`crawl_at`] with the site opened at the output folder and one folder
+/// deeper: relative links must work in both.
+fn crawl(built: &Tree, base_path: &str) -> Vec<String> {
+    let mut problems = crawl_at(built, base_path, "");
+    problems.extend(crawl_at(built, base_path, "deeper/"));
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
 #[test]
-fn every_internal_link_works_at_the_root_and_under_a_subpath() {
-    for base in ["/", "/arch/challenges/"] {
+fn every_internal_link_works_from_disk_at_the_root_and_one_folder_deeper() {
+    for base in ["/", "/arch/challenges/", "https://docs.example.com/arch/"] {
         let built = small().build(&["--base-url", base]);
         assert_eq!(crawl(&built, base), Vec::<String>::new(), "base_url {base}");
+        // Whatever base_url says, pages link to each other relatively.
         let index = built.text("index.html");
-        assert!(index.contains(&format!("href=\"{base}static/style.css\"")));
+        assert!(
+            index.contains("href=\"static/style.css\""),
+            "base_url {base}"
+        );
+        let incident = built.text("incidents/plugin-settings/index.html");
+        assert!(
+            incident.contains("href=\"../../static/style.css\""),
+            "base_url {base}"
+        );
+        assert!(
+            incident.contains("href=\"../../index.html\""),
+            "base_url {base}"
+        );
     }
 }
 
@@ -192,13 +287,34 @@ fn the_crawler_notices_a_broken_link() {
     assert!(
         problems
             .iter()
-            .any(|p| p.contains("\"/teams/web/\" leads to no file")),
+            .any(|p| p.contains("\"../../teams/web/index.html\" leads to no file")),
         "{problems:?}"
     );
     assert!(!crawl(&built, "/").iter().any(|p| p.contains("teams/web")));
+    // A root-absolute link, which opened from disk leads nowhere.
+    let mut absolute = built.clone();
+    let index = built
+        .text("index.html")
+        .replace("href=\"teams/index.html\"", "href=\"/teams/\"");
+    absolute.insert("index.html".to_owned(), Entry::File(index.into_bytes()));
     assert!(
-        !crawl(&built, "/arch/").is_empty(),
-        "links without the base path are caught"
+        crawl(&absolute, "/").iter().any(
+            |p| p.contains("\"/teams/\" names a folder") || p.contains("leads out of the site")
+        ),
+        "{:?}",
+        crawl(&absolute, "/")
+    );
+    assert_eq!(
+        resolve_link("teams/web/index.html", "/teams/index.html", "/", ""),
+        None
+    );
+    assert_eq!(
+        resolve_link("teams/web/index.html", "../../index.html#x", "/", "deeper/").as_deref(),
+        Some("index.html")
+    );
+    assert_eq!(
+        resolve_link("404.html", "/arch/teams/index.html", "/arch/", "").as_deref(),
+        Some("teams/index.html")
     );
 }
 
@@ -206,9 +322,13 @@ fn the_crawler_notices_a_broken_link() {
 fn content_links_to_md_files_become_page_links() {
     let built = small().build(&["--base-url", "/arch/"]);
     let category = built.text("categories/monolith/index.html");
-    assert!(category.contains("href=\"/arch/incidents/plugin-settings/#where-the-settings-live\""));
+    assert!(
+        category.contains(
+            "href=\"../../incidents/plugin-settings/index.html#where-the-settings-live\""
+        )
+    );
     let index = built.text("index.html");
-    assert!(index.contains("<a href=\"/arch/categories/monolith/\">monolith</a>"));
+    assert!(index.contains("<a href=\"categories/monolith/index.html\">monolith</a>"));
 }
 
 // ---------------------------------------------------------------------------
@@ -316,20 +436,15 @@ fn feed_and_sitemap_use_absolute_urls_with_an_absolute_base_url() {
     assert!(ids.iter().all(|id| id.starts_with(base)), "{ids:?}");
     let index = built.text("index.html");
     assert!(index.contains("<link rel=\"canonical\" href=\"https://docs.example.com/arch/\">"));
-    // Pages still link by path: the site works wherever it is mirrored.
-    assert!(index.contains("href=\"/arch/static/style.css\""));
+    // Pages still link relatively: the site works wherever it is mirrored.
+    assert!(index.contains("href=\"static/style.css\""));
 }
 
 #[test]
-fn with_a_path_base_url_feed_and_sitemap_use_paths() {
+fn with_a_path_base_url_there_is_no_sitemap_and_the_feed_uses_paths() {
+    // The sitemap protocol allows absolute URLs only.
     let built = small().build(&["--base-url", "/arch/"]);
-    let sitemap = built.text("sitemap.xml");
-    let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    assert!(
-        doc.descendants()
-            .filter(|n| n.tag_name().name() == "loc")
-            .all(|n| n.text().unwrap().starts_with("/arch/"))
-    );
+    assert!(!built.has_file("sitemap.xml"));
     let feed = built.text("feed.xml");
     let doc = roxmltree::Document::parse(&feed).unwrap();
     assert!(
@@ -368,7 +483,7 @@ fn hostile_site() -> Site {
 fn script_in_titles_teams_and_bodies_is_shown_escaped_everywhere() {
     let site = hostile_site();
     let built = site.build(&[]);
-    let own_script = "<script src=\"/static/frictionlog.js\" defer></script>";
+    let own_script = "static/frictionlog.js\" defer></script>";
     let mut checked = 0;
     for (path, bytes) in built.files() {
         if !(path.ends_with(".html") || path.ends_with(".xml")) {
@@ -527,7 +642,7 @@ fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
     let walked = site.build(&[]).text("404.html");
     assert_eq!(
         walked,
-        "home timeline teams feed sitemap data_json incidents_csv static_base latest_review "
+        "home categories reviews timeline teams feed sitemap data_json incidents_csv static_base latest_review "
     );
 }
 
@@ -620,10 +735,12 @@ fn a_theme_without_extends_must_supply_every_template() {
         files,
         vec![
             "themes/bare/templates/404.html",
+            "themes/bare/templates/categories.html",
             "themes/bare/templates/category.html",
             "themes/bare/templates/incident.html",
             "themes/bare/templates/index.html",
             "themes/bare/templates/review.html",
+            "themes/bare/templates/reviews.html",
             "themes/bare/templates/team.html",
             "themes/bare/templates/teams.html",
             "themes/bare/templates/timeline.html",

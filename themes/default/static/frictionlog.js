@@ -23,6 +23,14 @@
       button.type = "button";
       button.className = "sort";
       while (th.firstChild) button.appendChild(th.firstChild);
+      // The arrow is shown, not read: the button's name stays the heading,
+      // and aria-sort on the heading says the order.
+      var arrow = document.createElement("span");
+      arrow.className = "sort-arrow";
+      arrow.setAttribute("aria-hidden", "true");
+      var initial = th.getAttribute("aria-sort");
+      arrow.textContent = initial === "ascending" ? "\u2191" : initial === "descending" ? "\u2193" : "\u2195";
+      button.appendChild(arrow);
       th.appendChild(button);
       button.addEventListener("click", function () {
         var numeric = th.classList.contains("num");
@@ -43,8 +51,13 @@
           return result || a.position - b.position;
         });
         rows.forEach(function (entry) { body.appendChild(entry.row); });
-        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        headers.forEach(function (other) {
+          other.removeAttribute("aria-sort");
+          var otherArrow = other.querySelector(".sort-arrow");
+          if (otherArrow) otherArrow.textContent = "\u2195";
+        });
         th.setAttribute("aria-sort", order);
+        arrow.textContent = order === "ascending" ? "\u2191" : "\u2193";
       });
     });
   }
