@@ -367,11 +367,8 @@ impl<'a> SiteData<'a> {
                         name: "Smaller incidents",
                     });
                 }
-                let in_words = format!(
-                    "{} in {}",
-                    plural(row.occurrences, "occurrence", "occurrences"),
-                    plural(row.incidents, "incident", "incidents")
-                );
+                let occurrences = plural(row.occurrences, "occurrence", "occurrences");
+                let incidents = format!(" in {}", plural(row.incidents, "incident", "incidents"));
                 let largest = match sizes.first() {
                     Some(&(top, _)) if row.incidents > 1 => {
                         format!("; the largest has {top}")
@@ -382,8 +379,9 @@ impl<'a> SiteData<'a> {
                     label: &category.title,
                     url: Some(url),
                     segments,
-                    description: format!("{}: {in_words}{largest}", category.title),
-                    value_text: in_words,
+                    description: format!("{}: {occurrences}{incidents}{largest}", category.title),
+                    value_text: occurrences,
+                    value_more: incidents,
                 })
             })
             .collect();

@@ -117,12 +117,16 @@ impl<'a> SiteData<'a> {
     }
 }
 
-/// 0 for an empty cell, else 1..=4 in proportion to the fullest cell.
+/// 0 for an empty cell, else 1..=4 spread from 1 to the fullest cell:
+/// the fullest is always the darkest.
 pub(super) fn heat_level(count: u32, max: u32) -> u32 {
     if count == 0 || max == 0 {
         return 0;
     }
-    (1 + (count - 1) * LEVELS / max).min(LEVELS)
+    if max == 1 {
+        return LEVELS;
+    }
+    (1 + (count.min(max) - 1) * (LEVELS - 1) / (max - 1)).min(LEVELS)
 }
 
 /// A period's label where space is short: `2018-Q?` for quarter unknown.
@@ -151,7 +155,8 @@ mod tests {
     fn heat_levels_grow_with_the_count_up_to_the_fullest_cell() {
         let levels: Vec<u32> = (0..=5).map(|n| heat_level(n, 5)).collect();
         assert_eq!(levels, [0, 1, 1, 2, 3, 4]);
-        assert_eq!(heat_level(1, 1), 1);
+        assert_eq!(heat_level(1, 1), 4);
+        assert_eq!(heat_level(1, 2), 1);
         assert_eq!(heat_level(0, 0), 0);
         assert_eq!(heat_level(100, 100), 4);
     }

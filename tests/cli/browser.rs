@@ -1,15 +1,20 @@
-//! The default theme in a real browser: Debian's headless chromium loads the
-//! index, the timeline and a category page of the bundled site at 1280 and
-//! 390 px wide, checks that nothing sticks out sideways, that the tally
-//! table sorts and the incident list filters, and saves full-page
-//! screenshots under `<target>/screenshots/` for a person to look at.
+//! The default theme in a real browser: Debian's headless chromium loads
+//! every kind of page of the bundled site at 1280 and 390 px wide, light
+//! and dark, checks that nothing sticks out sideways, that the tally table
+//! sorts and the incident list filters, and saves full-page screenshots
+//! under `<target>/screenshots/` for a person to look at.
+//!
+//! Every kind of page is also checked by axe-core (from the npm registry:
+//! .ci/run installs it under target/npm), for the tally fitting the screen,
+//! the timeline's grid, sort buttons, dates, the footer, print on A4, and a
+//! built folder moved elsewhere and opened through file://.
 //!
 //! Chromium is driven over the DevTools protocol (a websocket): device
 //! metrics emulation is the only way to get a viewport narrower than
 //! headless chromium's minimum window width (500 px), and real mouse and
 //! keyboard events test the page as a reader uses it. The built site is
-//! served over HTTP by a small server in this test, since its links are
-//! absolute paths.
+//! served over HTTP by a small server in this test, so that the 404 page
+//! is tried at an address that has none.
 //!
 //! A second test opens `frictionlog serve`'s preview of a small site and
 //! edits a file on disk: the open tab must reload by itself.
@@ -260,16 +265,35 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
+    /// Opens `url` in a window `width` px wide: 844 px tall at phone
+    /// widths (an iPhone 12-14 held upright), else 900.
     fn open(&mut self, url: &str, width: u32) {
+        let height = if width < 600 { 844 } else { 900 };
         self.call(
             "Emulation.setDeviceMetricsOverride",
-            json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}),
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}),
         );
         let session = self.session.clone();
         self.send("Page.navigate", json!({"url": url}), Some(&session));
         self.wait_for("the page to load", |v| v["method"] == "Page.loadEventFired");
         // Let deferred scripts and layout settle.
         self.settle();
+    }
+
+    /// Clicks the link `selector` names, which leaves the page: nothing is
+    /// asked of the old page afterwards.
+    fn follow(&mut self, selector: &str) {
+        let point = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center', behavior: 'instant'}});
+               const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+        ));
+        let (x, y) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
     }
 
     fn click(&mut self, selector: &str) {
@@ -289,6 +313,21 @@ impl Browser {
             );
         }
         self.settle();
+    }
+
+    /// Waits until the page's address ends with `suffix` and it has loaded.
+    fn wait_for_url_ending(&mut self, suffix: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let check =
+            format!("location.href.endsWith({suffix:?}) && document.readyState === 'complete'");
+        while Instant::now() < deadline {
+            if self.try_eval(&check) == Some(json!(true)) {
+                self.settle();
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the page did not reach …{suffix}");
     }
 
     /// Waits for the page to handle what it was sent and lay out again.
@@ -394,30 +433,106 @@ fn set_select(browser: &mut Browser, id: &str, value: &str) {
     ));
 }
 
+/// axe-core's browser script, installed from the npm registry by .ci/run
+/// (`npm install --prefix target/npm axe-core`), or where
+/// FRICTIONLOG_AXE_CORE says.
+fn axe_core_source() -> String {
+    let path = std::env::var_os("FRICTIONLOG_AXE_CORE").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/npm/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read axe-core at {} ({e}): run `npm install --prefix target/npm axe-core@4` \
+             (as .ci/run does) or set FRICTIONLOG_AXE_CORE",
+            path.display()
+        )
+    })
+}
+
+/// axe-core's violations on the open page, one line each.
+fn axe_violations(browser: &mut Browser, axe: &str) -> Vec<String> {
+    if browser.eval("typeof window.axe") != json!("object") {
+        let result = browser.call(
+            "Runtime.evaluate",
+            json!({"expression": axe, "returnByValue": true}),
+        );
+        assert!(
+            result.get("exceptionDetails").is_none(),
+            "axe-core did not load: {result}"
+        );
+    }
+    let violations = browser.eval(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v =>
+           v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
+    );
+    violations
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// What the open page's sortable headings get wrong: a button named by
+/// anything but its heading's words (an arrow or upper-cased text), or a
+/// target smaller than 24 x 24 px.
+const SORT_BUTTON_CHECK: &str = r#"(() => {
+  const problems = [];
+  for (const button of document.querySelectorAll("th button.sort")) {
+    const th = button.closest("th");
+    const name = [...button.childNodes].filter(n => !(n.nodeType === 1 && n.getAttribute("aria-hidden") === "true")).map(n => n.textContent).join("").trim();
+    const after = getComputedStyle(button, "::after").content;
+    const box = button.getBoundingClientRect();
+    if (!/^[A-Z][a-z ]+$/.test(name)) problems.push("name " + JSON.stringify(name));
+    if (after !== "none" && after !== "normal") problems.push(name + ": ::after " + after);
+    if (getComputedStyle(th).textTransform === "uppercase" || getComputedStyle(button).textTransform === "uppercase") problems.push(name + ": upper-cased");
+    if (box.width < 24 || box.height < 24) problems.push(name + ": " + box.width + "x" + box.height);
+  }
+  return problems;
+})()"#;
+
+/// `time` elements that break over two lines.
+const BROKEN_DATES: &str = "[...document.querySelectorAll('time')].filter(t => t.getClientRects().length > 1).map(t => t.textContent)";
+
+/// The output-folder path of a page's data.json `url`.
+fn page_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
 #[test]
-#[ignore = "needs Debian's chromium: run with --include-ignored"]
+#[ignore = "needs Debian's chromium and axe-core: run .ci/run, or --include-ignored"]
 fn pages_fit_sort_and_filter_in_chromium() {
     let out = tempfile::tempdir().unwrap();
     let built = build_site(&repository(), out.path(), &[]);
     let data = built.data_json();
     let base = serve(out.path().to_owned());
     let shots = screenshots_dir();
+    let axe = axe_core_source();
     let mut browser = Browser::launch();
 
     let category = data["categories"][0]["slug"].as_str().unwrap().to_owned();
-    // The three pages the issue names, then one of every other kind.
-    let incident = data["incidents"][0]["url"].as_str().unwrap().to_owned();
-    let team = format!("/teams/{}/", data["teams"][0]["slug"].as_str().unwrap());
-    let review = data["reviews"][0]["url"].as_str().unwrap().to_owned();
+    let incident = page_path(data["incidents"][0]["url"].as_str().unwrap());
+    let team = format!(
+        "teams/{}/index.html",
+        data["teams"][0]["slug"].as_str().unwrap()
+    );
+    let review = page_path(data["reviews"][0]["url"].as_str().unwrap());
+    // Every kind of page.
     let pages = [
-        ("index", "/".to_owned()),
-        ("timeline", "/timeline/".to_owned()),
-        ("category", format!("/categories/{category}/")),
+        ("index", "index.html".to_owned()),
+        ("timeline", "timeline/index.html".to_owned()),
+        ("categories", "categories/index.html".to_owned()),
+        ("category", format!("categories/{category}/index.html")),
         ("incident", incident),
-        ("teams", "/teams/".to_owned()),
+        ("teams", "teams/index.html".to_owned()),
         ("team", team),
+        ("reviews", "reviews/index.html".to_owned()),
         ("review", review),
-        ("not-found", "/no/such/page/".to_owned()),
+        ("not-found", "no/such/page/".to_owned()),
     ];
     for scheme in ["light", "dark"] {
         browser.call(
@@ -426,7 +541,7 @@ fn pages_fit_sort_and_filter_in_chromium() {
         );
         for (name, path) in &pages {
             for width in WIDTHS {
-                browser.open(&format!("{base}{path}"), width);
+                browser.open(&format!("{base}/{path}"), width);
                 let viewport = browser.eval("document.documentElement.clientWidth");
                 assert_eq!(
                     viewport,
@@ -445,6 +560,29 @@ fn pages_fit_sort_and_filter_in_chromium() {
                     json!([]),
                     "{name} ({scheme}) has text below WCAG AA contrast"
                 );
+                assert_eq!(
+                    axe_violations(&mut browser, &axe),
+                    Vec::<String>::new(),
+                    "{name} at {width} px ({scheme}): axe-core"
+                );
+                assert_eq!(
+                    browser.eval(SORT_BUTTON_CHECK),
+                    json!([]),
+                    "{name} at {width} px"
+                );
+                assert_eq!(
+                    browser.eval(BROKEN_DATES),
+                    json!([]),
+                    "{name} at {width} px: a date breaks"
+                );
+                // Short pages keep the footer at the bottom of the window.
+                let gap = browser.eval(
+                    "window.innerHeight - document.querySelector('.site-footer').getBoundingClientRect().bottom",
+                );
+                assert!(
+                    gap.as_f64().unwrap() <= 0.5,
+                    "{name} at {width} px: {gap} px under the footer"
+                );
                 let suffix = if scheme == "dark" { "-dark" } else { "" };
                 browser.screenshot(&shots.join(format!("{name}-{width}{suffix}.png")));
             }
@@ -452,6 +590,8 @@ fn pages_fit_sort_and_filter_in_chromium() {
     }
     browser.call("Emulation.setEmulatedMedia", json!({"features": []}));
 
+    check_tally_fits(&mut browser, &base);
+    check_timeline_fits(&mut browser, &base);
     check_print(&mut browser, &base, &shots);
 
     for width in WIDTHS {
@@ -459,6 +599,117 @@ fn pages_fit_sort_and_filter_in_chromium() {
         check_sorting(&mut browser, width);
         check_filtering(&mut browser, &data, width);
     }
+}
+
+/// At 1280 px the whole ranked table fits 900 px with no category name
+/// wrapping; at 390 x 844 its first row is on the first screen.
+fn check_tally_fits(browser: &mut Browser, base: &str) {
+    browser.open(&format!("{base}/"), 1280);
+    let table = browser.eval(
+        "(() => { const t = document.querySelector('table.tally').getBoundingClientRect();
+           const wrapped = [...document.querySelectorAll('table.tally .category-cell a')]
+             .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(a).fontSize))
+             .map(a => a.textContent);
+           return { height: t.height, wrapped }; })()",
+    );
+    assert!(
+        table["height"].as_f64().unwrap() <= 900.0,
+        "the tally is {table}"
+    );
+    assert_eq!(
+        table["wrapped"],
+        json!([]),
+        "category names wrap at 1280 px"
+    );
+    browser.open(&format!("{base}/"), 390);
+    let first_row = browser
+        .eval("document.querySelector('table.tally tbody tr').getBoundingClientRect().bottom");
+    assert!(
+        first_row.as_f64().unwrap() <= 844.0,
+        "at 390 x 844 the tally's first row ends at {first_row} px"
+    );
+}
+
+/// The timeline's grid fits 1280 px without scrolling, and at 390 px its
+/// category names do not cover the numbers.
+fn check_timeline_fits(browser: &mut Browser, base: &str) {
+    browser.open(&format!("{base}/timeline/index.html"), 1280);
+    let scroll = browser.eval(
+        "[...document.querySelectorAll('.heat-wrap')].map(w => w.scrollWidth - w.clientWidth)",
+    );
+    assert!(
+        scroll
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d.as_f64().unwrap() <= 0.5),
+        "the timeline scrolls sideways at 1280 px: {scroll}"
+    );
+    browser.open(&format!("{base}/timeline/index.html"), 390);
+    let overlaps = browser.eval(
+        "[...document.querySelectorAll('.heatmap tbody tr')].filter(r => {
+           const name = r.cells[0].getBoundingClientRect(), first = r.cells[1].getBoundingClientRect();
+           const text = r.cells[0].querySelector('a').getBoundingClientRect();
+           return text.right > first.left + 0.5 || name.right > first.left + 0.5
+             || getComputedStyle(r.cells[0]).backgroundColor === 'rgba(0, 0, 0, 0)';
+         }).map(r => r.cells[0].textContent)",
+    );
+    assert_eq!(
+        overlaps,
+        json!([]),
+        "at 390 px the sticky names cover the numbers"
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium: run with --include-ignored"]
+fn the_built_folder_works_opened_from_disk() {
+    let out = tempfile::tempdir().unwrap();
+    // Built for a docs host, then moved: links must not care.
+    let built_at = out.path().join("built");
+    build_site(
+        &repository(),
+        &built_at,
+        &["--base-url", "https://docs.example.com/arch/"],
+    );
+    let moved = out.path().join("unzipped/artifact");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&built_at, &moved).unwrap();
+    let mut browser = Browser::launch();
+    let index = format!("file://{}/index.html", moved.display());
+    browser.open(&index, 1280);
+    let styled =
+        "getComputedStyle(document.body).display === 'flex' && document.styleSheets.length > 0";
+    assert_eq!(
+        browser.eval(styled),
+        json!(true),
+        "the index has no stylesheet from disk"
+    );
+    // Follow the first category link, then the way back home.
+    browser.follow("table.tally .category-cell a");
+    browser.wait_for_url_ending("/categories/monolith/index.html");
+    assert_eq!(
+        browser.eval(styled),
+        json!(true),
+        "a category page has no stylesheet"
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('h1').textContent"),
+        json!("Monolith (mindset)")
+    );
+    browser.follow(".site-nav a[href$='timeline/index.html']");
+    browser.wait_for_url_ending("/timeline/index.html");
+    assert_eq!(
+        browser.eval(styled),
+        json!(true),
+        "the timeline has no stylesheet"
+    );
+    browser.follow("a.brand");
+    browser.wait_for_url_ending("/artifact/index.html");
+    assert_eq!(
+        browser.eval("document.querySelectorAll('table.tally').length"),
+        json!(1)
+    );
 }
 
 /// Printed, the index's title and tally table fit one landscape A4 page.
@@ -486,7 +737,35 @@ fn check_print(browser: &mut Browser, base: &str, shots: &Path) {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(pdf["data"].as_str().unwrap())
         .unwrap();
-    std::fs::write(shots.join("index-print.pdf"), bytes).unwrap();
+    // One paper size: every page is A4 (595 x 842 pt), either way round.
+    let text = String::from_utf8_lossy(&bytes);
+    let boxes: Vec<&str> = text
+        .split("/MediaBox")
+        .skip(1)
+        .map(|rest| &rest[..rest.find(']').unwrap_or(0)])
+        .collect();
+    assert!(!boxes.is_empty(), "no page sizes in the PDF");
+    for media in &boxes {
+        let numbers: Vec<f64> = media
+            .trim_start_matches([' ', '['])
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let (w, h) = (numbers[2] - numbers[0], numbers[3] - numbers[1]);
+        let a4 = |a: f64, b: f64| (a - 595.3).abs() < 2.0 && (b - 841.9).abs() < 2.0;
+        assert!(a4(w, h) || a4(h, w), "a printed page is not A4: {media}");
+    }
+    std::fs::write(shots.join("index-print.pdf"), &bytes).unwrap();
+    // Headings stay with what follows them.
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let loose = browser.eval(
+        "[...document.querySelectorAll('h2, h3')].filter(h => !['avoid', 'avoid-page'].includes(getComputedStyle(h).breakAfter)).map(h => h.textContent)",
+    );
+    assert_eq!(
+        loose,
+        json!([]),
+        "printed headings may be left alone at a page bottom"
+    );
     browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 }
 
@@ -600,12 +879,8 @@ fn check_filtering(browser: &mut Browser, data: &Value, width: u32) {
     let visible_groups = browser.eval(
         "[...document.querySelectorAll('.incident-group')].filter(g => g.offsetParent !== null).length",
     );
-    let sections: std::collections::BTreeSet<String> = incidents
-        .iter()
-        .filter(|i| i["category"] == category)
-        .map(|i| i["section"].to_string())
-        .collect();
-    assert_eq!(visible_groups, json!(sections.len()));
+    // The list is grouped by category: one group is left.
+    assert_eq!(visible_groups, json!(1));
     set_select(browser, "filter-category", "");
 
     // Typing in the search box, as a reader does.
@@ -618,7 +893,10 @@ fn check_filtering(browser: &mut Browser, data: &Value, width: u32) {
             // What the page searches: title, teams, category and resolution.
             let mut text = i["title"].as_str().unwrap().to_lowercase();
             for anecdote in i["anecdotes"].as_array().unwrap() {
-                text.push_str(&anecdote["team"].as_str().unwrap().to_lowercase());
+                // An unattributed anecdote (team null) names no team.
+                if let Some(team) = anecdote["team"].as_str() {
+                    text.push_str(&team.to_lowercase());
+                }
             }
             let category = data["categories"]
                 .as_array()
