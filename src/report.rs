@@ -663,8 +663,14 @@ pub enum ReportError {
         path: String,
         diagnostics: Vec<Diagnostic>,
     },
-    /// The file cannot be edited safely, or the edit would make the site
-    /// invalid: these say why (positions in the file as it would be).
+    /// The file's `anecdotes` is written in a form the edit cannot handle
+    /// safely: these say where.
+    Unsupported {
+        path: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The edit would make the site invalid: these say why (positions in
+    /// the file as it would be).
     Refused {
         path: String,
         diagnostics: Vec<Diagnostic>,
@@ -680,9 +686,9 @@ impl ReportError {
     /// The diagnostics to print before the error line.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
-            ReportError::Broken { diagnostics, .. } | ReportError::Refused { diagnostics, .. } => {
-                diagnostics
-            }
+            ReportError::Broken { diagnostics, .. }
+            | ReportError::Unsupported { diagnostics, .. }
+            | ReportError::Refused { diagnostics, .. } => diagnostics,
             _ => &[],
         }
     }
@@ -703,7 +709,7 @@ impl fmt::Display for ReportError {
                 }
                 write!(
                     f,
-                    "; name an incident by its slug, the file name in content/incidents/ without .md (`frictionlog report <TAB>` lists them)"
+                    "; name an incident by its slug: its file name in content/incidents/ without .md"
                 )
             }
             ReportError::Ambiguous { slug, paths } => write!(
@@ -716,9 +722,13 @@ impl fmt::Display for ReportError {
                 f,
                 "\"{path}\" has errors (above): fix them first; the file was left as it was"
             ),
+            ReportError::Unsupported { path, .. } => write!(
+                f,
+                "the anecdote was not added: \"{path}\" was left as it was"
+            ),
             ReportError::Refused { path, .. } => write!(
                 f,
-                "the anecdote was not added: \"{path}\" was left as it was (lines shown above are of the file as it would have been)"
+                "the anecdote was not added, as it would make the site fail to check: \"{path}\" was left as it was (the lines above are of the file as it would have been)"
             ),
             ReportError::Lock(error) => write!(f, "{error}"),
             ReportError::Io { path, source } => {
@@ -876,15 +886,18 @@ pub fn report_anecdote(
             diagnostics: own,
         });
     }
-    let refused = |diagnostics: Vec<Diagnostic>| ReportError::Refused {
+    let unsupported = |diagnostic: Diagnostic| ReportError::Unsupported {
         path: path.clone(),
-        diagnostics,
+        diagnostics: vec![diagnostic],
     };
-    let after = append_anecdote(&before, draft).map_err(|d| refused(vec![d]))?;
-    check_appended(&before, &after, draft).map_err(|d| refused(vec![d]))?;
+    let after = append_anecdote(&before, draft).map_err(unsupported)?;
+    check_appended(&before, &after, draft).map_err(unsupported)?;
     let errors = errors_of_edit(&errors_before, site_errors(&content, &path, &after), &path);
     if !errors.is_empty() {
-        return Err(refused(errors));
+        return Err(ReportError::Refused {
+            path,
+            diagnostics: errors,
+        });
     }
     let anecdotes = parse_incident(&SourceFile {
         path: path.clone(),

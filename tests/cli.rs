@@ -38,6 +38,8 @@ mod human;
 mod properties;
 #[path = "cli/publishing.rs"]
 mod publishing;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/robustness.rs"]
 mod robustness;
 #[path = "cli/serve.rs"]
