@@ -85,7 +85,11 @@ fn command_page(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
     man.render_title(out)?;
     man.render_name_section(out)?;
     let leaves = leaves(command);
-    if leaves.len() == 1 {
+    // A command that runs something itself, not one grouping others
+    // (`review`, whose only command is `review new`).
+    if let [only] = leaves.as_slice()
+        && std::ptr::eq(*only, command)
+    {
         man.render_synopsis_section(out)?;
         man.render_description_section(out)?;
         let options = without_help(command.clone());
