@@ -1,6 +1,7 @@
-//! `frictionlog report`: one team's anecdote appended to an existing
-//! incident file, in place, with every other byte of the file kept as
-//! written (comments, key order, quoting, line endings).
+//! `frictionlog report` (I/O: it edits an incident file on disk): one
+//! team's anecdote appended to an existing incident file, in place, with
+//! every other byte of the file kept as written (comments, key order,
+//! quoting, line endings).
 //!
 //! The edit is made on the text, not by writing the YAML out again (which
 //! would drop comments and change quoting): the parser's positions say

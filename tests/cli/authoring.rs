@@ -1485,6 +1485,86 @@ fn the_first_ten_minutes_run_as_written() {
     assert!(site.join("output/index.html").is_file());
 }
 
+/// The lines of the ```sh block that follows `marker` in `markdown`.
+fn shell_block_after(markdown: &str, marker: &str) -> Vec<String> {
+    let start = markdown
+        .find(marker)
+        .unwrap_or_else(|| panic!("no \"{marker}\""));
+    let rest = &markdown[start..];
+    let block = rest
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .unwrap_or_else(|| panic!("no ```sh block after \"{marker}\""));
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+// The README's meeting cycle (report, review new, check and build), run as
+// written on a copy of this repository's own site.
+#[test]
+fn the_readme_s_meeting_cycle_runs_on_the_bundled_site() {
+    let mut builder = SiteBuilder::empty();
+    let repository = crate::support::repository();
+    for (path, entry) in crate::support::Tree::read(&repository.join("content")).entries {
+        if let crate::support::Entry::File(bytes) = entry {
+            builder = builder.file(&format!("content/{path}"), bytes);
+        }
+    }
+    let site = builder.create();
+    let lines = shell_block_after(&doc("README.md"), "One meeting cycle");
+    let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+    let mut ran = 0;
+    for line in &lines {
+        if line.starts_with('#') {
+            continue;
+        }
+        let output = Command::new("sh")
+            .args(["-c", line])
+            .current_dir(site.root())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    binary.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "`{line}` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 3, "{lines:?}");
+    let data = site.data_json();
+    assert_eq!(data["site"]["as_of"], "2018-11-19");
+    assert_eq!(data["totals"]["occurrences"], 53);
+    let gocd = data["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["slug"] == "altering-gocd-pipelines")
+        .unwrap()
+        .clone();
+    assert_eq!(gocd["anecdotes"][1]["team"], "Payments");
+    for category in data["categories"].as_array().unwrap() {
+        assert_eq!(category["votes"], 0, "{category}");
+        assert_eq!(category["review"]["date"], "2018-11-19", "{category}");
+        assert_eq!(
+            category["review"]["recorded"], category["incidents"],
+            "{category}"
+        );
+    }
+}
+
 // Regression test: the README listed four completion shells; the binary
 // offers five.
 #[test]
