@@ -494,7 +494,9 @@ fn global_flag_help(command: &str, flag: &str) -> Option<Option<&'static str>> {
         ("init", "verbose") => None,
         ("init", "quiet") => Some("Print errors only, not the line saying what was created"),
         ("init", "root") => Some("The folder to create the site in when DIR is not given"),
-        ("new" | "incident" | "category" | "report" | "review", "verbose" | "quiet") => None,
+        ("new" | "incident" | "category" | "review", "verbose" | "quiet") => None,
+        ("report", "verbose") => None,
+        ("report", "quiet") => Some("Print errors only, not warnings or waits for another report"),
         ("new" | "incident" | "category" | "report" | "review", "root") => {
             Some("The site to add to: the folder holding content/")
         }
@@ -786,11 +788,10 @@ fn run_report(cli: &Cli, args: &ReportArgs, reporter: &Reporter) -> ExitCode {
     match crate::report::report_anecdote(&cli.root, &args.incident, &draft, &on_wait) {
         Ok(reported) => {
             if let Some(similar) = &reported.similar_team {
-                let _ = writeln!(
-                    io::stderr(),
+                reporter.line(&format!(
                     "warning: no other incident names the team \"{}\" (did you mean \"{similar}\"?): it gets a page of its own; fix the spelling in the file if it is the same team",
                     args.team
-                );
+                ));
             }
             let _ = writeln!(
                 io::stdout(),

@@ -275,6 +275,22 @@ fn a_team_close_to_a_known_one_is_warned_about() {
     )
     .assert_code(0);
     assert_eq!(run.stderr, "");
+    let run = in_root(
+        &site,
+        &[
+            "-q",
+            "report",
+            "settings",
+            "--team",
+            "Paymentz",
+            "--undated",
+        ],
+    )
+    .assert_code(0);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("content/incidents/settings.md\n", "")
+    );
 }
 
 #[test]
