@@ -315,7 +315,7 @@ fn permissions_are_kept_and_nothing_is_left_beside_the_file() {
 #[test]
 fn concurrent_reports_lose_no_anecdote() {
     let mut builder = SiteBuilder::new();
-    for i in 0..300 {
+    for i in 0..100 {
         builder = builder.file(
             &format!("content/incidents/filler/f{i}.md"),
             format!("---\ntitle: F{i}\ncategory: frontend\nanecdotes:\n  - team: Filler\n---\n"),
