@@ -23,10 +23,12 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, did_you_mean};
 use crate::frontmatter::split_frontmatter;
 use crate::load::{ContentFiles, load_content, read_file};
-use crate::model::{Date, Incident, slugify};
+use crate::model::{Category, Date, Incident, Review, SiteConfig, slugify};
 use crate::output::{OutputError, OutputLock};
 use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
 use crate::scaffold::yaml_string;
@@ -558,73 +560,118 @@ pub fn check_appended(
 
 // ---- the site around the edit ----
 
-/// The errors of the whole site with the file at `path` reading `text`:
-/// the parse errors of that file and every error of the rules across files
-/// (an unknown category, a team spelt two ways, ...). Other files' own parse
-/// errors are theirs, not this edit's, and are left out.
-pub fn site_errors(content: &ContentFiles, path: &str, text: &str) -> Vec<Diagnostic> {
-    let replaced = content
-        .incidents
-        .iter()
-        .find(|file| file.path == path)
-        .map(|file| SourceFile {
-            path: file.path.clone(),
-            slug: file.slug.clone(),
-            text: text.to_owned(),
-        });
-    let mut errors = Vec::new();
-    let config = content
-        .site
-        .as_ref()
-        .and_then(|file| parse_site_config(file).0);
-    let categories: Vec<_> = content
-        .categories
-        .iter()
-        .filter_map(|file| parse_category(file).0)
-        .collect();
-    let category_files: Vec<&str> = content.categories.iter().map(|f| f.slug.as_str()).collect();
-    let mut incidents: Vec<Arc<Incident>> = Vec::with_capacity(content.incidents.len());
-    for file in &content.incidents {
-        let file = match &replaced {
-            Some(replaced) if file.path == path => replaced,
-            _ => file,
-        };
-        let (incident, found) = parse_incident(file);
-        if file.path == path {
-            errors.extend(found);
+/// The site's files parsed once, so that the site can be validated with
+/// one incident's text swapped for another without parsing the rest again.
+pub struct ParsedSite<'c> {
+    content: &'c ContentFiles,
+    config: Option<SiteConfig>,
+    categories: Vec<Category>,
+    /// Per incident file, in path order: its parsed value, if it parsed.
+    incidents: Vec<Option<Arc<Incident>>>,
+    reviews: Vec<Review>,
+}
+
+impl<'c> ParsedSite<'c> {
+    /// Parses every file of `content` (in parallel, as a build does).
+    pub fn parse(content: &'c ContentFiles) -> ParsedSite<'c> {
+        ParsedSite {
+            content,
+            config: content
+                .site
+                .as_ref()
+                .and_then(|file| parse_site_config(file).0),
+            categories: content
+                .categories
+                .par_iter()
+                .filter_map(|file| parse_category(file).0)
+                .collect(),
+            incidents: content
+                .incidents
+                .par_iter()
+                .map(|file| parse_incident(file).0.map(Arc::new))
+                .collect(),
+            reviews: content
+                .reviews
+                .par_iter()
+                .filter_map(|file| parse_review(file).0)
+                .collect(),
         }
-        incidents.extend(incident.map(Arc::new));
     }
-    let reviews: Vec<_> = content
-        .reviews
-        .iter()
-        .filter_map(|file| parse_review(file).0)
-        .collect();
-    let sources: Sources<'_> = content
-        .site
-        .iter()
-        .chain(&content.categories)
-        .chain(&content.incidents)
-        .chain(&content.reviews)
-        .map(|file| {
-            let text = if file.path == path {
-                text
-            } else {
-                file.text.as_str()
-            };
-            (file.path.as_str(), text)
-        })
-        .collect();
-    errors.extend(validate_site(
-        config.as_ref(),
-        &categories,
-        &category_files,
-        &incidents,
-        &reviews,
-        &sources,
-    ));
-    errors.retain(Diagnostic::is_error);
-    errors
+
+    /// The errors of the whole site with the incident file at `path`
+    /// reading `text`: the parse errors of that file and every error of
+    /// the rules across files (an unknown category, a team spelt two
+    /// ways, ...). Other files' own parse errors are theirs, not this
+    /// edit's, and are left out.
+    pub fn errors_with(&self, path: &str, text: &str) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        let incidents: Vec<Arc<Incident>> = self
+            .content
+            .incidents
+            .iter()
+            .zip(&self.incidents)
+            .filter_map(|(file, parsed)| {
+                if file.path != path {
+                    return parsed.clone();
+                }
+                let (incident, found) = parse_incident(&SourceFile {
+                    path: file.path.clone(),
+                    slug: file.slug.clone(),
+                    text: text.to_owned(),
+                });
+                errors.extend(found);
+                incident.map(Arc::new)
+            })
+            .collect();
+        let sources: Sources<'_> = self
+            .content
+            .site
+            .iter()
+            .chain(&self.content.categories)
+            .chain(&self.content.incidents)
+            .chain(&self.content.reviews)
+            .map(|file| {
+                let text = if file.path == path {
+                    text
+                } else {
+                    file.text.as_str()
+                };
+                (file.path.as_str(), text)
+            })
+            .collect();
+        let category_files: Vec<&str> = self
+            .content
+            .categories
+            .iter()
+            .map(|file| file.slug.as_str())
+            .collect();
+        errors.extend(validate_site(
+            self.config.as_ref(),
+            &self.categories,
+            &category_files,
+            &incidents,
+            &self.reviews,
+            &sources,
+        ));
+        errors.retain(Diagnostic::is_error);
+        errors
+    }
+
+    /// The team names of every incident but the one at `path`, sorted.
+    fn teams_but(&self, path: &str) -> Vec<String> {
+        let mut teams: Vec<String> = self
+            .content
+            .incidents
+            .iter()
+            .zip(&self.incidents)
+            .filter(|(file, _)| file.path != path)
+            .filter_map(|(_, parsed)| parsed.as_ref())
+            .flat_map(|incident| incident.anecdotes.iter().map(|a| a.team.value.clone()))
+            .collect();
+        teams.sort();
+        teams.dedup();
+        teams
+    }
 }
 
 /// The errors of `after` that are the edit's: every error in the edited
@@ -795,26 +842,6 @@ fn find_incident<'c>(
     }
 }
 
-/// The team names of the site's other incidents.
-fn known_teams(content: &ContentFiles, except: &str) -> Vec<String> {
-    let mut teams: Vec<String> = content
-        .incidents
-        .iter()
-        .filter(|file| file.path != except)
-        .filter_map(|file| parse_incident(file).0)
-        .flat_map(|incident| {
-            incident
-                .anecdotes
-                .iter()
-                .map(|a| a.team.value.clone())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    teams.sort();
-    teams.dedup();
-    teams
-}
-
 /// Appends `draft` to the incident `wanted` of the site under `root`.
 ///
 /// The read, the edit, its checks and the write happen under a lock on
@@ -832,7 +859,7 @@ pub fn report_anecdote(
             root: root.to_owned(),
         });
     }
-    let mut content = load_content(root);
+    let content = load_content(root);
     let unreadable = content.diagnostics.iter().find(|d| {
         d.is_error()
             && d.file.as_deref().is_some_and(|file| {
@@ -872,10 +899,9 @@ pub fn report_anecdote(
             });
         }
     };
-    if let Some(file) = content.incidents.iter_mut().find(|f| f.path == path) {
-        file.text.clone_from(&before.text);
-    }
-    let errors_before = site_errors(&content, &path, &before.text);
+    // The other files as read before the lock; this one as it is now.
+    let parsed = ParsedSite::parse(&content);
+    let errors_before = parsed.errors_with(&path, &before.text);
     let own: Vec<Diagnostic> = errors_before
         .iter()
         .filter(|d| d.file.as_deref() == Some(path.as_str()))
@@ -893,7 +919,7 @@ pub fn report_anecdote(
     };
     let after = append_anecdote(&before, draft).map_err(unsupported)?;
     check_appended(&before, &after, draft).map_err(unsupported)?;
-    let errors = errors_of_edit(&errors_before, site_errors(&content, &path, &after), &path);
+    let errors = errors_of_edit(&errors_before, parsed.errors_with(&path, &after), &path);
     if !errors.is_empty() {
         return Err(ReportError::Refused {
             path,
@@ -913,7 +939,7 @@ pub fn report_anecdote(
         source,
     })?;
 
-    let teams = known_teams(&content, &path);
+    let teams = parsed.teams_but(&path);
     let similar_team = if teams.iter().any(|t| t == draft.team) {
         None
     } else {
