@@ -41,8 +41,11 @@
 //!   function of the site before and after the edit.
 //! - [`serve`]: the live preview: builds in memory, watches, reloads tabs
 //!   (the only async code).
-//! - [`scaffold`]: the files `init` and `new` write (made by pure functions,
-//!   written without ever replacing a file).
+//! - [`scaffold`]: the files `init`, `new` and `review new` write (made by
+//!   pure functions, written without ever replacing a file).
+//! - [`report`]: `report`'s edit of an incident file in place: one
+//!   anecdote appended, every other byte kept, the result proved by the
+//!   parser and validator before it atomically replaces the file.
 //! - [`cli`]: the command line, mapping all of the above to exit codes;
 //!   diagnostics' paths read from the current directory there. Its
 //!   submodules write the manual and answer shell completion with values
@@ -62,6 +65,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod routes;
 pub mod scaffold;
 pub mod serve;

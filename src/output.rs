@@ -179,6 +179,9 @@ fn is_ours(dir: &Path) -> Result<bool, OutputError> {
 /// beside the target, held until the new site is swapped in. The file holds
 /// the owner's process id, only to tell a waiting build whom it waits for.
 ///
+/// `report` takes the same lock on an incident file (`.NAME.md.frictionlog-lock`
+/// beside it) around its read-modify-write, so two reports take turns.
+///
 /// The file is removed on release, while still locked, so no lock file is
 /// left beside the output. A build that was waiting then holds the lock of
 /// a removed file: it sees that the path names another file (or none) and

@@ -1,4 +1,5 @@
-//! Authoring: the files `init`, `new incident` and `new category` write.
+//! Authoring: the files `init`, `new incident`, `new category` and
+//! `review new` write.
 //!
 //! The contents are made by pure functions on values (a title, a date, an
 //! outline of the site), so they are tested on strings: every file made here
@@ -17,8 +18,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::hint;
 use crate::load::load_content;
-use crate::model::{Date, default_incident_statuses, is_valid_slug, slugify};
+use crate::model::{Date, Site, default_incident_statuses, is_valid_slug, slugify};
 use crate::parse::parse_site_config;
+use crate::tally::Tally;
 
 /// Slugs made from titles are cut to this many bytes (at a word boundary):
 /// a whole sentence makes an unwieldy file name and URL.
@@ -54,6 +56,10 @@ pub enum ScaffoldError {
     Exists {
         path: PathBuf,
     },
+    /// `review new`: the meeting's file is already there.
+    ReviewExists {
+        path: PathBuf,
+    },
     /// Another incident, in a sub-folder, already has this slug.
     SlugTaken {
         slug: String,
@@ -63,6 +69,20 @@ pub enum ScaffoldError {
     UnknownCategory {
         slug: String,
         known: Vec<String>,
+    },
+    /// `--section` names no section of site.yaml.
+    UnknownSection {
+        slug: String,
+        known: Vec<String>,
+    },
+    /// `--status` names no key of site.yaml's `incident_statuses`.
+    UnknownStatus {
+        key: String,
+        known: Vec<String>,
+    },
+    /// `--status` was given the same key twice.
+    RepeatedStatus {
+        key: String,
     },
     Io {
         path: PathBuf,
@@ -74,7 +94,10 @@ impl ScaffoldError {
     /// Whether the command line itself was wrong (exit 2) rather than the
     /// site or the disk (exit 1).
     pub fn is_usage(&self) -> bool {
-        matches!(self, ScaffoldError::NoSlug { .. })
+        matches!(
+            self,
+            ScaffoldError::NoSlug { .. } | ScaffoldError::RepeatedStatus { .. }
+        )
     }
 }
 
@@ -100,6 +123,11 @@ impl fmt::Display for ScaffoldError {
                 "\"{}\" already exists: frictionlog never overwrites a file (edit that file, or choose another title)",
                 path.display()
             ),
+            ScaffoldError::ReviewExists { path } => write!(
+                f,
+                "\"{}\" already exists: frictionlog never overwrites a file (edit that file, or give another date: `frictionlog review new YYYY-MM-DD`)",
+                path.display()
+            ),
             ScaffoldError::SlugTaken { slug, path } => write!(
                 f,
                 "an incident with the slug \"{slug}\" already exists: \"{path}\" (slugs are unique; choose another title)"
@@ -111,21 +139,65 @@ impl fmt::Display for ScaffoldError {
                         "unknown category \"{slug}\": the site has no categories yet (add one with `frictionlog new category \"TITLE\"`)"
                     )
                 } else {
-                    let mut suggestion = hint(slug, known.iter().map(String::as_str));
-                    if suggestion.is_empty() {
-                        suggestion = hint(&slugify(slug), known.iter().map(String::as_str));
-                    }
                     write!(
                         f,
-                        "unknown category \"{slug}\"{suggestion}; existing categories: {}",
+                        "unknown category \"{slug}\"{}; existing categories: {}",
+                        suggestion(slug, known),
                         known.join(", ")
                     )
                 }
+            }
+            ScaffoldError::UnknownSection { slug, known } => {
+                if known.is_empty() {
+                    write!(
+                        f,
+                        "unknown section \"{slug}\": site.yaml defines no sections (add them under `sections:`, or leave out --section)"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "unknown section \"{slug}\"{}; the sections of site.yaml: {}",
+                        suggestion(slug, known),
+                        known.join(", ")
+                    )
+                }
+            }
+            ScaffoldError::UnknownStatus { key, known } => {
+                if known.is_empty() {
+                    write!(
+                        f,
+                        "unknown status \"{key}\": site.yaml's `incident_statuses` defines none (leave out --status)"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "unknown status \"{key}\"{}; the incident statuses of the site: {}",
+                        suggestion(key, known),
+                        known.join(", ")
+                    )
+                }
+            }
+            ScaffoldError::RepeatedStatus { key } => {
+                write!(
+                    f,
+                    "status \"{key}\" is given twice: give each --status once"
+                )
             }
             ScaffoldError::Io { path, source } => {
                 write!(f, "cannot create \"{}\": {source}", path.display())
             }
         }
+    }
+}
+
+/// ` (did you mean "x"?)` for a slug typed by hand, also when only its
+/// spelling as a slug is close (`Monolith` for `monolith`).
+fn suggestion(wanted: &str, known: &[String]) -> String {
+    let found = hint(wanted, known.iter().map(String::as_str));
+    if found.is_empty() {
+        hint(&slugify(wanted), known.iter().map(String::as_str))
+    } else {
+        found
     }
 }
 
@@ -213,11 +285,20 @@ pub struct SiteOutline {
 pub struct IncidentDraft<'a> {
     pub title: &'a str,
     pub category: &'a str,
+    /// The file name (without `.md`), instead of one made from the title.
+    pub slug: Option<&'a str>,
+    /// A slug of site.yaml's `sections`.
+    pub section: Option<&'a str>,
+    /// Keys of site.yaml's `incident_statuses`, in the order given.
+    pub statuses: &'a [String],
+    pub tags: &'a [String],
     /// The team of the first anecdote; without one, the anecdote is left as
     /// a commented-out example.
     pub team: Option<&'a str>,
-    /// The first anecdote's date.
-    pub date: Date,
+    /// The first anecdote's date; `None` leaves it undated.
+    pub date: Option<Date>,
+    /// The Markdown body, below the frontmatter.
+    pub body: Option<&'a str>,
 }
 
 /// The file `new incident` writes: `content/incidents/<slug>.md`.
@@ -226,14 +307,40 @@ pub fn make_incident_file(
     outline: &SiteOutline,
 ) -> Result<NewFile, ScaffoldError> {
     let title = draft.title.trim();
-    let slug = slug_from_title(title).ok_or_else(|| ScaffoldError::NoSlug {
-        title: draft.title.to_owned(),
-    })?;
+    let slug = match draft.slug {
+        Some(slug) => slug.to_owned(),
+        None => slug_from_title(title).ok_or_else(|| ScaffoldError::NoSlug {
+            title: draft.title.to_owned(),
+        })?,
+    };
     if !outline.categories.iter().any(|c| c == draft.category) {
         return Err(ScaffoldError::UnknownCategory {
             slug: draft.category.to_owned(),
             known: outline.categories.clone(),
         });
+    }
+    if let Some(section) = draft.section
+        && !outline.sections.iter().any(|s| s == section)
+    {
+        return Err(ScaffoldError::UnknownSection {
+            slug: section.to_owned(),
+            known: outline.sections.clone(),
+        });
+    }
+    for (index, key) in draft.statuses.iter().enumerate() {
+        if !outline.statuses.contains(key) {
+            return Err(ScaffoldError::UnknownStatus {
+                key: key.clone(),
+                known: outline.statuses.clone(),
+            });
+        }
+        if draft
+            .statuses
+            .get(..index)
+            .is_some_and(|seen| seen.contains(key))
+        {
+            return Err(ScaffoldError::RepeatedStatus { key: key.clone() });
+        }
     }
     let path = format!("content/incidents/{slug}.md");
     if let Some((_, taken)) = outline
@@ -251,41 +358,68 @@ pub fn make_incident_file(
     text.push_str("---\n");
     text.push_str(&format!("title: {}\n", yaml_string(title)));
     text.push_str(&format!("category: {}\n", yaml_string(draft.category)));
-    if !outline.sections.is_empty() {
-        text.push_str(&format!(
+    match draft.section {
+        Some(section) => text.push_str(&format!("section: {}\n", yaml_string(section))),
+        None if !outline.sections.is_empty() => text.push_str(&format!(
             "# section: {}   # the heading it is listed under: {}\n",
             outline.sections.first().map_or("", String::as_str),
             outline.sections.join(", ")
-        ));
+        )),
+        None => {}
     }
-    let statuses = if outline.statuses.is_empty() {
-        "none are defined in site.yaml".to_owned()
+    if draft.statuses.is_empty() {
+        let statuses = if outline.statuses.is_empty() {
+            "none are defined in site.yaml".to_owned()
+        } else {
+            format!("one of {}, or a list", outline.statuses.join(", "))
+        };
+        text.push_str(&format!(
+            "# status: {}   # {statuses}\n",
+            outline.statuses.first().map_or("sad", String::as_str),
+        ));
     } else {
-        format!("one of {}, or a list", outline.statuses.join(", "))
-    };
-    text.push_str(&format!(
-        "# status: {}   # {statuses}\n",
-        outline.statuses.first().map_or("sad", String::as_str),
-    ));
+        text.push_str(&format!("status: {}\n", yaml_list(draft.statuses)));
+    }
     text.push_str("# resolution: \"What fixed it, once something has\"\n");
-    let date = draft.date;
+    let date = draft.date.map(|date| date.to_string());
     match draft.team.map(str::trim).filter(|t| !t.is_empty()) {
         Some(team) => {
             text.push_str("anecdotes:   # one per team that hit it: each is one occurrence\n");
             text.push_str(&format!("  - team: {}\n", yaml_string(team)));
-            text.push_str(&format!("    date: {date}\n"));
+            if let Some(date) = &date {
+                text.push_str(&format!("    date: {date}\n"));
+            }
             text.push_str("    # text: \"What happened to this team, in a sentence or two\"\n");
         }
         None => {
             text.push_str("# anecdotes:   # one per team that hit it: each is one occurrence\n");
             text.push_str("#   - team: \"Your team\"\n");
-            text.push_str(&format!("#     date: {date}\n"));
+            text.push_str(&format!(
+                "#     date: {}\n",
+                date.as_deref().unwrap_or("YYYY-MM-DD")
+            ));
             text.push_str("#     text: \"What happened to this team, in a sentence or two\"\n");
         }
     }
-    text.push_str("# tags: [example]\n");
+    if draft.tags.is_empty() {
+        text.push_str("# tags: [example]\n");
+    } else {
+        text.push_str(&format!("tags: {}\n", yaml_list(draft.tags)));
+    }
     text.push_str("---\n");
+    if let Some(body) = draft.body.filter(|body| !body.trim().is_empty()) {
+        text.push_str(body);
+        if !body.ends_with('\n') {
+            text.push('\n');
+        }
+    }
     Ok(NewFile { path, text })
+}
+
+/// `items` as a YAML flow list of double-quoted strings.
+fn yaml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| yaml_string(item)).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// The file `new category` writes: `content/categories/<slug>.md`.
@@ -309,6 +443,126 @@ pub fn make_category_file(title: &str) -> Result<NewFile, ScaffoldError> {
         path: format!("content/categories/{slug}.md"),
         text,
     })
+}
+
+/// One category as `review new` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewRow<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    /// Its incidents now.
+    pub recorded: u32,
+    /// Its status before the meeting: a key of `category_statuses`.
+    pub status: Option<&'a str>,
+}
+
+/// `review new`'s rows for a meeting on `date`: every category of the site
+/// in rank order, with its incident count and the status that the latest
+/// earlier review mentioning it gave it (the status the page shows, when
+/// the meeting is the latest).
+pub fn review_rows<'a>(site: &'a Site, tally: &Tally, date: Date) -> Vec<ReviewRow<'a>> {
+    tally
+        .categories
+        .iter()
+        .filter_map(|row| {
+            let category = site.categories.get(row.index)?;
+            let status = site
+                .reviews
+                .iter()
+                .filter(|review| review.date < date)
+                .filter_map(|review| {
+                    review
+                        .categories
+                        .iter()
+                        .find(|(slug, _)| slug.value == category.slug)
+                        .map(|(_, entry)| (review.date, entry))
+                })
+                .max_by_key(|(date, _)| *date)
+                .and_then(|(_, entry)| entry.status.as_ref())
+                .map(|status| status.value.as_str());
+            Some(ReviewRow {
+                slug: &category.slug,
+                title: &category.title,
+                recorded: row.incidents,
+                status,
+            })
+        })
+        .collect()
+}
+
+/// The path of the review of `date`, relative to the site root.
+pub fn review_path(date: Date) -> String {
+    format!("content/reviews/{date}.md")
+}
+
+/// The file `review new` writes: the meeting of `date` with every row,
+/// `votes: 0` to fill in. `statuses` are the keys of `category_statuses`,
+/// named in the file's instructions.
+pub fn make_review_file(date: Date, rows: &[ReviewRow<'_>], statuses: &[String]) -> NewFile {
+    let choices = match statuses {
+        [] => "site.yaml defines none".to_owned(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    };
+    let mut text = format!(
+        "---\n\
+         date: {date}\n\
+         # Written by `frictionlog review new` before the meeting. For each category,\n\
+         # fill in the votes it got and update its status ({choices}):\n\
+         # the status is the one it had before this meeting, and `recorded` its\n\
+         # incident count when this file was written. A category listed here was\n\
+         # discussed, so its votes and status now come from this review: remove\n\
+         # the ones the meeting skipped. The minutes go below the closing ---.\n"
+    );
+    if rows.is_empty() {
+        text.push_str("categories: {}\n");
+    } else {
+        text.push_str("categories:\n");
+    }
+    for row in rows {
+        text.push_str(&format!(
+            "  {}:   # {}\n    votes: 0\n",
+            yaml_key(row.slug),
+            comment_text(row.title)
+        ));
+        if let Some(status) = row.status {
+            text.push_str(&format!("    status: {}\n", yaml_key(status)));
+        }
+        text.push_str(&format!("    recorded: {}\n", row.recorded));
+    }
+    text.push_str("---\n");
+    NewFile {
+        path: review_path(date),
+        text,
+    }
+}
+
+/// A slug as a YAML plain scalar, quoted where YAML would read it as
+/// something other than text (`null`, `true`, `2024`).
+fn yaml_key(slug: &str) -> String {
+    let special = matches!(slug, "null" | "true" | "false")
+        || slug.starts_with(|c: char| c.is_ascii_digit())
+        || !is_valid_slug(slug);
+    if special {
+        yaml_string(slug)
+    } else {
+        slug.to_owned()
+    }
+}
+
+/// `text` fit for a YAML comment: one line of printable characters.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_yaml_printable(c) && c != '\u{85}' && c != '\u{2028}' && c != '\u{2029}' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// The files of a new site: settings, two categories, one incident reported
@@ -532,6 +786,21 @@ pub fn new_incident(root: &Path, draft: &IncidentDraft<'_>) -> Result<String, Sc
     Ok(file.path)
 }
 
+/// Writes the review file `file` into the site under `root`, never
+/// replacing one; returns its path relative to the root.
+pub fn write_review(root: &Path, file: &NewFile) -> Result<String, ScaffoldError> {
+    if !root.join("content").is_dir() {
+        return Err(ScaffoldError::NoContent {
+            root: root.to_owned(),
+        });
+    }
+    match write_new_file(root, file) {
+        Ok(()) => Ok(file.path.clone()),
+        Err(ScaffoldError::Exists { path }) => Err(ScaffoldError::ReviewExists { path }),
+        Err(error) => Err(error),
+    }
+}
+
 /// Writes a new category into the site under `root`; returns its path
 /// relative to the root.
 pub fn new_category(root: &Path, title: &str) -> Result<String, ScaffoldError> {
@@ -643,8 +912,13 @@ mod tests {
         IncidentDraft {
             title,
             category: "monolith",
+            slug: None,
+            section: None,
+            statuses: &[],
+            tags: &[],
             team,
-            date: Date::parse("2024-05-01").unwrap(),
+            date: Date::parse("2024-05-01"),
+            body: None,
         }
     }
 
@@ -710,12 +984,12 @@ mod tests {
     #[test]
     fn a_new_incident_keeps_the_precision_of_its_date() {
         let mut d = draft("A", Some("T"));
-        d.date = Date::parse("2017-11").unwrap();
+        d.date = Date::parse("2017-11");
         let file = make_incident_file(&d, &outline()).unwrap();
         let (incident, _) = parse_incident(&source(&file.path, &file));
         let date = incident.unwrap().anecdotes[0].date.unwrap();
         assert_eq!(date.to_string(), "2017-11");
-        d.date = Date::parse("2017").unwrap();
+        d.date = Date::parse("2017");
         let file = make_incident_file(&d, &outline()).unwrap();
         let (incident, _) = parse_incident(&source(&file.path, &file));
         assert_eq!(
@@ -762,6 +1036,219 @@ mod tests {
             let (category, diagnostics) = parse_category(&source(&file.path, &file));
             assert_eq!(diagnostics, [], "{title:?}\n{}", file.text);
             assert_eq!(category.unwrap().title, title.trim());
+        }
+    }
+
+    #[test]
+    fn a_new_incident_with_every_field_parses_back() {
+        let statuses = ["tick".to_owned(), "sad".to_owned()];
+        let tags = ["staging: \"ci\"".to_owned(), "2024".to_owned()];
+        let mut d = draft("Flaky staging", Some("Search"));
+        d.slug = Some("flaky");
+        d.section = Some("new-features");
+        d.statuses = &statuses;
+        d.tags = &tags;
+        d.date = None;
+        d.body = Some("- fails one run in five\n---\nstill the body");
+        let file = make_incident_file(&d, &outline()).unwrap();
+        assert_eq!(file.path, "content/incidents/flaky.md");
+        let (incident, diagnostics) = parse_incident(&source(&file.path, &file));
+        assert_eq!(diagnostics, [], "{}", file.text);
+        let incident = incident.unwrap();
+        assert_eq!(incident.section.unwrap().value, "new-features");
+        let keys: Vec<&str> = incident.status.iter().map(|s| s.value.as_str()).collect();
+        assert_eq!(keys, ["tick", "sad"]);
+        assert_eq!(incident.tags, tags);
+        assert_eq!(incident.anecdotes.len(), 1);
+        assert_eq!(incident.anecdotes[0].date, None);
+        assert_eq!(
+            incident.body,
+            "- fails one run in five\n---\nstill the body\n"
+        );
+        assert!(!file.text.contains("# section:"), "{}", file.text);
+        assert!(!file.text.contains("# status:"), "{}", file.text);
+        assert!(!file.text.contains("# tags:"), "{}", file.text);
+    }
+
+    #[test]
+    fn unknown_sections_and_statuses_are_refused_with_a_suggestion() {
+        let mut d = draft("A", None);
+        d.section = Some("new-feature");
+        let error = make_incident_file(&d, &outline()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown section \"new-feature\" (did you mean \"new-features\"?); the sections of site.yaml: new-features"
+        );
+        assert!(!error.is_usage());
+        let without_sections = SiteOutline {
+            sections: Vec::new(),
+            ..outline()
+        };
+        let error = make_incident_file(&d, &without_sections).unwrap_err();
+        assert!(error.to_string().contains("site.yaml defines no sections"));
+        let statuses = ["sadd".to_owned()];
+        let mut d = draft("A", None);
+        d.statuses = &statuses;
+        let error = make_incident_file(&d, &outline()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown status \"sadd\" (did you mean \"sad\"?); the incident statuses of the site: sad, tick"
+        );
+        let twice = ["sad".to_owned(), "tick".to_owned(), "sad".to_owned()];
+        d.statuses = &twice;
+        let error = make_incident_file(&d, &outline()).unwrap_err();
+        assert!(error.is_usage(), "{error}");
+        assert_eq!(
+            error.to_string(),
+            "status \"sad\" is given twice: give each --status once"
+        );
+    }
+
+    /// A site of `categories` (slug, title) and `reviews` (date, entries).
+    fn site_with(categories: &[(&str, &str)], reviews: &[&str], incidents: &[&str]) -> Site {
+        let config = crate::model::SiteConfig::with_title("T".to_owned());
+        let categories = categories
+            .iter()
+            .map(|(slug, title)| {
+                let file = SourceFile {
+                    path: format!("content/categories/{slug}.md"),
+                    slug: (*slug).to_owned(),
+                    text: format!("---\ntitle: {}\n---\n", yaml_string(title)),
+                };
+                parse_category(&file).0.unwrap()
+            })
+            .collect();
+        let reviews = reviews
+            .iter()
+            .map(|text| {
+                let date = text.split("date: ").nth(1).unwrap().get(..10).unwrap();
+                let file = SourceFile {
+                    path: format!("content/reviews/{date}.md"),
+                    slug: date.to_owned(),
+                    text: (*text).to_owned(),
+                };
+                crate::parse::parse_review(&file).0.unwrap()
+            })
+            .collect();
+        let incidents = incidents
+            .iter()
+            .enumerate()
+            .map(|(index, category)| {
+                let file = SourceFile {
+                    path: format!("content/incidents/i{index}.md"),
+                    slug: format!("i{index}"),
+                    text: format!("---\ntitle: I\ncategory: {category}\n---\n"),
+                };
+                std::sync::Arc::new(parse_incident(&file).0.unwrap())
+            })
+            .collect();
+        Site {
+            config,
+            categories,
+            incidents,
+            reviews,
+        }
+    }
+
+    #[test]
+    fn a_review_lists_every_category_with_its_count_and_carried_status() {
+        let site = site_with(
+            &[
+                ("a", "Alpha"),
+                ("b", "Beta: \"two\"\nlines"),
+                ("null", "Null"),
+            ],
+            &[
+                "---\ndate: 2018-01-01\ncategories:\n  a: {status: nope}\n  b: {status: partial}\n---\n",
+                "---\ndate: 2018-06-01\ncategories:\n  a: {status: progress}\n---\n",
+                "---\ndate: 2019-01-01\ncategories:\n  a: {status: partial}\n---\n",
+            ],
+            &["b", "b", "a"],
+        );
+        let tally = crate::tally::tally_site(&site);
+        let date = Date::parse("2018-12-01").unwrap();
+        let rows = review_rows(&site, &tally, date);
+        let summary: Vec<(&str, u32, Option<&str>)> = rows
+            .iter()
+            .map(|r| (r.slug, r.recorded, r.status))
+            .collect();
+        // In rank order; b keeps the status of the one review that
+        // mentions it, a that of the latest review before the meeting.
+        assert_eq!(
+            summary,
+            [
+                ("b", 2, Some("partial")),
+                ("a", 1, Some("progress")),
+                ("null", 0, None)
+            ]
+        );
+        let statuses = [
+            "nope".to_owned(),
+            "progress".to_owned(),
+            "partial".to_owned(),
+        ];
+        let file = make_review_file(date, &rows, &statuses);
+        assert_eq!(file.path, "content/reviews/2018-12-01.md");
+        assert!(
+            file.text.contains("(nope, progress or partial)"),
+            "{}",
+            file.text
+        );
+        assert!(
+            file.text.contains(
+                "  b:   # Beta: \"two\" lines\n    votes: 0\n    status: partial\n    recorded: 2\n"
+            ),
+            "{}",
+            file.text
+        );
+        assert!(
+            file.text.contains("  \"null\":   # Null\n"),
+            "{}",
+            file.text
+        );
+        let source = SourceFile {
+            path: file.path.clone(),
+            slug: "2018-12-01".to_owned(),
+            text: file.text.clone(),
+        };
+        let (review, diagnostics) = crate::parse::parse_review(&source);
+        assert_eq!(diagnostics, [], "{}", file.text);
+        let review = review.unwrap();
+        assert_eq!(review.date, date);
+        assert_eq!(review.categories.len(), 3);
+        for (_, entry) in &review.categories {
+            assert_eq!(entry.votes, Some(0));
+        }
+        assert_eq!(review.categories[2].0.value, "null");
+    }
+
+    #[test]
+    fn a_review_of_a_site_without_categories_parses() {
+        let date = Date::parse("2024-05-01").unwrap();
+        let file = make_review_file(date, &[], &[]);
+        let source = SourceFile {
+            path: file.path.clone(),
+            slug: "2024-05-01".to_owned(),
+            text: file.text.clone(),
+        };
+        let (review, diagnostics) = crate::parse::parse_review(&source);
+        assert_eq!(diagnostics, [], "{}", file.text);
+        assert!(review.unwrap().categories.is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn any_category_title_leaves_the_review_valid(title in any::<String>()) {
+            let rows = [ReviewRow { slug: "a", title: &title, recorded: 3, status: Some("nope") }];
+            let file = make_review_file(Date::parse("2024-05-01").unwrap(), &rows, &[]);
+            let source = SourceFile {
+                path: file.path.clone(),
+                slug: "2024-05-01".to_owned(),
+                text: file.text.clone(),
+            };
+            let (review, diagnostics) = crate::parse::parse_review(&source);
+            prop_assert_eq!(&diagnostics, &[], "{}", file.text);
+            prop_assert_eq!(review.unwrap().categories.len(), 1);
         }
     }
 

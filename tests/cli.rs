@@ -40,6 +40,8 @@ mod properties;
 mod publishing;
 #[path = "cli/reader.rs"]
 mod reader;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/robustness.rs"]
 mod robustness;
 #[path = "cli/serve.rs"]

@@ -4,9 +4,11 @@
 //! answers with the candidates (clap_complete's dynamic completion).
 //!
 //! So `new incident --category` + Tab offers the category slugs of the
-//! site under `--root`, `--team` + Tab its team names, an argument named
-//! `incident` its incident slugs; `--root` offers folders and `--bind`
-//! nothing. Reads the site (I/O) only when one of those is completed.
+//! site under `--root`, `--team` + Tab its team names, `--section` the
+//! sections of site.yaml, `--status` its incident statuses, `--tag` the
+//! tags in use, and an argument named `incident` (`report INCIDENT`) its
+//! incident slugs; `--root` offers folders and `--bind` nothing. Reads the
+//! site (I/O) only when one of those is completed.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -16,7 +18,8 @@ use clap_complete::env::Shells;
 use clap_complete::{CompleteEnv, Shell};
 
 use crate::load::load_content;
-use crate::parse::parse_incident;
+use crate::model::default_incident_statuses;
+use crate::parse::{parse_incident, parse_site_config};
 
 /// The environment variable that turns a run into a completion request.
 /// Not clap's default `COMPLETE`: a variable that generic could be set for
@@ -29,6 +32,9 @@ enum SiteValueKind {
     Category,
     Incident,
     Team,
+    Section,
+    Status,
+    Tag,
 }
 
 impl SiteValueKind {
@@ -37,6 +43,9 @@ impl SiteValueKind {
             "category" => Some(SiteValueKind::Category),
             "incident" => Some(SiteValueKind::Incident),
             "team" => Some(SiteValueKind::Team),
+            "section" => Some(SiteValueKind::Section),
+            "statuses" => Some(SiteValueKind::Status),
+            "tags" => Some(SiteValueKind::Tag),
             _ => None,
         }
     }
@@ -121,17 +130,27 @@ fn candidates(values: &[String], current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// The category slugs, incident slugs or team names of the site at `root`,
-/// sorted; nothing when there is no readable site.
+/// The category slugs, incident slugs, team names, sections, incident
+/// statuses or tags of the site at `root`, sorted; nothing when there is
+/// no readable site.
 fn site_values(root: &Path, kind: SiteValueKind) -> Vec<String> {
     let content = load_content(root);
-    let mut values: Vec<String> = match kind {
-        SiteValueKind::Category => content.categories.into_iter().map(|f| f.slug).collect(),
-        SiteValueKind::Incident => content.incidents.into_iter().map(|f| f.slug).collect(),
-        SiteValueKind::Team => content
+    let config = || {
+        content
+            .site
+            .as_ref()
+            .and_then(|file| parse_site_config(file).0)
+    };
+    let incidents = || {
+        content
             .incidents
             .iter()
             .filter_map(|file| parse_incident(file).0)
+    };
+    let mut values: Vec<String> = match kind {
+        SiteValueKind::Category => content.categories.iter().map(|f| f.slug.clone()).collect(),
+        SiteValueKind::Incident => content.incidents.iter().map(|f| f.slug.clone()).collect(),
+        SiteValueKind::Team => incidents()
             .flat_map(|incident| {
                 incident
                     .anecdotes
@@ -140,6 +159,15 @@ fn site_values(root: &Path, kind: SiteValueKind) -> Vec<String> {
                     .collect::<Vec<_>>()
             })
             .collect(),
+        SiteValueKind::Section => config()
+            .map(|config| config.sections.into_iter().map(|s| s.slug).collect())
+            .unwrap_or_default(),
+        SiteValueKind::Status => config()
+            .map_or_else(default_incident_statuses, |config| config.incident_statuses)
+            .into_iter()
+            .map(|status| status.key)
+            .collect(),
+        SiteValueKind::Tag => incidents().flat_map(|incident| incident.tags).collect(),
     };
     values.sort();
     values.dedup();
@@ -171,7 +199,10 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         };
-        write("content/site.yaml", "title: T\n");
+        write(
+            "content/site.yaml",
+            "title: T\nsections:\n  - {slug: testing, title: Testing}\n  - {slug: apis, title: APIs}\n",
+        );
         write("content/categories/monolith.md", "---\ntitle: M\n---\n");
         write(
             "content/incidents/deep/settings.md",
@@ -179,7 +210,7 @@ mod tests {
         );
         write(
             "content/incidents/flaky.md",
-            "---\ntitle: F\ncategory: monolith\nanecdotes: [{team: Web}]\n---\n",
+            "---\ntitle: F\ncategory: monolith\nanecdotes: [{team: Web}]\ntags: [ci, staging]\n---\n",
         );
         let root = dir.path();
         assert_eq!(site_values(root, SiteValueKind::Category), ["monolith"]);
@@ -188,6 +219,15 @@ mod tests {
             ["flaky", "settings"]
         );
         assert_eq!(site_values(root, SiteValueKind::Team), ["Payments", "Web"]);
+        assert_eq!(
+            site_values(root, SiteValueKind::Section),
+            ["apis", "testing"]
+        );
+        assert_eq!(
+            site_values(root, SiteValueKind::Status),
+            ["heart", "sad", "tick"]
+        );
+        assert_eq!(site_values(root, SiteValueKind::Tag), ["ci", "staging"]);
         let typed = candidates(
             &site_values(root, SiteValueKind::Incident),
             OsStr::new("fl"),

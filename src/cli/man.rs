@@ -11,12 +11,14 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
 /// The commands that have a page of their own.
-pub const PAGES: [&str; 7] = [
+pub const PAGES: [&str; 9] = [
     "build",
     "check",
     "serve",
     "init",
     "new",
+    "report",
+    "review",
     "completions",
     "man",
 ];
@@ -83,7 +85,11 @@ fn command_page(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
     man.render_title(out)?;
     man.render_name_section(out)?;
     let leaves = leaves(command);
-    if leaves.len() == 1 {
+    // A command that runs something itself, not one grouping others
+    // (`review`, whose only command is `review new`).
+    if let [only] = leaves.as_slice()
+        && std::ptr::eq(*only, command)
+    {
         man.render_synopsis_section(out)?;
         man.render_description_section(out)?;
         let options = without_help(command.clone());
@@ -97,7 +103,7 @@ fn command_page(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
             command_section(leaf, true, out)?;
         }
     }
-    if command.get_name() == "new" || command.get_name() == "init" {
+    if matches!(command.get_name(), "new" | "init" | "report" | "review") {
         content_format(out)?;
     }
     exit_status(out)?;
@@ -213,8 +219,24 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Add an incident, with one anecdote of the team Payments dated today.",
     ),
     (
+        "frictionlog new incident \"Flaky staging\" --category environments --section testing --status sad --tag ci --team Search --undated",
+        "Add an incident listed under the section testing, marked sad, tagged ci, with an undated anecdote of the team Search.",
+    ),
+    (
+        "frictionlog new incident \"Slow deploys\" --category release --body - < notes.md",
+        "Add an incident whose Markdown body is read from standard input.",
+    ),
+    (
         "frictionlog new category \"Release pipeline\"",
         "Add a category: content/categories/release-pipeline.md.",
+    ),
+    (
+        "frictionlog report five-files-to-add-a-setting --team Search --date 2024-03",
+        "The team Search hit that incident too: one more anecdote, one more occurrence; the rest of the file stays as written.",
+    ),
+    (
+        "frictionlog review new",
+        "Before a meeting: write content/reviews/TODAY.md listing every category with its incident count and status, votes to fill in.",
     ),
     (
         "frictionlog check --strict --format github",
@@ -266,7 +288,7 @@ fn exit_status(out: &mut Vec<u8>) -> io::Result<()> {
         ),
         (
             "1",
-            "Content, theme or I/O errors; each is printed with its file, line and column. A failed build leaves the output folder as it was; a failed new or init writes nothing.",
+            "Content, theme or I/O errors; each is printed with its file, line and column. A failed build leaves the output folder as it was; a failed new, init, report or review new changes no file.",
         ),
         ("2", "Usage errors: an unknown flag or a bad flag value."),
     ] {
@@ -314,7 +336,7 @@ fn content_format(out: &mut Vec<u8>) -> io::Result<()> {
         ),
         (
             "content/reviews/YYYY-MM-DD.md",
-            "One per prioritisation meeting: date (required, equal to the file name) and categories, mapping category slugs to {votes, status, recorded}.",
+            "One per prioritisation meeting: date (required, equal to the file name) and categories, mapping category slugs to {votes, status, recorded}. frictionlog review new writes one, ready to fill in.",
         ),
         (
             "themes/NAME/",

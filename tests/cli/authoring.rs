@@ -593,6 +593,280 @@ fn new_works_from_the_site_root_without_root() {
     );
 }
 
+#[test]
+fn a_new_incident_with_every_flag() {
+    let workspace = Workspace::with_site();
+    workspace.write(
+        "site/content/site.yaml",
+        &format!(
+            "{}sections:\n  - slug: testing\n    title: Testing\n",
+            workspace.read("site/content/site.yaml")
+        ),
+    );
+    let run = workspace
+        .site(&[
+            "new",
+            "incident",
+            "Flaky staging",
+            "--category",
+            "environments",
+            "--section",
+            "testing",
+            "--status",
+            "sad",
+            "--status",
+            "tick",
+            "--tag",
+            "staging",
+            "--tag",
+            "ci: \"nightly\"",
+            "--team",
+            "Search",
+            "--undated",
+            "--slug",
+            "flaky",
+            "--body",
+            "- fails one run in five\n- nobody knows why",
+        ])
+        .assert_code(0);
+    assert_eq!(run.stdout, "site/content/incidents/flaky.md\n");
+    assert_text_snapshot!(
+        "new_incident_every_flag",
+        workspace.read("site/content/incidents/flaky.md")
+    );
+    workspace.site(&["check", "--strict"]).assert_code(0);
+    let data = workspace.data_json();
+    let flaky = data["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["slug"] == "flaky")
+        .unwrap()
+        .clone();
+    assert_eq!(flaky["section"], "testing");
+    assert_eq!(flaky["status"], serde_json::json!(["sad", "tick"]));
+    assert_eq!(
+        flaky["tags"],
+        serde_json::json!(["staging", "ci: \"nightly\""])
+    );
+    assert_eq!(
+        flaky["anecdotes"],
+        serde_json::json!([{"team": "Search", "date": null, "text": null}])
+    );
+}
+
+#[test]
+fn body_minus_reads_standard_input() {
+    let workspace = Workspace::with_site();
+    let mut command = crate::support::frictionlog(
+        &workspace.dir(),
+        &[
+            "--root",
+            "site",
+            "new",
+            "incident",
+            "Slow deploys",
+            "--category",
+            "monolith",
+            "--body",
+            "-",
+        ],
+    );
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all("Deploys take an hour.\r\n\r\n- Köln: \"ops\"\r\n".as_bytes())
+            .unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = workspace.read("site/content/incidents/slow-deploys.md");
+    assert!(
+        text.ends_with("---\nDeploys take an hour.\r\n\r\n- Köln: \"ops\"\r\n"),
+        "{text}"
+    );
+    workspace.site(&["check", "--strict"]).assert_code(0);
+    // Without `--body -`, standard input is not read: a run given input
+    // it was not meant for leaves it alone, and one given none does not
+    // wait for it.
+    workspace
+        .site(&["new", "incident", "No body", "--category", "monolith"])
+        .assert_code(0);
+    assert!(
+        workspace
+            .read("site/content/incidents/no-body.md")
+            .ends_with("# tags: [example]\n---\n")
+    );
+}
+
+#[test]
+fn new_incident_flags_are_checked_against_the_site() {
+    let workspace = Workspace::with_site();
+    let before = workspace.files();
+    let new = |extra: &[&str]| {
+        let mut args = vec!["new", "incident", "Anything", "--category", "monolith"];
+        args.extend_from_slice(extra);
+        workspace.site(&args)
+    };
+    let run = new(&["--status", "sadd"]).assert_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: unknown status \"sadd\" (did you mean \"sad\"?); the incident statuses of the site: sad, tick, heart\n"
+    );
+    let run = new(&["--section", "testing"]).assert_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: unknown section \"testing\": site.yaml defines no sections (add them under `sections:`, or leave out --section)\n"
+    );
+    let run = new(&["--status", "sad", "--status", "sad"]).assert_code(2);
+    assert!(run.stderr.contains("is given twice"), "{run:#?}");
+    for (extra, says) in [
+        (
+            &["--slug", "Flaky Staging"][..],
+            "(did you mean \"flaky-staging\"?)",
+        ),
+        (&["--undated"], "--team <TEAM>"),
+        (
+            &["--team", "Web", "--undated", "--date", "2018"],
+            "cannot be used with",
+        ),
+        (&["--tag", " "], "a tag cannot be blank"),
+    ] {
+        let run = new(extra).assert_code(2);
+        assert!(run.stderr.contains(says), "{extra:?}: {run:#?}");
+    }
+    assert_eq!(workspace.files(), before);
+}
+
+// ---- review new ----
+
+#[test]
+fn review_new_writes_a_review_that_passes_check_at_once() {
+    // Two reviews: monolith's status comes from the later, frontend's from
+    // the only one that mentions it.
+    let site = SiteBuilder::new()
+        .file(
+            "content/reviews/2018-01-10.md",
+            "---\ndate: 2018-01-10\ncategories:\n  frontend: {votes: 3, status: partial}\n  monolith: {status: progress}\n---\n",
+        )
+        .file(
+            "content/incidents/draft.md",
+            "---\ntitle: D\ncategory: monolith\ndraft: true\n---\n",
+        )
+        .file(
+            "content/incidents/counted.md",
+            "---\ntitle: C\ncategory: monolith\noccurrences: 3\n---\n",
+        )
+        .create();
+    let run = site
+        .run_in(&site.root(), &["review", "new", "2019-01-07"])
+        .assert_code(0);
+    assert_eq!(run.stdout, "content/reviews/2019-01-07.md\n");
+    assert_eq!(run.stderr, "");
+    assert_text_snapshot!(
+        "review_new_file",
+        site.read("content/reviews/2019-01-07.md")
+    );
+    site.run(&["check", "--strict"]).assert_code(0);
+    site.build_ok(&[]);
+    let data = site.data_json();
+    let categories: Vec<(String, serde_json::Value, serde_json::Value)> = data["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["slug"].as_str().unwrap().to_owned(),
+                c["status"].clone(),
+                c["review"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        categories,
+        [
+            (
+                "monolith".to_owned(),
+                serde_json::json!("nope"),
+                serde_json::json!({"date": "2019-01-07", "recorded": 2})
+            ),
+            (
+                "frontend".to_owned(),
+                serde_json::json!("partial"),
+                serde_json::json!({"date": "2019-01-07", "recorded": 0})
+            ),
+        ]
+    );
+}
+
+#[test]
+fn review_new_defaults_to_today_and_never_overwrites() {
+    let site = SiteBuilder::new().create();
+    let run = site.run_in(&site.root(), &["review", "new"]).assert_code(0);
+    let path = run.stdout.trim_end().to_owned();
+    assert!(
+        todays()
+            .iter()
+            .any(|d| path == format!("content/reviews/{d}.md")),
+        "{path}"
+    );
+    site.write(&path, format!("{}Minutes.\n", site.read(&path)));
+    let before = site.everything();
+    let date = path
+        .trim_start_matches("content/reviews/")
+        .trim_end_matches(".md")
+        .to_owned();
+    let again = site
+        .run_in(&site.root(), &["review", "new", &date])
+        .assert_code(1);
+    assert_eq!(again.stdout, "");
+    assert_eq!(
+        again.stderr,
+        format!(
+            "error: \"content/reviews/{date}.md\" already exists: frictionlog never overwrites a file (edit that file, or give another date: `frictionlog review new YYYY-MM-DD`)\n"
+        )
+    );
+    crate::support::assert_same_tree(&before, &site.everything(), "review new twice");
+}
+
+#[test]
+fn review_new_needs_a_day_and_a_site_that_passes_check() {
+    let site = SiteBuilder::new()
+        .file(
+            "content/incidents/broken.md",
+            "---\ntitle: B\ncategory: monolit\n---\n",
+        )
+        .create();
+    let before = site.everything();
+    let run = site
+        .run_in(&site.root(), &["review", "new", "2019-01-07"])
+        .assert_code(1);
+    assert!(run.stderr.contains("error[unknown-category]"), "{run:#?}");
+    assert!(
+        run.stderr.ends_with(
+            "error: no review written: the site has 1 error (above), and a review counts incidents from a site that passes `frictionlog check`\n"
+        ),
+        "{run:#?}"
+    );
+    for bad in ["2019-01", "2019-02-30", "monday"] {
+        let run = site
+            .run_in(&site.root(), &["review", "new", bad])
+            .assert_code(2);
+        assert!(run.stderr.contains("for '[DATE]'"), "{bad}: {run:#?}");
+    }
+    crate::support::assert_same_tree(&before, &site.everything(), "refused reviews");
+}
+
 // ---- completions and man ----
 
 #[test]
@@ -702,6 +976,41 @@ fn bash_completes_the_site_s_categories_and_teams() {
         ),
         ["environments"]
     );
+    // report: incident slugs for INCIDENT (sub-folders too), team names
+    // for --team; sections for --section, statuses for --status.
+    let incidents: Vec<String> =
+        bash_completes(&workspace, &["frictionlog", "--root", "site", "report", ""])
+            .into_iter()
+            .filter(|word| !word.starts_with('-'))
+            .collect();
+    assert_eq!(incidents, ["flaky", "new-feature-touches-many-files"]);
+    assert_eq!(
+        bash_completes(
+            &workspace,
+            &[
+                "frictionlog",
+                "--root",
+                "site",
+                "report",
+                "flaky",
+                "--team",
+                "P"
+            ]
+        ),
+        ["Payments"]
+    );
+    workspace.write(
+        "site/content/site.yaml",
+        "title: T\nsections:\n  - {slug: testing, title: Testing}\n",
+    );
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--section", ""])),
+        ["testing"]
+    );
+    assert_eq!(
+        bash_completes(&workspace, &with(&["--status", "t"])),
+        ["tick"]
+    );
     // Folders only for --root; nothing at all for --bind.
     let roots = bash_completes(&workspace, &["frictionlog", "check", "--root", ""]);
     assert!(roots.iter().any(|r| r.starts_with("site")), "{roots:?}");
@@ -744,6 +1053,8 @@ fn the_man_page_has_every_command_s_options_exit_codes_and_examples() {
         "init",
         "new incident",
         "new category",
+        "report",
+        "review new",
         "completions",
         "man",
     ] {
@@ -759,6 +1070,8 @@ fn the_man_page_has_every_command_s_options_exit_codes_and_examples() {
         "\\-\\-format",
         "\\-\\-bind",
         "\\-\\-category",
+        "\\-\\-undated",
+        "\\-\\-section",
     ] {
         assert!(page.contains(option), "no {option}");
     }
@@ -790,6 +1103,16 @@ fn man_prints_one_command_s_page() {
     let new = workspace.run(&["man", "new"]).assert_code(0).stdout;
     assert!(new.contains(".SS \"frictionlog new incident\""), "{new}");
     assert!(new.contains(".SS \"frictionlog new category\""), "{new}");
+    let report = workspace.run(&["man", "report"]).assert_code(0).stdout;
+    for needle in ["\\-\\-team", "\\-\\-undated", "INCIDENT", ".SH EXAMPLES"] {
+        assert!(report.contains(needle), "no {needle}: {report}");
+    }
+    let review = workspace.run(&["man", "review"]).assert_code(0).stdout;
+    assert!(
+        review.contains(".SS \"frictionlog review new\""),
+        "{review}"
+    );
+    assert!(review.contains("frictionlog review new"), "{review}");
     let run = workspace.run(&["man", "publish"]).assert_code(2);
     assert!(run.stderr.contains("possible values"), "{run:#?}");
 }
@@ -816,7 +1139,13 @@ fn each_command_s_help_lists_only_the_flags_that_apply_to_it() {
             );
         }
     }
-    for command in [&["new", "incident"][..], &["new", "category"], &["init"]] {
+    for command in [
+        &["new", "incident"][..],
+        &["new", "category"],
+        &["init"],
+        &["report"],
+        &["review", "new"],
+    ] {
         let mut args = command.to_vec();
         args.push("--help");
         let help = workspace.run(&args).assert_code(0).stdout;
@@ -1158,6 +1487,86 @@ fn the_first_ten_minutes_run_as_written() {
             .is_file()
     );
     assert!(site.join("output/index.html").is_file());
+}
+
+/// The lines of the ```sh block that follows `marker` in `markdown`.
+fn shell_block_after(markdown: &str, marker: &str) -> Vec<String> {
+    let start = markdown
+        .find(marker)
+        .unwrap_or_else(|| panic!("no \"{marker}\""));
+    let rest = &markdown[start..];
+    let block = rest
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|block| block.split("```").next())
+        .unwrap_or_else(|| panic!("no ```sh block after \"{marker}\""));
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+// The README's meeting cycle (report, review new, check and build), run as
+// written on a copy of this repository's own site.
+#[test]
+fn the_readme_s_meeting_cycle_runs_on_the_bundled_site() {
+    let mut builder = SiteBuilder::empty();
+    let repository = crate::support::repository();
+    for (path, entry) in crate::support::Tree::read(&repository.join("content")).entries {
+        if let crate::support::Entry::File(bytes) = entry {
+            builder = builder.file(&format!("content/{path}"), bytes);
+        }
+    }
+    let site = builder.create();
+    let lines = shell_block_after(&doc("README.md"), "One meeting cycle");
+    let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+    let mut ran = 0;
+    for line in &lines {
+        if line.starts_with('#') {
+            continue;
+        }
+        let output = Command::new("sh")
+            .args(["-c", line])
+            .current_dir(site.root())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    binary.parent().unwrap().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "`{line}` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 3, "{lines:?}");
+    let data = site.data_json();
+    assert_eq!(data["site"]["as_of"], "2018-11-19");
+    assert_eq!(data["totals"]["occurrences"], 53);
+    let gocd = data["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["slug"] == "altering-gocd-pipelines")
+        .unwrap()
+        .clone();
+    assert_eq!(gocd["anecdotes"][1]["team"], "Payments");
+    for category in data["categories"].as_array().unwrap() {
+        assert_eq!(category["votes"], 0, "{category}");
+        assert_eq!(category["review"]["date"], "2018-11-19", "{category}");
+        assert_eq!(
+            category["review"]["recorded"], category["incidents"],
+            "{category}"
+        );
+    }
 }
 
 // Regression test: the README listed four completion shells; the binary
