@@ -666,7 +666,12 @@ impl<'c> ParsedSite<'c> {
             .zip(&self.incidents)
             .filter(|(file, _)| file.path != path)
             .filter_map(|(_, parsed)| parsed.as_ref())
-            .flat_map(|incident| incident.anecdotes.iter().map(|a| a.team.value.clone()))
+            .flat_map(|incident| {
+                incident
+                    .anecdotes
+                    .iter()
+                    .filter_map(|a| a.team_name().map(str::to_owned))
+            })
             .collect();
         teams.sort();
         teams.dedup();
@@ -1003,7 +1008,7 @@ mod tests {
         let (incident, diagnostics) = parse_incident(&file(&after));
         assert_eq!(diagnostics, [], "{after}");
         let last = incident.unwrap().anecdotes.pop().unwrap();
-        assert_eq!(last.team.value, "Web");
+        assert_eq!(last.team_name(), Some("Web"));
         assert_eq!(last.date.unwrap().to_string(), "2024-05");
         assert_eq!(last.text.as_deref(), Some("It hurt: \"again\" #2"));
         after
@@ -1183,7 +1188,7 @@ mod tests {
             let (incident, diagnostics) = parse_incident(&file(&after));
             proptest::prop_assert_eq!(&diagnostics, &[], "{}", after);
             let last = incident.unwrap().anecdotes.pop().unwrap();
-            proptest::prop_assert_eq!(&last.team.value, &team);
+            proptest::prop_assert_eq!(last.team_name(), Some(team.as_str()));
             proptest::prop_assert_eq!(last.text.as_deref(), text.as_deref());
             proptest::prop_assert_eq!(last.date, draft.date);
         }
