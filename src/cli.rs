@@ -998,7 +998,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
         Some((_, Some(base_url))) => Some(base_url),
         Some((text, None)) => {
             reporter.error(&format!(
-                "invalid --base-url \"{text}\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\""
+                "invalid --base-url \"{text}\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\" (pages link relatively: the built folder opens from disk and works under any path without one)"
             ));
             return ExitCode::from(2);
         }

@@ -771,7 +771,7 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
             None => r.error(
                 CodeKind::InvalidValue,
                 format!(
-                    "invalid base_url \"{text}\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\""
+                    "invalid base_url \"{text}\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\" (pages link relatively: the built folder opens from disk and works under any path without one)"
                 ),
                 yaml.pos,
             ),

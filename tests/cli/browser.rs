@@ -628,6 +628,28 @@ fn check_tally_fits(browser: &mut Browser, base: &str) {
         first_row.as_f64().unwrap() <= 844.0,
         "at 390 x 844 the tally's first row ends at {first_row} px"
     );
+    // The site's title once, as the page's heading, not also in the bar.
+    let brand = browser.eval("document.querySelector('.brand-name').getBoundingClientRect().width");
+    assert!(
+        brand.as_f64().unwrap() <= 1.0,
+        "the title shows twice at 390 px"
+    );
+    // A long incident title stays a heading, not a screenful.
+    let incident = "incidents/functionality-stuck-in-the-monolith/index.html";
+    browser.open(&format!("{base}/{incident}"), 390);
+    let heading = browser.eval(
+        "(() => { const h = document.querySelector('h1'); const r = h.getBoundingClientRect();
+           return {size: parseFloat(getComputedStyle(h).fontSize), lines: Math.round(r.height / parseFloat(getComputedStyle(h).lineHeight)),
+                   anecdote: document.querySelector('.anecdote, #details-heading').getBoundingClientRect().top}; })()",
+    );
+    assert!(
+        heading["size"].as_f64().unwrap() <= 24.0,
+        "incident h1 at 390 px: {heading}"
+    );
+    assert!(
+        heading["anecdote"].as_f64().unwrap() < 844.0,
+        "the incident's content starts below the first screen: {heading}"
+    );
 }
 
 /// The timeline's grid fits 1280 px without scrolling, and at 390 px its
