@@ -101,7 +101,18 @@ impl<'a> Reporter<'a> {
     fn yaml(&mut self, yaml: &str, first_line: u32) -> Option<Yaml> {
         let (root, errors) = parse_yaml_all(yaml, first_line);
         for error in errors {
-            self.error(CodeKind::YamlSyntax, error.message, error.pos);
+            let diagnostic = Diagnostic::at(
+                CodeKind::YamlSyntax,
+                error.message,
+                &self.file.path,
+                &self.file.text,
+                error.pos,
+            );
+            self.diagnostics.push(if error.marks_tabs {
+                diagnostic.marking_tabs()
+            } else {
+                diagnostic
+            });
         }
         root
     }
