@@ -394,6 +394,96 @@ impl BaseUrl {
     }
 }
 
+/// What feed.xml says about itself: site.yaml's `feed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedConfig {
+    /// `feed.id`: the feed's permanent Atom id, an absolute URI without
+    /// `#` (checked by [`feed_id_problem`]); `None` derives one.
+    pub id: Option<String>,
+    /// `feed.subtitle`; empty leaves the subtitle out.
+    pub subtitle: String,
+}
+
+impl Default for FeedConfig {
+    fn default() -> FeedConfig {
+        FeedConfig {
+            id: None,
+            subtitle: "New anecdotes of architecture pain".to_owned(),
+        }
+    }
+}
+
+/// Why `text` cannot be a feed's id, or `None` when it can. An Atom id is
+/// an absolute URI; frictionlog adds `incidents/<slug>/#<anchor>` to it for
+/// the entries, so it may not have a `#` of its own.
+pub fn feed_id_problem(text: &str) -> Option<&'static str> {
+    const SPACES: &str = "it must not contain spaces or any of # < > \" { } | \\ ^ `";
+    const TAG: &str = "a tag: URI is tag:AUTHORITY,DATE:NAME, such as \"tag:example.com,2024:arch-challenges\": a domain or e-mail address you own, a date on which you owned it, and a name of your choice";
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "#<>\"{}|\\^`".contains(c))
+    {
+        return Some(SPACES);
+    }
+    const NO_SCHEME: &str =
+        "expected an absolute URI, starting with a scheme such as \"tag:\" or \"https:\"";
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return Some(NO_SCHEME);
+    };
+    let mut scheme_chars = scheme.chars();
+    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok || rest.is_empty() {
+        return Some(NO_SCHEME);
+    }
+    let has_host = || {
+        rest.strip_prefix("//")
+            .and_then(|host| host.split('/').next())
+            .is_some_and(|host| !host.is_empty())
+    };
+    match scheme.to_ascii_lowercase().as_str() {
+        "tag" if !is_tag_uri_rest(rest) => Some(TAG),
+        "http" | "https" if !has_host() => Some(
+            "expected an http or https URL with a host, such as \"https://docs.example.com/arch/\"",
+        ),
+        _ => None,
+    }
+}
+
+/// `AUTHORITY,DATE:SPECIFIC` of a tag: URI (RFC 4151).
+fn is_tag_uri_rest(rest: &str) -> bool {
+    let Some((entity, specific)) = rest.split_once(':') else {
+        return false;
+    };
+    let Some((authority, date)) = entity.rsplit_once(',') else {
+        return false;
+    };
+    let dns_name = |name: &str| {
+        !name.is_empty()
+            && name.split('.').all(|part| {
+                !part.is_empty()
+                    && !part.starts_with('-')
+                    && !part.ends_with('-')
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    let authority_ok = match authority.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+                && dns_name(domain)
+        }
+        None => dns_name(authority),
+    };
+    let date_ok = Date::parse(date).is_some();
+    let specific_ok = specific
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@/?".contains(c));
+    authority_ok && date_ok && specific_ok
+}
+
 /// The settings of `content/site.yaml`, with defaults filled in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SiteConfig {
@@ -407,6 +497,7 @@ pub struct SiteConfig {
     pub sections: Vec<Section>,
     pub raw_html: bool,
     pub feed_limit: u32,
+    pub feed: FeedConfig,
 }
 
 impl SiteConfig {
@@ -426,6 +517,7 @@ impl SiteConfig {
             sections: Vec::new(),
             raw_html: false,
             feed_limit: 50,
+            feed: FeedConfig::default(),
         }
     }
 }
@@ -668,6 +760,33 @@ mod tests {
         assert_eq!(bare.path, "/");
         assert_eq!(BaseUrl::parse("arch"), None);
         assert_eq!(BaseUrl::parse("https:///x"), None);
+    }
+
+    #[test]
+    fn feed_ids_are_absolute_uris_without_a_fragment() {
+        for good in [
+            "tag:example.com,2024:arch-challenges",
+            "tag:arch@example.com,2024-03-01:challenges/web",
+            "tag:example.com,2024:",
+            "https://docs.example.com/arch/",
+            "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        ] {
+            assert_eq!(feed_id_problem(good), None, "{good}");
+        }
+        for bad in [
+            "/arch/",
+            "arch-challenges",
+            "tag:example.com:arch",
+            "tag:example.com,24:arch",
+            "tag:-example.com,2024:arch",
+            "tag:example.com,2024:arch challenges",
+            "https://docs.example.com/arch/#feed",
+            "https:/arch/",
+            "1tag:x",
+            "tag:",
+        ] {
+            assert!(feed_id_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,9 +8,9 @@
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
-    Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, Incident, IncidentStatus, Located,
-    PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig, date_problem, is_valid_slug,
-    slugify,
+    Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, FeedConfig, Incident,
+    IncidentStatus, Located, PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig,
+    date_problem, feed_id_problem, is_valid_slug, slugify,
 };
 use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
@@ -408,8 +408,10 @@ const SITE_KEYS: &[&str] = &[
     "sections",
     "markdown",
     "feed_limit",
+    "feed",
 ];
 const MARKDOWN_KEYS: &[&str] = &["raw_html"];
+const FEED_KEYS: &[&str] = &["id", "subtitle"];
 const INCIDENT_STATUS_KEYS: &[&str] = &["label", "symbol"];
 const CATEGORY_STATUS_KEYS: &[&str] = &["label"];
 const SECTION_KEYS: &[&str] = &["slug", "title"];
@@ -419,6 +421,7 @@ const SECTION_KEYS: &[&str] = &["slug", "title"];
 pub const DOCUMENTED_KEYS: &[(&str, &[&str])] = &[
     ("site.yaml", SITE_KEYS),
     ("site.yaml markdown", MARKDOWN_KEYS),
+    ("site.yaml feed", FEED_KEYS),
     ("site.yaml incident_statuses", INCIDENT_STATUS_KEYS),
     ("site.yaml category_statuses", CATEGORY_STATUS_KEYS),
     ("site.yaml sections", SECTION_KEYS),
@@ -871,7 +874,36 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
     {
         config.feed_limit = limit;
     }
+    if let Some(yaml) = fields.get("feed") {
+        config.feed = parse_feed(&mut r, yaml);
+    }
     r.finish(Some(config))
+}
+
+/// site.yaml's `feed`: the feed's id and subtitle.
+fn parse_feed(r: &mut Reporter<'_>, yaml: &Yaml) -> FeedConfig {
+    let mut feed = FeedConfig::default();
+    let Some(fields) = r.fields(yaml, FEED_KEYS, "feed", false) else {
+        return feed;
+    };
+    if let Some(yaml) = fields.get("id")
+        && let Some(id) = r.non_empty_string(yaml, "id")
+    {
+        match feed_id_problem(&id) {
+            None => feed.id = Some(id),
+            Some(problem) => r.error(
+                CodeKind::InvalidValue,
+                format!("invalid feed id \"{id}\": {problem}"),
+                yaml.pos,
+            ),
+        }
+    }
+    if let Some(yaml) = fields.get("subtitle")
+        && let Some(subtitle) = r.string(yaml, "subtitle")
+    {
+        feed.subtitle = subtitle;
+    }
+    feed
 }
 
 /// A mapping from keys (slugs) to definitions, kept in the order written.
@@ -1052,6 +1084,32 @@ mod tests {
         assert!(config.raw_html);
         assert_eq!(config.incident_statuses.len(), 1);
         assert_eq!(config.sections[0].slug, "fed");
+    }
+
+    #[test]
+    fn site_config_feed() {
+        let (config, d) = parse_site_config(&file(
+            "content/site.yaml",
+            "title: T\nfeed:\n  id: tag:example.com,2024:arch\n  subtitle: \"\"\n",
+        ));
+        assert_eq!(d, []);
+        let feed = config.unwrap().feed;
+        assert_eq!(feed.id.as_deref(), Some("tag:example.com,2024:arch"));
+        assert_eq!(feed.subtitle, "");
+        let (config, d) = parse_site_config(&file(
+            "content/site.yaml",
+            "title: T\nfeed:\n  id: /arch/\n  subtitel: x\n",
+        ));
+        assert_eq!(
+            codes(&d),
+            vec![("unknown-field", 4, 3), ("invalid-value", 3, 7)]
+        );
+        assert!(d[0].message.contains("did you mean \"subtitle\""));
+        assert!(
+            d[1].message
+                .starts_with("invalid feed id \"/arch/\": expected an absolute URI")
+        );
+        assert_eq!(config.unwrap().feed, FeedConfig::default());
     }
 
     #[test]

@@ -28,6 +28,8 @@ mod diagnostics;
 mod exit_codes;
 #[path = "cli/export.rs"]
 mod export;
+#[path = "cli/feed_ids.rs"]
+mod feed_ids;
 #[path = "cli/fine_print.rs"]
 mod fine_print;
 #[path = "cli/hostile.rs"]
