@@ -24,6 +24,8 @@ mod browser;
 mod bundled;
 #[path = "cli/diagnostics.rs"]
 mod diagnostics;
+#[path = "cli/edit_links.rs"]
+mod edit_links;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/export.rs"]

@@ -236,6 +236,12 @@ pub(super) struct PageContext<'a> {
     pub(super) title: &'a str,
     pub(super) url: String,
     pub(super) permalink: String,
+    /// The host's edit page of the content file the page is made from
+    /// (site.yaml `repository`).
+    pub(super) edit_url: Option<String>,
+    /// Where a reader adds their team's anecdote: on an incident's page,
+    /// the host's edit page of the incident's file.
+    pub(super) report_url: Option<String>,
 }
 
 #[derive(Serialize)]
