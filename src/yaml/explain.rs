@@ -135,7 +135,11 @@ pub(super) fn explain_properties(yaml: &str, offset: usize, len: usize) -> Optio
         None => (yaml, offset),
     };
     let before = yaml.get(..offset)?;
-    // Most values follow `key: ` or `- `: reject them at the first byte.
+    // Quotes around the value say the writer knows what YAML does.
+    if yaml.get(offset..)?.starts_with(['"', '\'']) {
+        return None;
+    }
+    // Most values follow `key:` or `-`: the token before them tells.
     let last = before.trim_end_matches([' ', '\t']);
     let token_start = last
         .rfind(|c: char| c.is_whitespace() || "[{,".contains(c))
@@ -738,6 +742,7 @@ mod tests {
     #[test]
     fn anchors_that_are_used_and_core_tags_are_meant() {
         assert_clean("a: &x foo\nb: *x\n");
+        assert_clean("a: !x \"quoted\"\n");
         assert_clean("title: !!str 2024\n");
         assert_clean("title: R&D pains\ntags: [R&D, x!]\n");
     }
