@@ -889,13 +889,14 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
 
 /// site.yaml's `repository`: the host's edit page of every content file,
 /// from `url`, `branch` and `kind`, or from `edit_url_template`; and the
-/// site's folder in the repository. `None` (reported) when it is unusable.
+/// site's folder in the repository. `None` when it is unusable, with every
+/// problem of it reported.
 fn parse_repository(r: &mut Reporter<'_>, yaml: &Yaml) -> Option<RepositoryConfig> {
     let fields = r.fields(yaml, REPOSITORY_KEYS, "repository", false)?;
     let path = match fields.get("path") {
-        Some(yaml) => {
-            let text = r.string(yaml, "path")?;
-            let Some(path) = parse_repository_path(&text) else {
+        Some(yaml) => r.string(yaml, "path").and_then(|text| {
+            let path = parse_repository_path(&text);
+            if path.is_none() {
                 r.error(
                     CodeKind::InvalidValue,
                     format!(
@@ -903,14 +904,25 @@ fn parse_repository(r: &mut Reporter<'_>, yaml: &Yaml) -> Option<RepositoryConfi
                     ),
                     yaml.pos,
                 );
-                return None;
-            };
+            }
             path
-        }
-        None => String::new(),
+        }),
+        None => Some(String::new()),
     };
     if let Some(template_yaml) = fields.get("edit_url_template") {
-        let template = r.non_empty_string(template_yaml, "edit_url_template")?;
+        let template = r
+            .non_empty_string(template_yaml, "edit_url_template")
+            .filter(|template| match edit_url_template_problem(template) {
+                None => true,
+                Some(problem) => {
+                    r.error(
+                        CodeKind::InvalidValue,
+                        format!("invalid edit_url_template \"{template}\": {problem}"),
+                        template_yaml.pos,
+                    );
+                    false
+                }
+            });
         if let Some(name) = ["url", "branch", "kind"]
             .into_iter()
             .find(|name| fields.get_entry(name).is_some())
@@ -924,19 +936,47 @@ fn parse_repository(r: &mut Reporter<'_>, yaml: &Yaml) -> Option<RepositoryConfi
             );
             return None;
         }
-        if let Some(problem) = edit_url_template_problem(&template) {
-            r.error(
-                CodeKind::InvalidValue,
-                format!("invalid edit_url_template \"{template}\": {problem}"),
-                template_yaml.pos,
-            );
-            return None;
-        }
         return Some(RepositoryConfig {
-            edit_url_template: template,
-            path,
+            edit_url_template: template?,
+            path: path?,
         });
     }
+    let branch = match fields.get("branch") {
+        Some(yaml) => r.non_empty_string(yaml, "branch").filter(|branch| {
+            let valid = !(branch.contains(char::is_whitespace)
+                || branch.contains("..")
+                || branch.starts_with(['/', '-'])
+                || branch.ends_with('/'));
+            if !valid {
+                r.error(
+                    CodeKind::InvalidValue,
+                    format!(
+                        "invalid branch \"{branch}\": expected the name of a Git branch, such as \"main\""
+                    ),
+                    yaml.pos,
+                );
+            }
+            valid
+        }),
+        None => Some("main".to_owned()),
+    };
+    // `None`: no kind given; `Some(None)`: a kind given and reported.
+    let kind = fields.get("kind").map(|yaml| {
+        let name = r.string(yaml, "kind")?;
+        let kind = HostKind::from_name(&name);
+        if kind.is_none() {
+            r.error(
+                CodeKind::InvalidValue,
+                format!(
+                    "unknown kind of host \"{name}\"{}: expected one of {}",
+                    hint(&name, HostKind::NAMES),
+                    HostKind::NAMES.join(", ")
+                ),
+                yaml.pos,
+            );
+        }
+        kind
+    });
     let Some(url_yaml) = fields.get("url") else {
         r.error(
             CodeKind::MissingField,
@@ -957,42 +997,8 @@ fn parse_repository(r: &mut Reporter<'_>, yaml: &Yaml) -> Option<RepositoryConfi
             return None;
         }
     };
-    let branch = match fields.get("branch") {
-        Some(yaml) => {
-            let branch = r.non_empty_string(yaml, "branch")?;
-            if branch.contains(char::is_whitespace)
-                || branch.contains("..")
-                || branch.starts_with(['/', '-'])
-                || branch.ends_with('/')
-            {
-                r.error(
-                    CodeKind::InvalidValue,
-                    format!("invalid branch \"{branch}\": expected the name of a Git branch, such as \"main\""),
-                    yaml.pos,
-                );
-                return None;
-            }
-            branch
-        }
-        None => "main".to_owned(),
-    };
-    let kind = match fields.get("kind") {
-        Some(yaml) => {
-            let name = r.string(yaml, "kind")?;
-            let Some(kind) = HostKind::from_name(&name) else {
-                r.error(
-                    CodeKind::InvalidValue,
-                    format!(
-                        "unknown kind of host \"{name}\"{}: expected one of {}",
-                        hint(&name, HostKind::NAMES),
-                        HostKind::NAMES.join(", ")
-                    ),
-                    yaml.pos,
-                );
-                return None;
-            };
-            kind
-        }
+    let kind = match kind {
+        Some(given) => given?,
         None => {
             let Some(kind) = HostKind::of_host(&host) else {
                 r.error(
@@ -1009,8 +1015,8 @@ fn parse_repository(r: &mut Reporter<'_>, yaml: &Yaml) -> Option<RepositoryConfi
         }
     };
     Some(RepositoryConfig {
-        edit_url_template: kind.edit_url_template(&url, &branch),
-        path,
+        edit_url_template: kind.edit_url_template(&url, &branch?),
+        path: path?,
     })
 }
 
@@ -1295,6 +1301,19 @@ mod tests {
         assert_eq!(
             problems,
             vec![("unknown-field", 5, 3), ("invalid-value", 4, 9)]
+        );
+        // Every problem of the mapping, not only the first.
+        let (found, problems, _) =
+            repository("  url: ftp://x\n  path: /abs\n  branch: a b\n  kind: githib\n");
+        assert_eq!(found, None);
+        assert_eq!(
+            problems,
+            vec![
+                ("invalid-value", 4, 9),
+                ("invalid-value", 5, 11),
+                ("invalid-value", 6, 9),
+                ("invalid-value", 3, 8),
+            ]
         );
     }
 

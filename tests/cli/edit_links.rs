@@ -132,6 +132,7 @@ fn unusable_repository_settings_are_reported_where_they_are_written() {
         &site,
         &[
             ("invalid-value", "content/site.yaml", 3, 8),
+            ("invalid-value", "content/site.yaml", 4, 9),
             ("unknown-field", "content/site.yaml", 5, 3),
         ],
     );
@@ -141,6 +142,10 @@ fn unusable_repository_settings_are_reported_where_they_are_written() {
     );
     assert_eq!(
         d[1].message,
+        "unknown kind of host \"githb\" (did you mean \"github\"?): expected one of github, gitlab, gitea"
+    );
+    assert_eq!(
+        d[2].message,
         "unknown key \"brnch\" in repository (did you mean \"branch\"?)"
     );
 
@@ -150,13 +155,19 @@ fn unusable_repository_settings_are_reported_where_they_are_written() {
             "repository:\n  url: https://git.example.com/acme/arch\n  path: ../arch\n",
         )
         .create();
-    let d = expect_errors(&site, &[("invalid-value", "content/site.yaml", 4, 9)]);
+    let d = expect_errors(
+        &site,
+        &[
+            ("missing-field", "content/site.yaml", 3, 8),
+            ("invalid-value", "content/site.yaml", 4, 9),
+        ],
+    );
     assert!(
-        d[0].message.starts_with(
+        d[1].message.starts_with(
             "invalid repository path \"../arch\": expected the folder that holds content/"
         ),
         "{}",
-        d[0].message
+        d[1].message
     );
 
     let site = SiteBuilder::new()
@@ -174,7 +185,7 @@ fn unusable_repository_settings_are_reported_where_they_are_written() {
     let site = SiteBuilder::new()
         .append(
             "content/site.yaml",
-            "repository:\n  url: https://github.com/acme/arch\n  kind: gitlab\n  edit_url_template: https://github.com/acme/arch/edit/main/\n",
+            "repository:\n  url: https://github.com/acme/arch\n  kind: gitlab\n  edit_url_template: https://github.com/acme/arch/edit/main/{path}\n",
         )
         .create();
     let d = expect_errors(&site, &[("invalid-value", "content/site.yaml", 5, 22)]);
