@@ -121,6 +121,9 @@ impl Pos {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceLine {
     pub text: String,
+    /// Whether the snippet shows the tabs of the line's indentation as
+    /// `→` (a snippet otherwise shows a tab as spaces).
+    pub marks_tabs: bool,
 }
 
 /// One problem found in the user's site.
@@ -161,6 +164,7 @@ impl Diagnostic {
     ) -> Diagnostic {
         let source_line = nth_line(text, pos.line).map(|line| SourceLine {
             text: line.to_owned(),
+            marks_tabs: false,
         });
         Diagnostic {
             severity: Severity::Error,
@@ -182,6 +186,16 @@ impl Diagnostic {
             pos: Some(pos),
             source_line: None,
         }
+    }
+
+    /// The same diagnostic, its snippet showing the tabs that indent the
+    /// line as `→`: for errors about those tabs, which a snippet would
+    /// otherwise show as spaces.
+    pub fn marking_tabs(mut self) -> Diagnostic {
+        if let Some(source) = &mut self.source_line {
+            source.marks_tabs = true;
+        }
+        self
     }
 
     pub fn warning(mut self) -> Diagnostic {
@@ -306,7 +320,12 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
             while end < source.text.len() && !source.text.is_char_boundary(end) {
                 end += 1;
             }
-            let snippet = Snippet::source(source.text.as_str())
+            let (shown, start, end) = if source.marks_tabs {
+                mark_indent_tabs(&source.text, start, end)
+            } else {
+                (Cow::Borrowed(source.text.as_str()), start, end)
+            };
+            let snippet = Snippet::source(shown.as_ref())
                 .line_start(usize::try_from(pos.line).unwrap_or(1))
                 .path(file.as_str())
                 .annotation(AnnotationKind::Primary.span(start..end));
@@ -334,6 +353,28 @@ pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
         text.push_str(line);
     }
     text
+}
+
+/// What a tab in the indentation looks like in a snippet.
+const TAB_MARK: char = '→';
+
+/// `line` with the tabs among its leading blanks shown as [`TAB_MARK`],
+/// and the byte range `start..end` moved to match.
+fn mark_indent_tabs(line: &str, start: usize, end: usize) -> (Cow<'_, str>, usize, usize) {
+    let blanks = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let (indent, rest) = line.split_at(blanks);
+    let grown = TAB_MARK.len_utf8() - 1;
+    let moved = |at: usize| {
+        at + grown
+            * indent
+                .get(..at.min(blanks))
+                .map_or(0, |i| i.matches('\t').count())
+    };
+    let shown = format!(
+        "{}{rest}",
+        indent.replace('\t', TAB_MARK.encode_utf8(&mut [0; 4]))
+    );
+    (Cow::Owned(shown), moved(start), moved(end))
 }
 
 /// The JSON shape of a diagnostic (docs/format.md, "Diagnostics").
@@ -446,6 +487,35 @@ error[unknown-category]: unknown category \"monolit\" (did you mean \"monolith\"
  3 | category: monolit
    |           ^^^^^^^";
         assert_eq!(render_human(&diagnostic, false), expected);
+    }
+
+    #[test]
+    fn tabs_in_the_indentation_are_shown_when_the_error_is_about_them() {
+        let text = "---\na:\n\t\tb: c\n---\n";
+        let diagnostic = Diagnostic::at(
+            CodeKind::YamlSyntax,
+            "tabs",
+            "content/incidents/x.md",
+            text,
+            Pos::new(3, 1, 2),
+        );
+        let expected = "\
+error[yaml-syntax]: tabs
+  --> content/incidents/x.md:3:1
+   |
+ 3 | {indent}b: c
+   | {marks}";
+        // Unmarked, the snippet shows each tab as spaces.
+        assert_eq!(
+            render_human(&diagnostic, false),
+            expected
+                .replace("{indent}", "        ")
+                .replace("{marks}", "^^^^^^^^")
+        );
+        assert_eq!(
+            render_human(&diagnostic.marking_tabs(), false),
+            expected.replace("{indent}", "→→").replace("{marks}", "^^")
+        );
     }
 
     #[test]

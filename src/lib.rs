@@ -15,7 +15,8 @@
 //! - [`load`]: walks `content/` in a stable order and reads the files
 //!   ([`parse::SourceFile`]).
 //! - [`frontmatter`] and [`yaml`]: split a file and parse its YAML into a tree
-//!   whose every value knows its line and column.
+//!   whose every value knows its line and column; the YAML mistakes people
+//!   make are explained there in plain words, with the fix.
 //! - [`parse`]: one file into a typed [`model`] value, reporting every problem
 //!   of that file as a [`diagnostic::Diagnostic`].
 //! - [`validate`]: rules across files (references, unique slugs); and,

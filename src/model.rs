@@ -465,6 +465,258 @@ impl BaseUrl {
     }
 }
 
+/// What feed.xml says about itself: site.yaml's `feed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedConfig {
+    /// `feed.id`: the feed's permanent Atom id, an absolute URI without
+    /// `#` (checked by [`feed_id_problem`]); `None` derives one.
+    pub id: Option<String>,
+    /// `feed.subtitle`; empty leaves the subtitle out.
+    pub subtitle: String,
+}
+
+impl Default for FeedConfig {
+    fn default() -> FeedConfig {
+        FeedConfig {
+            id: None,
+            subtitle: "New anecdotes of architecture pain".to_owned(),
+        }
+    }
+}
+
+/// Why `text` cannot be a feed's id, or `None` when it can. An Atom id is
+/// an absolute URI; frictionlog adds `incidents/<slug>/#<anchor>` to it for
+/// the entries, so it may not have a `#` of its own.
+pub fn feed_id_problem(text: &str) -> Option<&'static str> {
+    const SPACES: &str = "it must not contain spaces or any of # < > \" { } | \\ ^ `";
+    const TAG: &str = "a tag: URI is tag:AUTHORITY,DATE:NAME, such as \"tag:example.com,2024:arch-challenges\": a domain or e-mail address you own, a date on which you owned it, and a name of your choice";
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "#<>\"{}|\\^`".contains(c))
+    {
+        return Some(SPACES);
+    }
+    const NO_SCHEME: &str =
+        "expected an absolute URI, starting with a scheme such as \"tag:\" or \"https:\"";
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return Some(NO_SCHEME);
+    };
+    let mut scheme_chars = scheme.chars();
+    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok || rest.is_empty() {
+        return Some(NO_SCHEME);
+    }
+    let has_host = || {
+        rest.strip_prefix("//")
+            .and_then(|host| host.split('/').next())
+            .is_some_and(|host| !host.is_empty())
+    };
+    match scheme.to_ascii_lowercase().as_str() {
+        "tag" if !is_tag_uri_rest(rest) => Some(TAG),
+        "http" | "https" if !has_host() => Some(
+            "expected an http or https URL with a host, such as \"https://docs.example.com/arch/\"",
+        ),
+        _ => None,
+    }
+}
+
+/// `AUTHORITY,DATE:SPECIFIC` of a tag: URI (RFC 4151).
+fn is_tag_uri_rest(rest: &str) -> bool {
+    let Some((entity, specific)) = rest.split_once(':') else {
+        return false;
+    };
+    let Some((authority, date)) = entity.rsplit_once(',') else {
+        return false;
+    };
+    let dns_name = |name: &str| {
+        !name.is_empty()
+            && name.split('.').all(|part| {
+                !part.is_empty()
+                    && !part.starts_with('-')
+                    && !part.ends_with('-')
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    let authority_ok = match authority.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+                && dns_name(domain)
+        }
+        None => dns_name(authority),
+    };
+    let date_ok = Date::parse(date).is_some();
+    let specific_ok = specific
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@/?".contains(c));
+    authority_ok && date_ok && specific_ok
+}
+
+/// site.yaml's `repository`, resolved once into the one thing pages need:
+/// the address of the host's page that edits a content file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepositoryConfig {
+    /// The host's edit page, `{path}` standing for a file's path in the
+    /// repository: `https://github.com/acme/arch/edit/main/{path}`.
+    pub edit_url_template: String,
+    /// The site's folder in the repository (the one holding `content/`):
+    /// `""` for the repository's root, else `docs/arch/`.
+    pub path: String,
+}
+
+/// What a path segment must not hold as it is in a URL: `/` stays, as the
+/// separator of the segments.
+const PATH_IN_URL: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// `path` percent-encoded for a URL, its `/` kept.
+fn encode_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH_IN_URL).to_string()
+}
+
+impl RepositoryConfig {
+    /// The host's page that edits the content file `file` (its path from
+    /// the site's root, `content/incidents/x.md`).
+    pub fn edit_url(&self, file: &str) -> String {
+        let in_repository = format!("{}{file}", self.path);
+        self.edit_url_template
+            .replace("{path}", &encode_path(&in_repository))
+    }
+}
+
+/// The kinds of Git host whose edit pages frictionlog knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostKind {
+    Github,
+    Gitlab,
+    /// Gitea and Forgejo (Codeberg).
+    Gitea,
+}
+
+impl HostKind {
+    pub const NAMES: [&'static str; 3] = ["github", "gitlab", "gitea"];
+
+    pub fn from_name(name: &str) -> Option<HostKind> {
+        match name {
+            "github" => Some(HostKind::Github),
+            "gitlab" => Some(HostKind::Gitlab),
+            "gitea" => Some(HostKind::Gitea),
+            _ => None,
+        }
+    }
+
+    /// The kind of a well-known public host, by its name.
+    pub fn of_host(host: &str) -> Option<HostKind> {
+        match host.to_ascii_lowercase().trim_start_matches("www.") {
+            "github.com" => Some(HostKind::Github),
+            "gitlab.com" => Some(HostKind::Gitlab),
+            "codeberg.org" | "gitea.com" => Some(HostKind::Gitea),
+            _ => None,
+        }
+    }
+
+    /// The edit page of `{path}` on `branch` of the repository whose web
+    /// address is `url` (without a final `/`).
+    pub fn edit_url_template(self, url: &str, branch: &str) -> String {
+        let edit = match self {
+            HostKind::Github => "edit",
+            HostKind::Gitlab => "-/edit",
+            HostKind::Gitea => "_edit",
+        };
+        format!("{url}/{edit}/{}/{{path}}", encode_path(branch))
+    }
+}
+
+/// A repository's web address from `text`, without a final `/` or `.git`,
+/// and its host; or, when it is none, what to say (a did-you-mean for an
+/// SSH address).
+pub fn parse_repository_url(text: &str) -> Result<(String, String), String> {
+    const EXPECTED: &str = "expected the repository's web address, such as \"https://github.com/acme/arch-challenges\"";
+    let text = text.trim();
+    let trimmed = text.trim_end_matches('/');
+    let trimmed = trimmed.strip_suffix(".git").unwrap_or(trimmed);
+    let Some(rest) = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+    else {
+        // `git@github.com:acme/arch.git`, as `git clone` takes it.
+        if let Some((host, path)) = trimmed
+            .strip_prefix("git@")
+            .or_else(|| trimmed.strip_prefix("ssh://git@"))
+            .and_then(|rest| rest.split_once([':', '/']))
+            && !host.is_empty()
+            && !path.is_empty()
+        {
+            return Err(format!(
+                "{EXPECTED} (did you mean \"https://{host}/{}\"?)",
+                path.trim_start_matches('/')
+            ));
+        }
+        return Err(EXPECTED.to_owned());
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty()
+        || path.is_empty()
+        || trimmed
+            .contains(|c: char| c.is_whitespace() || c.is_control() || "#?{}<>\"\\^`|".contains(c))
+    {
+        return Err(EXPECTED.to_owned());
+    }
+    Ok((trimmed.to_owned(), host.to_owned()))
+}
+
+/// Why `template` cannot be an edit page's address, or `None` when it can.
+pub fn edit_url_template_problem(template: &str) -> Option<&'static str> {
+    let absolute = ["https://", "http://"].iter().any(|scheme| {
+        template
+            .strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    });
+    if !absolute || template.contains(char::is_whitespace) {
+        return Some(
+            "expected an http or https URL, such as \"https://git.example.com/arch/-/edit/main/{path}\"",
+        );
+    }
+    if !template.contains("{path}") {
+        return Some(
+            "it must contain {path}, which frictionlog replaces with the path of the page's file in the repository",
+        );
+    }
+    None
+}
+
+/// The site's folder in the repository, normalised to `""` or `a/b/`; or
+/// `None` when `text` is no folder inside a repository.
+pub fn parse_repository_path(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches('/');
+    if text.is_empty() || text == "." {
+        return Some(String::new());
+    }
+    let inside = !text.starts_with('/')
+        && !text.contains('\\')
+        && text
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+    inside.then(|| format!("{text}/"))
+}
+
 /// The settings of `content/site.yaml`, with defaults filled in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SiteConfig {
@@ -480,6 +732,9 @@ pub struct SiteConfig {
     pub feed_limit: u32,
     pub group_by: GroupBy,
     pub order_by: OrderBy,
+    pub feed: FeedConfig,
+    /// Where the content files are edited; `None` shows no edit links.
+    pub repository: Option<RepositoryConfig>,
 }
 
 impl SiteConfig {
@@ -501,6 +756,8 @@ impl SiteConfig {
             feed_limit: 50,
             group_by: GroupBy::Category,
             order_by: OrderBy::Title,
+            feed: FeedConfig::default(),
+            repository: None,
         }
     }
 }
@@ -744,6 +1001,116 @@ mod tests {
         assert_eq!(bare.path, "/");
         assert_eq!(BaseUrl::parse("arch"), None);
         assert_eq!(BaseUrl::parse("https:///x"), None);
+    }
+
+    #[test]
+    fn feed_ids_are_absolute_uris_without_a_fragment() {
+        for good in [
+            "tag:example.com,2024:arch-challenges",
+            "tag:arch@example.com,2024-03-01:challenges/web",
+            "tag:example.com,2024:",
+            "https://docs.example.com/arch/",
+            "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+        ] {
+            assert_eq!(feed_id_problem(good), None, "{good}");
+        }
+        for bad in [
+            "/arch/",
+            "arch-challenges",
+            "tag:example.com:arch",
+            "tag:example.com,24:arch",
+            "tag:-example.com,2024:arch",
+            "tag:example.com,2024:arch challenges",
+            "https://docs.example.com/arch/#feed",
+            "https:/arch/",
+            "1tag:x",
+            "tag:",
+        ] {
+            assert!(feed_id_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn edit_urls_for_each_kind_of_host() {
+        use super::{HostKind, RepositoryConfig};
+        let url = "https://git.example.com/acme/arch";
+        let cases = [
+            (
+                HostKind::Github,
+                "https://git.example.com/acme/arch/edit/main/",
+            ),
+            (
+                HostKind::Gitlab,
+                "https://git.example.com/acme/arch/-/edit/main/",
+            ),
+            (
+                HostKind::Gitea,
+                "https://git.example.com/acme/arch/_edit/main/",
+            ),
+        ];
+        for (kind, prefix) in cases {
+            let repository = RepositoryConfig {
+                edit_url_template: kind.edit_url_template(url, "main"),
+                path: String::new(),
+            };
+            assert_eq!(
+                repository.edit_url("content/incidents/x.md"),
+                format!("{prefix}content/incidents/x.md")
+            );
+        }
+        let in_folder = RepositoryConfig {
+            edit_url_template: HostKind::Github.edit_url_template(url, "release/2024 q1"),
+            path: "docs/arch/".into(),
+        };
+        assert_eq!(
+            in_folder.edit_url("content/incidents/Web team/ünïcode #1.md"),
+            "https://git.example.com/acme/arch/edit/release/2024%20q1/docs/arch/content/incidents/Web%20team/%C3%BCn%C3%AFcode%20%231.md"
+        );
+        assert_eq!(HostKind::of_host("GitHub.com"), Some(HostKind::Github));
+        assert_eq!(HostKind::of_host("codeberg.org"), Some(HostKind::Gitea));
+        assert_eq!(HostKind::of_host("git.example.com"), None);
+    }
+
+    #[test]
+    fn repository_urls_and_paths() {
+        use super::{edit_url_template_problem, parse_repository_path, parse_repository_url};
+        assert_eq!(
+            parse_repository_url("https://github.com/acme/arch.git/"),
+            Ok(("https://github.com/acme/arch".into(), "github.com".into()))
+        );
+        assert!(
+            parse_repository_url("git@github.com:acme/arch.git")
+                .unwrap_err()
+                .ends_with("(did you mean \"https://github.com/acme/arch\"?)")
+        );
+        for bad in [
+            "github.com/acme/arch",
+            "https://github.com",
+            "https:///acme",
+            "https://h/a b",
+        ] {
+            assert!(parse_repository_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_repository_path("docs/arch/"),
+            Some("docs/arch/".into())
+        );
+        assert_eq!(parse_repository_path("."), Some(String::new()));
+        for bad in [
+            "/docs",
+            "../docs",
+            "docs//arch",
+            "docs\\arch",
+            "docs/./arch",
+        ] {
+            assert_eq!(parse_repository_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            edit_url_template_problem("https://h/edit/main/{path}"),
+            None
+        );
+        assert!(edit_url_template_problem("https://h/edit/main/").is_some());
+        assert!(edit_url_template_problem("/edit/{path}").is_some());
     }
 
     #[test]

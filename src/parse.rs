@@ -8,9 +8,10 @@
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
-    Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, GroupBy, Incident, IncidentStatus,
-    Located, OrderBy, PrecisionKind, RankKind, Review, ReviewEntry, Section, SiteConfig,
-    date_problem, is_valid_slug, slugify,
+    Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, FeedConfig, GroupBy, HostKind,
+    Incident, IncidentStatus, Located, OrderBy, PrecisionKind, RankKind, RepositoryConfig, Review,
+    ReviewEntry, Section, SiteConfig, date_problem, edit_url_template_problem, feed_id_problem,
+    is_valid_slug, parse_repository_path, parse_repository_url, slugify,
 };
 use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
@@ -101,7 +102,18 @@ impl<'a> Reporter<'a> {
     fn yaml(&mut self, yaml: &str, first_line: u32) -> Option<Yaml> {
         let (root, errors) = parse_yaml_all(yaml, first_line);
         for error in errors {
-            self.error(CodeKind::YamlSyntax, error.message, error.pos);
+            let diagnostic = Diagnostic::at(
+                CodeKind::YamlSyntax,
+                error.message,
+                &self.file.path,
+                &self.file.text,
+                error.pos,
+            );
+            self.diagnostics.push(if error.marks_tabs {
+                diagnostic.marking_tabs()
+            } else {
+                diagnostic
+            });
         }
         root
     }
@@ -424,9 +436,13 @@ const SITE_KEYS: &[&str] = &[
     "markdown",
     "feed_limit",
     "incidents",
+    "feed",
+    "repository",
 ];
 const MARKDOWN_KEYS: &[&str] = &["raw_html"];
 const INCIDENTS_KEYS: &[&str] = &["group_by", "order_by"];
+const FEED_KEYS: &[&str] = &["id", "subtitle"];
+const REPOSITORY_KEYS: &[&str] = &["url", "branch", "kind", "path", "edit_url_template"];
 const INCIDENT_STATUS_KEYS: &[&str] = &["label", "symbol"];
 const CATEGORY_STATUS_KEYS: &[&str] = &["label"];
 const SECTION_KEYS: &[&str] = &["slug", "title"];
@@ -436,6 +452,8 @@ const SECTION_KEYS: &[&str] = &["slug", "title"];
 pub const DOCUMENTED_KEYS: &[(&str, &[&str])] = &[
     ("site.yaml", SITE_KEYS),
     ("site.yaml markdown", MARKDOWN_KEYS),
+    ("site.yaml feed", FEED_KEYS),
+    ("site.yaml repository", REPOSITORY_KEYS),
     ("site.yaml incident_statuses", INCIDENT_STATUS_KEYS),
     ("site.yaml category_statuses", CATEGORY_STATUS_KEYS),
     ("site.yaml sections", SECTION_KEYS),
@@ -909,7 +927,172 @@ pub fn parse_site_config(file: &SourceFile) -> (Option<SiteConfig>, Vec<Diagnost
                 .unwrap_or_default();
         }
     }
+    if let Some(yaml) = fields.get("feed") {
+        config.feed = parse_feed(&mut r, yaml);
+    }
+    if let Some(yaml) = fields.get("repository") {
+        config.repository = parse_repository(&mut r, yaml);
+    }
     r.finish(Some(config))
+}
+
+/// site.yaml's `repository`: the host's edit page of every content file,
+/// from `url`, `branch` and `kind`, or from `edit_url_template`; and the
+/// site's folder in the repository. `None` when it is unusable, with every
+/// problem of it reported.
+fn parse_repository(r: &mut Reporter<'_>, yaml: &Yaml) -> Option<RepositoryConfig> {
+    let fields = r.fields(yaml, REPOSITORY_KEYS, "repository", false)?;
+    let path = match fields.get("path") {
+        Some(yaml) => r.string(yaml, "path").and_then(|text| {
+            let path = parse_repository_path(&text);
+            if path.is_none() {
+                r.error(
+                    CodeKind::InvalidValue,
+                    format!(
+                        "invalid repository path \"{text}\": expected the folder that holds content/, relative to the repository's root, such as \"docs/arch\""
+                    ),
+                    yaml.pos,
+                );
+            }
+            path
+        }),
+        None => Some(String::new()),
+    };
+    if let Some(template_yaml) = fields.get("edit_url_template") {
+        let template = r
+            .non_empty_string(template_yaml, "edit_url_template")
+            .filter(|template| match edit_url_template_problem(template) {
+                None => true,
+                Some(problem) => {
+                    r.error(
+                        CodeKind::InvalidValue,
+                        format!("invalid edit_url_template \"{template}\": {problem}"),
+                        template_yaml.pos,
+                    );
+                    false
+                }
+            });
+        if let Some(name) = ["url", "branch", "kind"]
+            .into_iter()
+            .find(|name| fields.get_entry(name).is_some())
+        {
+            r.error(
+                CodeKind::InvalidValue,
+                format!(
+                    "repository has both \"edit_url_template\" and \"{name}\": give either url (with branch and kind) or edit_url_template"
+                ),
+                template_yaml.pos,
+            );
+            return None;
+        }
+        return Some(RepositoryConfig {
+            edit_url_template: template?,
+            path: path?,
+        });
+    }
+    let branch = match fields.get("branch") {
+        Some(yaml) => r.non_empty_string(yaml, "branch").filter(|branch| {
+            let valid = !(branch.contains(char::is_whitespace)
+                || branch.contains("..")
+                || branch.starts_with(['/', '-'])
+                || branch.ends_with('/'));
+            if !valid {
+                r.error(
+                    CodeKind::InvalidValue,
+                    format!(
+                        "invalid branch \"{branch}\": expected the name of a Git branch, such as \"main\""
+                    ),
+                    yaml.pos,
+                );
+            }
+            valid
+        }),
+        None => Some("main".to_owned()),
+    };
+    // `None`: no kind given; `Some(None)`: a kind given and reported.
+    let kind = fields.get("kind").map(|yaml| {
+        let name = r.string(yaml, "kind")?;
+        let kind = HostKind::from_name(&name);
+        if kind.is_none() {
+            r.error(
+                CodeKind::InvalidValue,
+                format!(
+                    "unknown kind of host \"{name}\"{}: expected one of {}",
+                    hint(&name, HostKind::NAMES),
+                    HostKind::NAMES.join(", ")
+                ),
+                yaml.pos,
+            );
+        }
+        kind
+    });
+    let Some(url_yaml) = fields.get("url") else {
+        r.error(
+            CodeKind::MissingField,
+            "repository needs \"url\", the repository's web address (or \"edit_url_template\")",
+            fields.pos,
+        );
+        return None;
+    };
+    let text = r.non_empty_string(url_yaml, "url")?;
+    let (url, host) = match parse_repository_url(&text) {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            r.error(
+                CodeKind::InvalidValue,
+                format!("invalid repository url \"{text}\": {problem}"),
+                url_yaml.pos,
+            );
+            return None;
+        }
+    };
+    let kind = match kind {
+        Some(given) => given?,
+        None => {
+            let Some(kind) = HostKind::of_host(&host) else {
+                r.error(
+                    CodeKind::MissingField,
+                    format!(
+                        "frictionlog cannot tell which kind of host \"{host}\" is: add \"kind\" to repository ({})",
+                        HostKind::NAMES.join(", ")
+                    ),
+                    url_yaml.pos,
+                );
+                return None;
+            };
+            kind
+        }
+    };
+    Some(RepositoryConfig {
+        edit_url_template: kind.edit_url_template(&url, &branch?),
+        path: path?,
+    })
+}
+
+/// site.yaml's `feed`: the feed's id and subtitle.
+fn parse_feed(r: &mut Reporter<'_>, yaml: &Yaml) -> FeedConfig {
+    let mut feed = FeedConfig::default();
+    let Some(fields) = r.fields(yaml, FEED_KEYS, "feed", false) else {
+        return feed;
+    };
+    if let Some(yaml) = fields.get("id")
+        && let Some(id) = r.non_empty_string(yaml, "id")
+    {
+        match feed_id_problem(&id) {
+            None => feed.id = Some(id),
+            Some(problem) => r.error(
+                CodeKind::InvalidValue,
+                format!("invalid feed id \"{id}\": {problem}"),
+                yaml.pos,
+            ),
+        }
+    }
+    if let Some(yaml) = fields.get("subtitle")
+        && let Some(subtitle) = r.string(yaml, "subtitle")
+    {
+        feed.subtitle = subtitle;
+    }
+    feed
 }
 
 /// A mapping from keys (slugs) to definitions, kept in the order written.
@@ -1091,6 +1274,97 @@ mod tests {
         assert!(config.raw_html);
         assert_eq!(config.incident_statuses.len(), 1);
         assert_eq!(config.sections[0].slug, "fed");
+    }
+
+    #[test]
+    fn site_config_feed() {
+        let (config, d) = parse_site_config(&file(
+            "content/site.yaml",
+            "title: T\nfeed:\n  id: tag:example.com,2024:arch\n  subtitle: \"\"\n",
+        ));
+        assert_eq!(d, []);
+        let feed = config.unwrap().feed;
+        assert_eq!(feed.id.as_deref(), Some("tag:example.com,2024:arch"));
+        assert_eq!(feed.subtitle, "");
+        let (config, d) = parse_site_config(&file(
+            "content/site.yaml",
+            "title: T\nfeed:\n  id: /arch/\n  subtitel: x\n",
+        ));
+        assert_eq!(
+            codes(&d),
+            vec![("unknown-field", 4, 3), ("invalid-value", 3, 7)]
+        );
+        assert!(d[0].message.contains("did you mean \"subtitle\""));
+        assert!(
+            d[1].message
+                .starts_with("invalid feed id \"/arch/\": expected an absolute URI")
+        );
+        assert_eq!(config.unwrap().feed, FeedConfig::default());
+    }
+
+    #[test]
+    fn site_config_repository() {
+        let repository = |yaml: &str| {
+            let (config, d) = parse_site_config(&file(
+                "content/site.yaml",
+                &format!("title: T\nrepository:\n{yaml}"),
+            ));
+            (config.unwrap().repository, codes(&d), d)
+        };
+        let (found, problems, _) = repository("  url: https://github.com/acme/arch/\n");
+        assert_eq!(problems, vec![]);
+        let found = found.unwrap();
+        assert_eq!(
+            found.edit_url_template,
+            "https://github.com/acme/arch/edit/main/{path}"
+        );
+        assert_eq!(found.path, "");
+        let (found, problems, _) = repository(
+            "  url: https://git.example.com/acme/arch\n  kind: gitlab\n  branch: trunk\n  path: docs/arch\n",
+        );
+        assert_eq!(problems, vec![]);
+        let found = found.unwrap();
+        assert_eq!(
+            found.edit_url("content/reviews/2018-10-15.md"),
+            "https://git.example.com/acme/arch/-/edit/trunk/docs/arch/content/reviews/2018-10-15.md"
+        );
+        let (found, problems, _) =
+            repository("  edit_url_template: https://h/edit/{path}\n  path: site\n");
+        assert_eq!(problems, vec![]);
+        assert_eq!(
+            found.unwrap().edit_url("content/x.md"),
+            "https://h/edit/site/content/x.md"
+        );
+        let (found, problems, d) = repository("  url: https://git.example.com/acme/arch\n");
+        assert_eq!((found, problems), (None, vec![("missing-field", 3, 8)]));
+        assert!(d[0].message.contains("add \"kind\""), "{}", d[0].message);
+        let (_, problems, d) = repository("  url: https://github.com/a/b\n  kind: githib\n");
+        assert_eq!(problems, vec![("invalid-value", 4, 9)]);
+        assert!(d[0].message.contains("(did you mean \"github\"?)"));
+        let (_, problems, _) =
+            repository("  url: https://github.com/a/b\n  edit_url_template: https://h/{path}\n");
+        assert_eq!(problems, vec![("invalid-value", 4, 22)]);
+        let (_, problems, _) = repository("  branch: main\n");
+        assert_eq!(problems, vec![("missing-field", 3, 3)]);
+        let (_, problems, _) =
+            repository("  url: https://github.com/a/b\n  path: ../up\n  brnch: x\n");
+        assert_eq!(
+            problems,
+            vec![("unknown-field", 5, 3), ("invalid-value", 4, 9)]
+        );
+        // Every problem of the mapping, not only the first.
+        let (found, problems, _) =
+            repository("  url: ftp://x\n  path: /abs\n  branch: a b\n  kind: githib\n");
+        assert_eq!(found, None);
+        assert_eq!(
+            problems,
+            vec![
+                ("invalid-value", 4, 9),
+                ("invalid-value", 5, 11),
+                ("invalid-value", 6, 9),
+                ("invalid-value", 3, 8),
+            ]
+        );
     }
 
     #[test]

@@ -226,6 +226,13 @@ impl Route<'_> {
     pub fn permalink_to_fragment(&self, base: &BaseUrl, id: &str) -> String {
         self.under(&base.full, Some(id))
     }
+
+    /// A fragment (`#id`) of it under `stem`, an id that ends in `/` and is
+    /// no address of the site: the Atom id of a feed entry under the feed's
+    /// own id (`tag:example.com,2024:arch/incidents/x/#id`).
+    pub fn id_under(&self, stem: &str, id: &str) -> String {
+        self.under(stem, Some(id))
+    }
 }
 
 #[cfg(test)]
@@ -296,6 +303,10 @@ mod tests {
         assert_eq!(
             route.link_to_fragment(&base("/"), "anecdote-web"),
             "/incidents/x/#anecdote-web"
+        );
+        assert_eq!(
+            route.id_under("tag:example.com,2024:arch/", "anecdote-web"),
+            "tag:example.com,2024:arch/incidents/x/#anecdote-web"
         );
     }
 

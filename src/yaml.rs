@@ -8,6 +8,11 @@
 //! The tree is untyped on purpose: turning it into typed values happens in
 //! `parse`, field by field, so one file can report every wrong field at once
 //! instead of stopping at the first serde error.
+//!
+//! Syntax errors people commonly make are explained in plain words by
+//! [`explain`]; the rest keep the parser's words.
+
+mod explain;
 
 use std::fmt;
 
@@ -58,6 +63,20 @@ impl YamlValue {
 pub struct YamlError {
     pub message: String,
     pub pos: Pos,
+    /// Whether the error is about tabs in the indentation of its line,
+    /// which the snippet should then show (`Diagnostic::marking_tabs`).
+    pub marks_tabs: bool,
+}
+
+impl YamlError {
+    fn explained(found: explain::Explained, first_line: u32) -> YamlError {
+        let line = u32::try_from(found.line).unwrap_or(u32::MAX);
+        YamlError {
+            message: found.message,
+            pos: Pos::new(first_line.saturating_add(line), found.column, found.len),
+            marks_tabs: found.marks_tabs,
+        }
+    }
 }
 
 /// Parses `yaml`, which starts on line `first_line` of its file; a
@@ -99,18 +118,26 @@ pub fn parse_yaml_all(yaml: &str, first_line: u32) -> (Option<Yaml>, Vec<YamlErr
             (Some(root), errors)
         }
         Err(error) => {
-            let pos = error
-                .location()
-                .map_or(Pos::new(first_line, 1, 1), |location| {
-                    Pos::new(
-                        first_line.saturating_add(to_u32(location.line()).saturating_sub(1)),
-                        to_u32(location.column()).max(1),
-                        1,
-                    )
-                });
+            let location = error.location();
+            let explained = location.and_then(|location| {
+                let line = usize::try_from(location.line().checked_sub(1)?).ok()?;
+                let column = to_u32(location.column()).max(1);
+                explain::explain_error(explain::trip_kind(&error), yaml, line, column)
+            });
+            if let Some(found) = explained {
+                return (None, vec![YamlError::explained(found, first_line)]);
+            }
+            let pos = location.map_or(Pos::new(first_line, 1, 1), |location| {
+                Pos::new(
+                    first_line.saturating_add(to_u32(location.line()).saturating_sub(1)),
+                    to_u32(location.column()).max(1),
+                    1,
+                )
+            });
             let error = YamlError {
                 message: tidy_message(&error.without_snippet().to_string()),
                 pos,
+                marks_tabs: false,
             };
             (None, vec![error])
         }
@@ -161,6 +188,15 @@ fn position(location: &Location, yaml: &str, first_line: u32) -> Pos {
     Pos::new(line, column, u32::try_from(len).unwrap_or(1))
 }
 
+/// An anchor or tag YAML dropped from the text of the scalar at
+/// `location` (`title: &co pains` is the title "pains").
+fn dropped_properties(location: &Location, yaml: &str) -> Option<explain::Explained> {
+    let span = location.span();
+    let offset = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    explain::explain_properties(yaml, offset, len)
+}
+
 fn convert(
     node: Spanned<RawNode>,
     yaml: &str,
@@ -168,6 +204,13 @@ fn convert(
     errors: &mut Vec<YamlError>,
 ) -> Yaml {
     let pos = position(&node.referenced, yaml, first_line);
+    if matches!(
+        node.value,
+        RawNode::Str(_) | RawNode::Int(_) | RawNode::Float(_) | RawNode::Bool(_)
+    ) && let Some(found) = dropped_properties(&node.referenced, yaml)
+    {
+        errors.push(YamlError::explained(found, first_line));
+    }
     let value = match node.value {
         RawNode::Null => YamlValue::Null,
         RawNode::Bool(b) => YamlValue::Bool(b),
@@ -192,6 +235,7 @@ fn convert(
                             key_text(&key.value)
                         ),
                         pos: key.pos,
+                        marks_tabs: false,
                     });
                     continue;
                 }

@@ -24,16 +24,22 @@ mod browser;
 mod bundled;
 #[path = "cli/diagnostics.rs"]
 mod diagnostics;
+#[path = "cli/edit_links.rs"]
+mod edit_links;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/export.rs"]
 mod export;
+#[path = "cli/feed_ids.rs"]
+mod feed_ids;
 #[path = "cli/fine_print.rs"]
 mod fine_print;
 #[path = "cli/hostile.rs"]
 mod hostile;
 #[path = "cli/human.rs"]
 mod human;
+#[path = "cli/mistakes.rs"]
+mod mistakes;
 #[path = "cli/properties.rs"]
 mod properties;
 #[path = "cli/publishing.rs"]

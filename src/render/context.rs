@@ -273,6 +273,12 @@ pub(super) struct PageContext<'a> {
     /// The page's own one-line summary (a category's), if it has one:
     /// templates fall back to `site.summary`.
     pub(super) description: Option<&'a str>,
+    /// The host's edit page of the content file the page is made from
+    /// (site.yaml `repository`).
+    pub(super) edit_url: Option<String>,
+    /// Where a reader adds their team's anecdote: on an incident's page,
+    /// the host's edit page of the incident's file.
+    pub(super) report_url: Option<String>,
 }
 
 #[derive(Serialize)]

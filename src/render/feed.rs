@@ -56,14 +56,69 @@ fn timestamp(date: Date) -> String {
     )
 }
 
-/// Atom ids must be IRIs: the permalink when it is an absolute URL, else a
-/// URN made of the path.
-fn atom_id(site: &Site, permalink: String) -> String {
-    if site.config.base_url.is_absolute() {
-        permalink
-    } else {
-        format!("urn:frictionlog:{permalink}")
+/// The naming authority and date of the tag: URIs frictionlog makes for a
+/// feed without an id of its own (docs/configuration.md, "site.yaml
+/// `feed`"): `tag:frictionlog,2017:<slug of the title>`.
+const TAG_PREFIX: &str = "tag:frictionlog,2017:";
+
+/// The Atom ids of a feed, which readers keep forever and expect unique
+/// across every feed they follow.
+struct AtomIds {
+    /// The feed's id.
+    feed: String,
+    /// What the entries' ids start with (ending in `/`), or `None` when
+    /// they are their permalinks.
+    entry_stem: Option<String>,
+}
+
+impl AtomIds {
+    /// site.yaml's `feed.id`; else the home page's absolute URL; else a
+    /// tag: URI made from the site's title. Entries' ids are their
+    /// permalinks in the second case and `<feed id>/incidents/<slug>/#<anchor>`
+    /// otherwise, so no two sites' entries share one unless their feed ids
+    /// do.
+    fn new(site: &Site) -> AtomIds {
+        let config = &site.config;
+        let feed = match &config.feed.id {
+            Some(id) => id.clone(),
+            None if config.base_url.is_absolute() => {
+                return AtomIds {
+                    feed: Route::Index.permalink(&config.base_url),
+                    entry_stem: None,
+                };
+            }
+            None => title_tag(&config.title),
+        };
+        let mut stem = feed.clone();
+        if !stem.ends_with('/') {
+            stem.push('/');
+        }
+        AtomIds {
+            feed,
+            entry_stem: Some(stem),
+        }
     }
+
+    /// The id of the entry of the anecdote `anchor` of `incident`, whose
+    /// permalink is `permalink`.
+    fn entry(&self, incident: &str, anchor: &str, permalink: &str) -> String {
+        match &self.entry_stem {
+            Some(stem) => Route::Incident(incident).id_under(stem, anchor),
+            None => permalink.to_owned(),
+        }
+    }
+}
+
+/// `tag:frictionlog,2017:<slug of title>`; a title with no letter or digit
+/// to make a slug of is percent-encoded whole.
+fn title_tag(title: &str) -> String {
+    let slug = crate::model::slugify(title);
+    let name = if slug.is_empty() {
+        percent_encoding::utf8_percent_encode(title, percent_encoding::NON_ALPHANUMERIC).to_string()
+    } else {
+        slug
+    };
+    format!("{TAG_PREFIX}{name}")
 }
 
 /// `feed.xml`: the newest `feed_limit` dated anecdotes, newest first; ties
@@ -96,12 +151,13 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(xml, "  <title>{title}</title>");
-    let _ = writeln!(
-        xml,
-        "  <subtitle>New anecdotes of architecture pain</subtitle>"
-    );
+    let subtitle = &site.config.feed.subtitle;
+    if !subtitle.is_empty() {
+        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(subtitle));
+    }
+    let ids = AtomIds::new(site);
     let home = Route::Index.permalink(base);
-    let _ = writeln!(xml, "  <id>{}</id>", escape(&atom_id(site, home.clone())));
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&ids.feed));
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -135,7 +191,11 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             None => writeln!(xml, "    <title>{title} (no team recorded)</title>"),
         }
         .ok();
-        let _ = writeln!(xml, "    <id>{}</id>", escape(&atom_id(site, page.clone())));
+        let _ = writeln!(
+            xml,
+            "    <id>{}</id>",
+            escape(&ids.entry(&incident.slug, anchor, &page))
+        );
         let _ = writeln!(
             xml,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
@@ -239,6 +299,69 @@ mod tests {
                 "anecdote-web-team-2018-01-2",
                 "anecdote-koln"
             ]
+        );
+    }
+
+    fn site_with(config: impl FnOnce(&mut crate::model::SiteConfig)) -> Site {
+        let mut site_config =
+            crate::model::SiteConfig::with_title("Architecture Challenges".into());
+        config(&mut site_config);
+        Site {
+            config: site_config,
+            categories: vec![],
+            incidents: vec![],
+            reviews: vec![],
+        }
+    }
+
+    #[test]
+    fn a_feed_without_an_absolute_base_url_is_named_by_a_tag_uri() {
+        let ids = AtomIds::new(&site_with(|_| {}));
+        assert_eq!(ids.feed, "tag:frictionlog,2017:architecture-challenges");
+        assert_eq!(
+            ids.entry(
+                "settings",
+                "anecdote-web-2018",
+                "/incidents/settings/#anecdote-web-2018"
+            ),
+            "tag:frictionlog,2017:architecture-challenges/incidents/settings/#anecdote-web-2018"
+        );
+        let other = AtomIds::new(&site_with(|c| c.title = "Payments pains".into()));
+        assert_eq!(other.feed, "tag:frictionlog,2017:payments-pains");
+        assert_eq!(title_tag("!!!"), "tag:frictionlog,2017:%21%21%21");
+    }
+
+    #[test]
+    fn an_absolute_base_url_names_the_feed_and_its_entries_by_their_urls() {
+        let ids = AtomIds::new(&site_with(|c| {
+            c.base_url = crate::model::BaseUrl::parse("https://docs.example.com/arch/").unwrap();
+        }));
+        assert_eq!(ids.feed, "https://docs.example.com/arch/");
+        assert_eq!(
+            ids.entry("x", "a", "https://docs.example.com/arch/incidents/x/#a"),
+            "https://docs.example.com/arch/incidents/x/#a"
+        );
+    }
+
+    #[test]
+    fn a_feed_id_of_its_own_names_the_entries_too() {
+        // A site that moved keeps the ids it had at its old address.
+        let ids = AtomIds::new(&site_with(|c| {
+            c.base_url = crate::model::BaseUrl::parse("https://new.example.com/").unwrap();
+            c.feed.id = Some("https://old.example.com/arch/".into());
+        }));
+        assert_eq!(ids.feed, "https://old.example.com/arch/");
+        assert_eq!(
+            ids.entry("x", "a", "https://new.example.com/incidents/x/#a"),
+            "https://old.example.com/arch/incidents/x/#a"
+        );
+        let ids = AtomIds::new(&site_with(|c| {
+            c.feed.id = Some("tag:example.com,2024:arch".into());
+        }));
+        assert_eq!(ids.feed, "tag:example.com,2024:arch");
+        assert_eq!(
+            ids.entry("x", "a", "/incidents/x/#a"),
+            "tag:example.com,2024:arch/incidents/x/#a"
         );
     }
 

@@ -115,21 +115,31 @@ impl<'a> SiteData<'a> {
         }
     }
 
-    /// `page`: the page of `route`, under `title`.
+    /// `page`: the page of `route`, under `title`, made from the content
+    /// file `source` (a path from the site's root) if any.
     pub(super) fn page_context<'t>(
         &self,
         kind: PageKind,
         title: &'t str,
         description: Option<&'t str>,
         route: Route<'_>,
+        source: Option<&str>,
     ) -> PageContext<'t> {
-        let base = &self.site.config.base_url;
+        let config = &self.site.config;
+        let base = &config.base_url;
+        let edit_url = source
+            .zip(config.repository.as_ref())
+            .map(|(path, repository)| repository.edit_url(path));
+        // A report is an anecdote added to the incident's own file.
+        let report_url = edit_url.clone().filter(|_| kind == PageKind::Incident);
         PageContext {
             kind: kind.name(),
             title,
             url: route.path(),
             permalink: route.permalink(base),
             description,
+            edit_url,
+            report_url,
         }
     }
 
@@ -152,6 +162,8 @@ impl<'a> SiteData<'a> {
             return (false, diagnostics);
         };
         let root = route.root(&self.site.config.base_url);
+        // The content file the page is made from, for its edit link.
+        let mut source: Option<&str> = None;
         let title: String = match job {
             Job::Index => {
                 self.index_context(&mut context, &mut splices);
@@ -176,6 +188,7 @@ impl<'a> SiteData<'a> {
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.category_context(&mut context, *row);
+                source = Some(&category.path);
                 category.title.clone()
             }
             Job::Incident(index) => {
@@ -192,6 +205,7 @@ impl<'a> SiteData<'a> {
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.incident_context(&mut context, *index, incident);
+                source = Some(&incident.path);
                 incident.title.clone()
             }
             Job::Teams => "Teams".into(),
@@ -217,6 +231,7 @@ impl<'a> SiteData<'a> {
                 diagnostics.append(&mut found);
                 context.insert("body_html", &body_html);
                 self.review_context(&mut context, *index);
+                source = Some(&review.path);
                 format!("Review of {}", review.date)
             }
             Job::NotFound => "Page not found".into(),
@@ -230,7 +245,7 @@ impl<'a> SiteData<'a> {
                 .and_then(|c| c.summary.as_deref()),
             _ => None,
         };
-        context.insert("page", &self.page_context(kind, &title, description, route));
+        context.insert("page", &self.page_context(kind, &title, description, route, source));
         context.insert("root", &root);
         let template = kind.template();
         match tera.render(template, &context) {

@@ -92,6 +92,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/period.html",
         include_str!("../../themes/default/templates/partials/period.html"),
     ),
+    (
+        "partials/edit_links.html",
+        include_str!("../../themes/default/templates/partials/edit_links.html"),
+    ),
 ];
 
 /// The embedded default theme's static files, by path under `static/`.

@@ -19,7 +19,7 @@ fn yaml_syntax() {
     );
     assert_eq!(
         d[0].message,
-        "mapping values are not allowed in this context"
+        "this line is indented more than \"category\" above it, so YAML reads it as more of the value of \"category\", where \": \" cannot be: if \"bad\" is a key, indent it as far as \"category\"; if it is text, quote the whole value of \"category\""
     );
 }
 
