@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Date, Effort, Incident, Site};
+use crate::model::{Date, Effort, Incident, Link, Site};
 use crate::routes::Route;
 use crate::tally::{IncidentFacts, Tally};
 
@@ -48,6 +48,7 @@ struct CategoryJson<'a> {
     summary: Option<&'a str>,
     notes: Option<&'a str>,
     efforts: &'a [Effort],
+    links: Vec<LinkJson<'a>>,
     rank: u32,
     incidents: u32,
     occurrences: u32,
@@ -77,8 +78,26 @@ struct IncidentJson<'a> {
     resolution: Option<&'a str>,
     occurrences: u32,
     tags: &'a [String],
+    links: Vec<LinkJson<'a>>,
     anecdotes: Vec<AnecdoteJson<'a>>,
     url: String,
+}
+
+/// A link as written: `url` is not resolved against base_url.
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    title: Option<&'a str>,
+    url: &'a str,
+}
+
+fn links_json(links: &[Link]) -> Vec<LinkJson<'_>> {
+    links
+        .iter()
+        .map(|link| LinkJson {
+            title: link.title.as_deref(),
+            url: &link.url,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -147,6 +166,7 @@ pub fn write_data_json(
                     summary: category.summary.as_deref(),
                     notes: category.notes.as_deref(),
                     efforts: &category.efforts,
+                    links: links_json(&category.links),
                     rank: row.rank,
                     incidents: row.incidents,
                     occurrences: row.occurrences,
@@ -230,6 +250,7 @@ pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) ->
         resolution: incident.resolution.as_deref(),
         occurrences: facts.occurrences,
         tags: &incident.tags,
+        links: links_json(&incident.links),
         anecdotes: incident
             .anecdotes
             .iter()
@@ -355,6 +376,7 @@ mod tests {
                 summary: None,
                 notes: None,
                 efforts: vec![],
+                links: vec![],
                 body: String::new(),
                 body_line: 1,
             }],
@@ -378,6 +400,7 @@ mod tests {
                         text: None,
                     },
                 ],
+                links: vec![],
                 occurrences: None,
                 tags: vec![],
                 draft: false,

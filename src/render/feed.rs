@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use crate::model::{Date, Incident, Site};
-use crate::routes::Route;
+use crate::routes::{Route, link_permalink};
 use crate::tally::Tally;
 
 use super::chart::escape;
@@ -138,6 +138,18 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
             escape(&page)
         );
+        for link in &incident.links {
+            let title = link
+                .title
+                .as_deref()
+                .map(|t| format!(" title=\"{}\"", escape(t)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                xml,
+                "    <link rel=\"related\" href=\"{}\"{title}/>",
+                escape(&link_permalink(base, &link.url))
+            );
+        }
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(date));
         let _ = writeln!(xml, "    <author><name>{team}</name></author>");
         let category = tally
@@ -219,6 +231,7 @@ mod tests {
                 anecdote("Web Team", Some("2018-01")),
                 anecdote("Köln", None),
             ],
+            links: vec![],
             occurrences: None,
             tags: vec![],
             draft: false,

@@ -84,6 +84,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/period.html",
         include_str!("../../themes/default/templates/partials/period.html"),
     ),
+    (
+        "partials/links.html",
+        include_str!("../../themes/default/templates/partials/links.html"),
+    ),
+    (
+        "partials/link.html",
+        include_str!("../../themes/default/templates/partials/link.html"),
+    ),
+    (
+        "partials/first_link.html",
+        include_str!("../../themes/default/templates/partials/first_link.html"),
+    ),
 ];
 
 /// The embedded default theme's static files, by path under `static/`.

@@ -15,12 +15,13 @@ fn keys(value: &Value) -> Vec<&str> {
         .collect()
 }
 
-const CATEGORY_KEYS: [&str; 16] = [
+const CATEGORY_KEYS: [&str; 17] = [
     "slug",
     "title",
     "summary",
     "notes",
     "efforts",
+    "links",
     "rank",
     "incidents",
     "occurrences",
@@ -34,7 +35,7 @@ const CATEGORY_KEYS: [&str; 16] = [
     "url",
 ];
 
-const INCIDENT_KEYS: [&str; 10] = [
+const INCIDENT_KEYS: [&str; 11] = [
     "slug",
     "title",
     "category",
@@ -43,6 +44,7 @@ const INCIDENT_KEYS: [&str; 10] = [
     "resolution",
     "occurrences",
     "tags",
+    "links",
     "anecdotes",
     "url",
 ];
@@ -93,7 +95,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
         *category,
         json!({
             "slug": "bare", "title": "Bare", "summary": null, "notes": null,
-            "efforts": [], "rank": 1, "incidents": 1, "occurrences": 1,
+            "efforts": [], "links": [], "rank": 1, "incidents": 1, "occurrences": 1,
             "votes": 0, "status": null, "teams": ["Solo"],
             "first_seen": null, "last_seen": null, "review": null,
             "since_review": 0, "url": "/categories/bare/"
@@ -110,7 +112,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
         json!({
             "slug": "lonely", "title": "Lonely", "category": "bare",
             "section": null, "status": [], "resolution": null,
-            "occurrences": 1, "tags": [],
+            "occurrences": 1, "tags": [], "links": [],
             "anecdotes": [{"team": "Solo", "date": null, "text": null}],
             "url": "/incidents/lonely/"
         })
@@ -131,11 +133,11 @@ fn every_key_is_present_when_optional_values_are_given() {
         )
         .file(
             "content/categories/monolith.md",
-            "---\ntitle: Monolith\nsummary: Coupling, <b>everywhere</b>\nnotes: See *notes*\nefforts:\n  - owner: Arch-FED\n    items: [Paragon, Plugins]\n---\n",
+            "---\ntitle: Monolith\nsummary: Coupling, <b>everywhere</b>\nnotes: See *notes*\nefforts:\n  - owner: Arch-FED\n    items: [Paragon, Plugins]\nlinks: [{title: Board, url: \"https://board.example.com\"}]\n---\n",
         )
         .file(
             "content/incidents/settings.md",
-            "---\ntitle: Settings\ncategory: monolith\nsection: backend\nstatus: [tick, sad]\nresolution: Runway <i>made</i>\noccurrences: 4\ntags: [django, config]\nanecdotes:\n  - {team: Enterprise, date: 2017-11, text: \"A **week**\"}\n  - {team: Köln Team, date: 2018-11-02}\n---\n",
+            "---\ntitle: Settings\ncategory: monolith\nsection: backend\nstatus: [tick, sad]\nresolution: Runway <i>made</i>\noccurrences: 4\ntags: [django, config]\nlinks: [/wiki/settings]\nanecdotes:\n  - {team: Enterprise, date: 2017-11, text: \"A **week**\"}\n  - {team: Köln Team, date: 2018-11-02}\n---\n",
         )
         .create();
     site.build_ok(&[]);
@@ -148,6 +150,7 @@ fn every_key_is_present_when_optional_values_are_given() {
             "slug": "monolith", "title": "Monolith",
             "summary": "Coupling, <b>everywhere</b>", "notes": "See *notes*",
             "efforts": [{"owner": "Arch-FED", "items": ["Paragon", "Plugins"]}],
+            "links": [{"title": "Board", "url": "https://board.example.com"}],
             "rank": 1, "incidents": 1, "occurrences": 4, "votes": 2,
             "status": "nope", "teams": ["Enterprise", "Köln Team"],
             "first_seen": "2017-11", "last_seen": "2018-11-02",
@@ -162,6 +165,7 @@ fn every_key_is_present_when_optional_values_are_given() {
             "section": "backend", "status": ["tick", "sad"],
             "resolution": "Runway <i>made</i>", "occurrences": 4,
             "tags": ["django", "config"],
+            "links": [{"title": null, "url": "/wiki/settings"}],
             "anecdotes": [
                 {"team": "Enterprise", "date": "2017-11", "text": "A **week**"},
                 {"team": "Köln Team", "date": "2018-11-02", "text": null}
