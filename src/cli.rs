@@ -9,6 +9,7 @@
 //! scripts, the man page) print it on stdout, even with `-q`.
 
 mod complete;
+mod import;
 mod man;
 
 use std::ffi::OsString;
@@ -84,6 +85,10 @@ pub enum Command {
     /// title and prints its path.
     #[command(subcommand)]
     New(NewCommand),
+    /// Add incidents from another format: `import csv FILE` makes one per
+    /// row of a CSV file.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Print a shell completion script on stdout.
     ///
     /// At each press of Tab the script runs frictionlog (found on PATH) for the
@@ -358,6 +363,8 @@ fn global_flag_help(command: &str, flag: &str) -> Option<Option<&'static str>> {
         ("new" | "incident" | "category", "root") => {
             Some("The site to add to: the folder holding content/")
         }
+        ("import" | "csv", "verbose") => None,
+        ("import" | "csv", "root") => Some("The site to import into: the folder holding content/"),
         _ => return None,
     };
     Some(help)
@@ -501,6 +508,7 @@ pub fn run_cli(cli: &Cli) -> ExitCode {
         Command::Serve(args) => run_serve(cli, args, &reporter),
         Command::Init(args) => run_init(cli, args, &reporter),
         Command::New(command) => run_new(cli, command, &reporter),
+        Command::Import(command) => import::run_import(cli, command, &reporter),
         Command::Completions(args) => run_completions(args.shell, &reporter),
         Command::Man(args) => run_man(args.command.as_deref(), &reporter),
     }

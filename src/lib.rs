@@ -43,6 +43,9 @@
 //!   (the only async code).
 //! - [`scaffold`]: the files `init` and `new` write (made by pure functions,
 //!   written without ever replacing a file).
+//! - [`import`]: `import csv`, rows of a CSV file (incidents.csv too, read
+//!   back by [`export::cell`]) checked and made into incident files, all
+//!   written or none.
 //! - [`cli`]: the command line, mapping all of the above to exit codes;
 //!   diagnostics' paths read from the current directory there. Its
 //!   submodules write the manual and answer shell completion with values
@@ -56,6 +59,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod frontmatter;
+pub mod import;
 pub mod invalidate;
 pub mod load;
 pub mod model;

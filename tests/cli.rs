@@ -34,6 +34,8 @@ mod fine_print;
 mod hostile;
 #[path = "cli/human.rs"]
 mod human;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/links.rs"]
 mod links;
 #[path = "cli/properties.rs"]

@@ -301,7 +301,11 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "occurrences",
                 "teams",
                 "first_seen",
-                "last_seen"
+                "last_seen",
+                "tags",
+                "links",
+                "resolution",
+                "anecdotes"
             ],
             vec![
                 "alpha",
@@ -312,7 +316,11 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "3",
                 "Apps, Mobile; Web",
                 "2017",
-                "2018-03"
+                "2018-03",
+                "",
+                "",
+                "",
+                "Web; 2018-03\nApps, Mobile; 2017\nWeb"
             ],
             vec![
                 "settings",
@@ -323,9 +331,15 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "1",
                 "Enterprise",
                 "2017-11",
-                "2017-11"
+                "2017-11",
+                "",
+                "",
+                "",
+                "Enterprise; 2017-11; It took a week."
             ],
-            vec!["zulu", "Last", "monolith", "", "", "3", "", "", ""],
+            vec![
+                "zulu", "Last", "monolith", "", "", "3", "", "", "", "", "", "", ""
+            ],
         ]
     );
 }

@@ -132,6 +132,25 @@ fn data_json_and_incidents_csv_carry_the_links_as_written() {
         json!([{"title": "Board", "url": "https://board.example.com/monolith"}])
     );
     assert_eq!(data["categories"][1]["links"], json!([]));
+    let csv = site.read("output/incidents.csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let links_column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "links")
+        .unwrap();
+    let cells: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[links_column].to_owned())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "",
+            "ARCH-12: <plugin> settings <https://jira.example.com/browse/ARCH-12?focus=1&x=2>; /wiki/ADR-7; ../runbooks/settings.html#step-2"
+        ]
+    );
     // docs/data.schema.json knows the key, and refuses what parse refuses.
     let schema = data_schema();
     assert_eq!(schema_errors(&schema, &data), Vec::<String>::new());
