@@ -1455,6 +1455,58 @@ mod tests {
     }
 
     #[test]
+    fn files_are_written_all_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let new = |path: &str| NewFile {
+            path: path.into(),
+            text: format!("{path}\n"),
+        };
+        let files = [
+            new("content/categories/a.md"),
+            new("content/incidents/b.md"),
+            new("content/incidents/c.md"),
+        ];
+        let files_under = |root: &Path| -> Vec<String> {
+            let mut found: Vec<String> = walkdir::WalkDir::new(root)
+                .into_iter()
+                .map(|e| e.unwrap())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(root).unwrap().display().to_string())
+                .collect();
+            found.sort();
+            found
+        };
+        // The last one appears in the way: the first two are taken back.
+        fs::create_dir_all(root.join("content/incidents")).unwrap();
+        fs::write(root.join("content/incidents/c.md"), "mine\n").unwrap();
+        let error = write_files(root, &files).unwrap_err();
+        assert!(matches!(error, ImportError::Exists { .. }), "{error}");
+        assert_eq!(files_under(root), ["content/incidents/c.md"]);
+        assert_eq!(
+            fs::read_to_string(root.join("content/incidents/c.md")).unwrap(),
+            "mine\n"
+        );
+        fs::remove_file(root.join("content/incidents/c.md")).unwrap();
+        write_files(root, &files).unwrap();
+        for file in &files {
+            assert_eq!(
+                fs::read_to_string(root.join(&file.path)).unwrap(),
+                file.text
+            );
+        }
+        assert_eq!(
+            files_under(root),
+            [
+                "content/categories/a.md",
+                "content/incidents/b.md",
+                "content/incidents/c.md"
+            ],
+            "no temporary file is left"
+        );
+    }
+
+    #[test]
     fn a_bad_header_stops_everything() {
         let bad = plan("Title,Kategorie\nA,monolith\n", &ImportOptions::default());
         assert_eq!(
