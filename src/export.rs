@@ -333,27 +333,34 @@ pub fn incident_csv_row(tally: &Tally, incident: &Incident, facts: &IncidentFact
         .filter_map(|&i| tally.teams.get(i))
         .map(|team| team.name.as_str())
         .collect();
-    let cells = [
-        incident.slug.clone(),
-        incident.title.clone(),
-        incident.category.value.clone(),
-        incident
-            .section
-            .as_ref()
-            .map_or_else(String::new, |s| s.value.clone()),
+    let owned = [
         cell::write_list(incident.status.iter().map(|s| s.value.as_str())),
         facts.occurrences.to_string(),
         // Derived from the anecdotes, for reading: not escaped, and read
         // back only when a row has no anecdotes.
         teams.join("; "),
-        first,
-        last,
         cell::write_list(incident.tags.iter().map(String::as_str)),
         cell::write_links(&incident.links),
-        incident.resolution.clone().unwrap_or_default(),
         cell::write_anecdotes(&incident.anecdotes),
     ];
-    let _ = writer.write_record(cells.iter().map(|c| cell::protect(c).into_owned()));
+    let [status, occurrences, teams, tags, links, anecdotes] = &owned;
+    let cells: [&str; 13] = [
+        &incident.slug,
+        &incident.title,
+        &incident.category.value,
+        incident.section.as_ref().map_or("", |s| s.value.as_str()),
+        status,
+        occurrences,
+        teams,
+        &first,
+        &last,
+        tags,
+        links,
+        incident.resolution.as_deref().unwrap_or(""),
+        anecdotes,
+    ];
+    let protected: Vec<std::borrow::Cow<'_, str>> = cells.into_iter().map(cell::protect).collect();
+    let _ = writer.write_record(protected.iter().map(|c| c.as_bytes()));
     writer.into_inner().unwrap_or_default()
 }
 
