@@ -392,8 +392,8 @@ struct RowReader<'a> {
     site: &'a SiteIndex,
     options: &'a ImportOptions,
     columns: &'a Columns,
-    /// Slug -> where it is taken: a file of the site or a line of the CSV.
-    slugs: HashMap<String, String>,
+    /// Slug -> what has it.
+    slugs: HashMap<String, SlugOwner>,
     /// Team page slug -> the name that has it.
     teams: HashMap<String, String>,
     new_categories: BTreeMap<String, String>,
@@ -411,7 +411,7 @@ impl<'a> RowReader<'a> {
         let slugs = site
             .incidents
             .iter()
-            .map(|(slug, path)| (slug.clone(), path.clone()))
+            .map(|(slug, path)| (slug.clone(), SlugOwner::File(path.clone())))
             .collect();
         let teams = site
             .teams
@@ -459,7 +459,8 @@ impl<'a> RowReader<'a> {
             match self.columns.fields.get(column).copied().flatten() {
                 Some(FieldKind::Ignore) => {}
                 Some(field) => {
-                    if !value.is_empty() {
+                    // A cell of blanks is as empty as an empty one.
+                    if !value.trim().is_empty() {
                         cells.0.insert(field, (column, value.to_owned()));
                     }
                 }
@@ -694,9 +695,7 @@ impl<'a> RowReader<'a> {
             );
             return None;
         };
-        if let Some(taken) = self.slugs.get(&base)
-            && !taken.starts_with("line ")
-        {
+        if let Some(taken @ SlugOwner::File(_)) = self.slugs.get(&base) {
             row.problem(
                 CodeKind::DuplicateSlug,
                 format!(
@@ -951,10 +950,26 @@ impl<'a> RowReader<'a> {
                 .entry(slug.clone())
                 .or_insert_with(|| title.clone());
         }
-        self.slugs
-            .insert(slug.clone(), format!("line {} of {}", row.line, self.file));
+        self.slugs.insert(slug.clone(), SlugOwner::Row(row.line));
         self.teams.extend(row.teams.drain());
         self.files.push(NewFile { path, text });
+    }
+}
+
+/// What has a slug already.
+enum SlugOwner {
+    /// An incident file of the site, by its path.
+    File(String),
+    /// A row of the CSV, by the line it starts on.
+    Row(u32),
+}
+
+impl fmt::Display for SlugOwner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SlugOwner::File(path) => f.write_str(path),
+            SlugOwner::Row(line) => write!(f, "the row on line {line}"),
+        }
     }
 }
 
@@ -1392,15 +1407,27 @@ mod tests {
 
     #[test]
     fn slugs_made_from_titles_count_up_within_the_file_but_never_replace_a_file() {
-        let plan = plan(
+        let same = plan(
             "title,category\nSame,monolith\nSame,monolith\nTaken,monolith\n",
             &ImportOptions::default(),
         );
-        assert_eq!(places(&plan.problems), [("duplicate-slug", 4, 1)]);
-        let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(places(&same.problems), [("duplicate-slug", 4, 1)]);
+        let paths: Vec<&str> = same.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
             ["content/incidents/same.md", "content/incidents/same-2.md"]
+        );
+        let twice = plan(
+            "slug,title,category\nx,A,monolith\nx,B,monolith\n",
+            &ImportOptions::default(),
+        );
+        assert_eq!(places(&twice.problems), [("duplicate-slug", 3, 1)]);
+        assert!(
+            twice.problems[0]
+                .message
+                .ends_with("already exists: the row on line 2"),
+            "{}",
+            twice.problems[0].message
         );
     }
 
