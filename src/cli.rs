@@ -9,6 +9,7 @@
 //! scripts, the man page) print it on stdout, even with `-q`.
 
 mod complete;
+mod import;
 mod man;
 
 use std::ffi::OsString;
@@ -102,6 +103,10 @@ pub enum Command {
     /// Prepare a prioritisation meeting: `review new` writes its review file.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Add incidents from another format: `import csv FILE` makes one per
+    /// row of a CSV file.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Print a shell completion script on stdout.
     ///
     /// At each press of Tab the script runs frictionlog (found on PATH) for the
@@ -514,6 +519,8 @@ fn global_flag_help(command: &str, flag: &str) -> Option<Option<&'static str>> {
         ("new" | "incident" | "category" | "report" | "review", "root") => {
             Some("The site to add to: the folder holding content/")
         }
+        ("import" | "csv", "verbose") => None,
+        ("import" | "csv", "root") => Some("The site to import into: the folder holding content/"),
         _ => return None,
     };
     Some(help)
@@ -659,6 +666,7 @@ pub fn run_cli(cli: &Cli) -> ExitCode {
         Command::New(command) => run_new(cli, command, &reporter),
         Command::Report(args) => run_report(cli, args, &reporter),
         Command::Review(ReviewCommand::New(args)) => run_review_new(cli, args, &reporter),
+        Command::Import(command) => import::run_import(cli, command, &reporter),
         Command::Completions(args) => run_completions(args.shell, &reporter),
         Command::Man(args) => run_man(args.command.as_deref(), &reporter),
     }

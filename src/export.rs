@@ -5,10 +5,14 @@
 //! The structs below are the schema: their field order is the key order of
 //! the file, every key is always written (null or [] when absent), and
 //! changing them means a new schema_version.
+//!
+//! incidents.csv's cells are written here and read back here ([`cell`]),
+//! for `frictionlog import csv` ([`crate::import`]): one place decides the
+//! encoding, so the round trip stays exact.
 
 use serde::Serialize;
 
-use crate::model::{Date, Effort, Incident, Site};
+use crate::model::{Date, Effort, Incident, Link, Site};
 use crate::routes::Route;
 use crate::tally::{IncidentFacts, Tally};
 
@@ -49,6 +53,7 @@ struct CategoryJson<'a> {
     summary: Option<&'a str>,
     notes: Option<&'a str>,
     efforts: &'a [Effort],
+    links: Vec<LinkJson<'a>>,
     rank: u32,
     incidents: u32,
     occurrences: u32,
@@ -80,8 +85,26 @@ struct IncidentJson<'a> {
     about: Option<&'a str>,
     occurrences: u32,
     tags: &'a [String],
+    links: Vec<LinkJson<'a>>,
     anecdotes: Vec<AnecdoteJson<'a>>,
     url: String,
+}
+
+/// A link as written: `url` is not resolved against base_url.
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    title: Option<&'a str>,
+    url: &'a str,
+}
+
+fn links_json(links: &[Link]) -> Vec<LinkJson<'_>> {
+    links
+        .iter()
+        .map(|link| LinkJson {
+            title: link.title.as_deref(),
+            url: &link.url,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -151,6 +174,7 @@ pub fn write_data_json(
                     summary: category.summary.as_deref(),
                     notes: category.notes.as_deref(),
                     efforts: &category.efforts,
+                    links: links_json(&category.links),
                     rank: row.rank,
                     incidents: row.incidents,
                     occurrences: row.occurrences,
@@ -236,6 +260,7 @@ pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) ->
         about: incident.about.as_deref(),
         occurrences: facts.occurrences,
         tags: &incident.tags,
+        links: links_json(&incident.links),
         anecdotes: incident
             .anecdotes
             .iter()
@@ -265,6 +290,24 @@ pub fn incident_csv_rows<'s>(
         .map(move |(incident, facts)| incident_csv_row(tally, incident, facts))
 }
 
+/// The columns of incidents.csv, in order (docs/format.md, "incidents.csv").
+pub const CSV_COLUMNS: [&str; 14] = [
+    "slug",
+    "title",
+    "category",
+    "section",
+    "status",
+    "occurrences",
+    "teams",
+    "first_seen",
+    "last_seen",
+    "tags",
+    "links",
+    "resolution",
+    "about",
+    "anecdotes",
+];
+
 /// Writes incidents.csv to `out`: a header, then the rows given, one per
 /// incident in slug order.
 pub fn write_incidents_csv(
@@ -274,20 +317,9 @@ pub fn write_incidents_csv(
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let header = [
-        "slug",
-        "title",
-        "category",
-        "section",
-        "status",
-        "occurrences",
-        "teams",
-        "first_seen",
-        "last_seen",
-    ];
     // Writing to a Vec cannot fail; a failure would only drop rows, which the
     // round-trip test would catch.
-    let _ = writer.write_record(header);
+    let _ = writer.write_record(CSV_COLUMNS);
     out.write_all(&writer.into_inner().unwrap_or_default())?;
     for row in rows {
         out.write_all(row.as_ref())?;
@@ -308,19 +340,268 @@ pub fn incident_csv_row(tally: &Tally, incident: &Incident, facts: &IncidentFact
         .filter_map(|&i| tally.teams.get(i))
         .map(|team| team.name.as_str())
         .collect();
-    let status: Vec<&str> = incident.status.iter().map(|s| s.value.as_str()).collect();
-    let _ = writer.write_record([
-        incident.slug.as_str(),
-        incident.title.as_str(),
-        incident.category.value.as_str(),
+    let owned = [
+        cell::write_list(incident.status.iter().map(|s| s.value.as_str())),
+        facts.occurrences.to_string(),
+        // Derived from the anecdotes, for reading: not escaped, and read
+        // back only when a row has no anecdotes.
+        teams.join("; "),
+        cell::write_list(incident.tags.iter().map(String::as_str)),
+        cell::write_links(&incident.links),
+        cell::write_anecdotes(&incident.anecdotes),
+    ];
+    let [status, occurrences, teams, tags, links, anecdotes] = &owned;
+    let cells: [&str; 14] = [
+        &incident.slug,
+        &incident.title,
+        &incident.category.value,
         incident.section.as_ref().map_or("", |s| s.value.as_str()),
-        status.join("; ").as_str(),
-        facts.occurrences.to_string().as_str(),
-        teams.join("; ").as_str(),
-        first.as_str(),
-        last.as_str(),
-    ]);
+        status,
+        occurrences,
+        teams,
+        &first,
+        &last,
+        tags,
+        links,
+        incident.resolution.as_deref().unwrap_or(""),
+        incident.about.as_deref().unwrap_or(""),
+        anecdotes,
+    ];
+    let protected: Vec<std::borrow::Cow<'_, str>> = cells.into_iter().map(cell::protect).collect();
+    let _ = writer.write_record(protected.iter().map(|c| c.as_bytes()));
     writer.into_inner().unwrap_or_default()
+}
+
+/// The encoding of incidents.csv's cells (docs/format.md, "incidents.csv"),
+/// both ways: what the export writes, `import csv` reads back exactly.
+pub mod cell {
+    use std::borrow::Cow;
+
+    use crate::model::{Anecdote, Link};
+
+    /// What a spreadsheet would run as a formula: OWASP's CSV-injection
+    /// list, and `'` itself so that the mark can be taken off again
+    /// without doubt.
+    const MARKED: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+    /// `cell` with a leading `'` if a spreadsheet would read it as a
+    /// formula (OWASP: `=`, `+`, `-`, `@`, tab, carriage return), or if it
+    /// starts with `'` already: `=1+2` is written `'=1+2`, `'quoted`
+    /// `''quoted`.
+    pub fn protect(cell: &str) -> Cow<'_, str> {
+        if cell.starts_with(MARKED) {
+            Cow::Owned(format!("'{cell}"))
+        } else {
+            Cow::Borrowed(cell)
+        }
+    }
+
+    /// Undoes [`protect`]: one leading `'` is taken off.
+    pub fn unprotect(cell: &str) -> &str {
+        cell.strip_prefix('\'').unwrap_or(cell)
+    }
+
+    /// One item of a list cell, escaped: `\` as `\\`, `;` as `\;`, line
+    /// breaks as `\n` and `\r`, and a space or tab at either end as `\ `
+    /// or `\t` (the reader trims unescaped blanks).
+    pub fn escape(item: &str) -> String {
+        let mut out = String::with_capacity(item.len() + 2);
+        let last = item.chars().count().saturating_sub(1);
+        for (i, c) in item.chars().enumerate() {
+            let at_an_end = i == 0 || i == last;
+            match c {
+                '\\' => out.push_str("\\\\"),
+                ';' => out.push_str("\\;"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' if at_an_end => out.push_str("\\t"),
+                ' ' if at_an_end => out.push_str("\\ "),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Items joined with `; `, each [`escape`]d.
+    pub fn write_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+        items
+            .into_iter()
+            .map(escape)
+            .collect::<Vec<String>>()
+            .join("; ")
+    }
+
+    /// Links joined with `; `: `TITLE <URL>`, or the URL alone.
+    pub fn write_links(links: &[Link]) -> String {
+        links
+            .iter()
+            .map(|link| match &link.title {
+                Some(title) => format!("{} <{}>", escape(title), escape(&link.url)),
+                None => escape(&link.url),
+            })
+            .collect::<Vec<String>>()
+            .join("; ")
+    }
+
+    /// One anecdote per line: `TEAM`, then `; DATE` when it has a date or
+    /// a text, then `; TEXT` when it has a text (`Web; ; text` is undated;
+    /// `; 2018-08` has no team; `;` alone is an anecdote with nothing).
+    pub fn write_anecdotes(anecdotes: &[Anecdote]) -> String {
+        anecdotes
+            .iter()
+            .map(|a| {
+                let mut line = a.team_name().map(escape).unwrap_or_default();
+                if a.date.is_some() || a.text.is_some() || a.team.is_none() {
+                    line.push_str("; ");
+                    line.push_str(&a.date.map(|d| d.to_string()).unwrap_or_default());
+                }
+                if let Some(text) = &a.text {
+                    line.push_str("; ");
+                    line.push_str(&escape(text));
+                }
+                line
+            })
+            .collect::<Vec<String>>()
+            .join("\n")
+    }
+
+    /// A character of a cell, and whether it was written escaped.
+    type Marked = (char, bool);
+
+    /// The characters of `text` with escapes undone, each marked.
+    fn unescape(text: &str) -> Result<Vec<Marked>, String> {
+        let mut out = Vec::with_capacity(text.len());
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push((c, false));
+                continue;
+            }
+            let escaped = match chars.next() {
+                Some('\\') => '\\',
+                Some(';') => ';',
+                Some('n') => '\n',
+                Some('r') => '\r',
+                Some('t') => '\t',
+                Some(' ') => ' ',
+                Some(other) => {
+                    return Err(format!(
+                        "unknown escape \"\\{other}\": write a backslash as \"\\\\\", a ';' inside an item as \"\\;\""
+                    ));
+                }
+                None => {
+                    return Err(
+                        "the cell ends with a lone backslash: write a backslash as \"\\\\\""
+                            .to_owned(),
+                    );
+                }
+            };
+            out.push((escaped, true));
+        }
+        Ok(out)
+    }
+
+    /// `marked` split at unescaped `;`, into at most `limit` parts, each
+    /// with unescaped blanks around it trimmed.
+    fn split(marked: &[Marked], limit: usize) -> Vec<&[Marked]> {
+        let mut parts = Vec::new();
+        let mut rest = marked;
+        while parts.len() + 1 < limit {
+            match rest.iter().position(|&m| m == (';', false)) {
+                Some(at) => {
+                    parts.push(trim(rest.get(..at).unwrap_or_default()));
+                    rest = rest.get(at + 1..).unwrap_or_default();
+                }
+                None => break,
+            }
+        }
+        parts.push(trim(rest));
+        parts
+    }
+
+    /// Without the unescaped blanks at either end: spaces, tabs and line
+    /// breaks, which [`escape`] never leaves unescaped there.
+    fn trim(mut marked: &[Marked]) -> &[Marked] {
+        let blank = |m: &Marked| !m.1 && matches!(m.0, ' ' | '\t' | '\r' | '\n');
+        while let Some((first, rest)) = marked.split_first()
+            && blank(first)
+        {
+            marked = rest;
+        }
+        while let Some((last, rest)) = marked.split_last()
+            && blank(last)
+        {
+            marked = rest;
+        }
+        marked
+    }
+
+    fn text(marked: &[Marked]) -> String {
+        marked.iter().map(|m| m.0).collect()
+    }
+
+    /// The items of a list cell, empty ones left out; `Err` says what is
+    /// wrong with an escape.
+    pub fn read_list(cell: &str) -> Result<Vec<String>, String> {
+        let marked = unescape(cell)?;
+        Ok(split(&marked, usize::MAX)
+            .into_iter()
+            .filter(|item| !item.is_empty())
+            .map(text)
+            .collect())
+    }
+
+    /// The links of a links cell: `(title, url)` each, the URL unchecked.
+    pub fn read_links(cell: &str) -> Result<Vec<(Option<String>, String)>, String> {
+        let marked = unescape(cell)?;
+        let mut links = Vec::new();
+        for item in split(&marked, usize::MAX) {
+            if item.is_empty() {
+                continue;
+            }
+            let open = item.iter().rposition(|&m| m == ('<', false));
+            match (open, item.last()) {
+                (Some(open), Some(&('>', false))) => {
+                    let title = text(trim(item.get(..open).unwrap_or_default()));
+                    let url = text(item.get(open + 1..item.len() - 1).unwrap_or_default());
+                    links.push(((!title.is_empty()).then_some(title), url));
+                }
+                _ => links.push((None, text(item))),
+            }
+        }
+        Ok(links)
+    }
+
+    /// One anecdote of an anecdotes cell, its date unchecked.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct AnecdoteCell {
+        /// Empty: no team recorded (unattributed).
+        pub team: String,
+        pub date: Option<String>,
+        pub text: Option<String>,
+    }
+
+    /// The anecdotes of an anecdotes cell, one per line (blank lines left
+    /// out): `TEAM`, `TEAM; DATE` or `TEAM; DATE; TEXT`, where TEXT is the
+    /// rest of the line.
+    pub fn read_anecdotes(cell: &str) -> Result<Vec<AnecdoteCell>, String> {
+        let mut anecdotes = Vec::new();
+        for line in cell.split('\n') {
+            let marked = unescape(line)?;
+            let parts = split(&marked, 3);
+            let team = parts.first().copied().unwrap_or_default();
+            if parts.len() == 1 && team.is_empty() {
+                continue;
+            }
+            let date = parts.get(1).map(|d| text(d)).filter(|d| !d.is_empty());
+            anecdotes.push(AnecdoteCell {
+                team: text(team),
+                date,
+                text: parts.get(2).map(|t| text(t)),
+            });
+        }
+        Ok(anecdotes)
+    }
 }
 
 #[cfg(test)]
@@ -361,6 +642,7 @@ mod tests {
                 summary: None,
                 notes: None,
                 efforts: vec![],
+                links: vec![],
                 body: String::new(),
                 body_line: 1,
             }],
@@ -385,6 +667,7 @@ mod tests {
                         text: None,
                     },
                 ],
+                links: vec![],
                 occurrences: None,
                 tags: vec![],
                 draft: false,
@@ -410,6 +693,199 @@ mod tests {
         assert_eq!(&rows[0][7], "2017");
         assert_eq!(&rows[0][8], "2018-01");
         assert_eq!(&rows[0][3], "");
+        assert_eq!(&rows[0][12], "");
+        assert_eq!(&rows[0][13], "Web; 2018-01\nApi; 2017");
+        assert_eq!(reader.headers().unwrap(), CSV_COLUMNS.as_slice());
+    }
+
+    mod cells {
+        use super::super::cell::*;
+        use crate::model::{Anecdote, Date, Link, fixtures::located};
+        use proptest::prelude::*;
+
+        #[test]
+        fn formulas_get_a_quote_and_lose_exactly_one() {
+            for (value, written) in [
+                (
+                    "=HYPERLINK(\"http://evil.example/\",\"click\")",
+                    "'=HYPERLINK(\"http://evil.example/\",\"click\")",
+                ),
+                ("+1", "'+1"),
+                ("-1 day", "'-1 day"),
+                ("@SUM(A1)", "'@SUM(A1)"),
+                ("\tx", "'\tx"),
+                ("\rx", "'\rx"),
+                ("'quoted'", "''quoted'"),
+                ("''", "'''"),
+                ("plain = fine", "plain = fine"),
+                ("", ""),
+            ] {
+                assert_eq!(protect(value), written, "{value:?}");
+                assert_eq!(unprotect(&protect(value)), value, "{value:?}");
+            }
+        }
+
+        #[test]
+        fn lists_escape_what_would_split_or_be_trimmed() {
+            let items = [
+                "a;b",
+                " lead",
+                "trail ",
+                "back\\slash",
+                "two\nlines",
+                "plain",
+            ];
+            let written = write_list(items);
+            assert_eq!(
+                written,
+                "a\\;b; \\ lead; trail\\ ; back\\\\slash; two\\nlines; plain"
+            );
+            assert_eq!(read_list(&written).unwrap(), items);
+            // Only the blanks the writer escapes are trimmed: a vertical tab
+            // or a no-break space at an end stays.
+            assert_eq!(
+                read_list(&write_list(["\u{b}", "\u{a0}x\u{a0}"])).unwrap(),
+                ["\u{b}", "\u{a0}x\u{a0}"]
+            );
+            // Written by hand: blanks around items and empty items are nothing.
+            assert_eq!(read_list(" sad ;tick;; ").unwrap(), ["sad", "tick"]);
+            assert!(read_list("C:\\dir").unwrap_err().contains("unknown escape"));
+        }
+
+        #[test]
+        fn links_are_title_then_url_in_angle_brackets() {
+            let links = vec![
+                Link {
+                    title: Some("ARCH-12: a <b> c; d".into()),
+                    url: "https://jira.example.com/A-12?x=1;y=2".into(),
+                },
+                Link {
+                    title: None,
+                    url: "/wiki/ADR-7".into(),
+                },
+            ];
+            let written = write_links(&links);
+            assert_eq!(
+                written,
+                "ARCH-12: a <b> c\\; d <https://jira.example.com/A-12?x=1\\;y=2>; /wiki/ADR-7"
+            );
+            let back: Vec<Link> = read_links(&written)
+                .unwrap()
+                .into_iter()
+                .map(|(title, url)| Link { title, url })
+                .collect();
+            assert_eq!(back, links);
+            assert_eq!(
+                read_links("<https://x.example.com>").unwrap(),
+                [(None, "https://x.example.com".to_owned())]
+            );
+        }
+
+        #[test]
+        fn anecdotes_are_one_line_each() {
+            let anecdote = |team: &str, date: Option<&str>, text: Option<&str>| Anecdote {
+                team: Some(located(team)),
+                date: date.and_then(Date::parse),
+                text: text.map(str::to_owned),
+            };
+            let anecdotes = [
+                anecdote(
+                    "Web",
+                    Some("2018-01"),
+                    Some("It took a week; then\nanother."),
+                ),
+                anecdote("Api", None, None),
+                anecdote("Köln; Team", None, Some("")),
+                anecdote("Mobile", Some("2017"), None),
+            ];
+            let written = write_anecdotes(&anecdotes);
+            assert_eq!(
+                written,
+                "Web; 2018-01; It took a week\\; then\\nanother.\nApi\nKöln\\; Team; ; \nMobile; 2017"
+            );
+            let back: Vec<(String, Option<String>, Option<String>)> = read_anecdotes(&written)
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.team, a.date, a.text))
+                .collect();
+            let some = |text: &str| Some(text.to_owned());
+            assert_eq!(
+                back,
+                [
+                    (
+                        "Web".into(),
+                        some("2018-01"),
+                        some("It took a week; then\nanother.")
+                    ),
+                    ("Api".into(), None, None),
+                    ("Köln; Team".into(), None, some("")),
+                    ("Mobile".into(), some("2017"), None),
+                ]
+            );
+            // By hand: the text is the rest of the line, semicolons and all;
+            // Windows line ends and blank lines are nothing.
+            let read = read_anecdotes("Web; 2018; We tried X; it failed\r\n\r\nApi").unwrap();
+            assert_eq!(read[0].text.as_deref(), Some("We tried X; it failed"));
+            assert_eq!(read[1].team, "Api");
+            assert_eq!(read.len(), 2);
+        }
+
+        #[test]
+        fn anecdotes_without_a_team_keep_their_place() {
+            let unattributed = |date: Option<&str>, text: Option<&str>| Anecdote {
+                team: None,
+                date: date.and_then(Date::parse),
+                text: text.map(str::to_owned),
+            };
+            let anecdotes = [
+                unattributed(Some("2018-08"), Some("Slow")),
+                unattributed(None, None),
+                unattributed(None, Some("Again")),
+            ];
+            let written = write_anecdotes(&anecdotes);
+            assert_eq!(written, "; 2018-08; Slow\n; \n; ; Again");
+            let back: Vec<(String, Option<String>, Option<String>)> = read_anecdotes(&written)
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.team, a.date, a.text))
+                .collect();
+            assert_eq!(
+                back,
+                [
+                    (String::new(), Some("2018-08".into()), Some("Slow".into())),
+                    (String::new(), None, None),
+                    (String::new(), None, Some("Again".into())),
+                ]
+            );
+        }
+
+        proptest! {
+            #[test]
+            fn any_list_reads_back_as_written(items in prop::collection::vec(".+", 0..5)) {
+                let cell = protect(&write_list(items.iter().map(String::as_str))).into_owned();
+                prop_assert_eq!(read_list(unprotect(&cell)).unwrap(), items);
+            }
+
+            #[test]
+            fn any_anecdote_team_and_text_read_back_as_written(
+                team in ".+",
+                text in proptest::option::of(".*"),
+            ) {
+                let anecdote = Anecdote { team: Some(located(&team)), date: None, text: text.clone() };
+                let cell = protect(&write_anecdotes(&[anecdote])).into_owned();
+                let read = read_anecdotes(unprotect(&cell)).unwrap();
+                prop_assert_eq!(read.len(), 1);
+                prop_assert_eq!(&read[0].team, &team);
+                prop_assert_eq!(&read[0].text, &text);
+            }
+
+            #[test]
+            fn any_link_title_reads_back_as_written(title in ".+") {
+                let link = Link { title: Some(title.clone()), url: "https://x.example.com/a".into() };
+                let read = read_links(&write_links(&[link])).unwrap();
+                prop_assert_eq!(read, vec![(Some(title), "https://x.example.com/a".to_owned())]);
+            }
+        }
     }
 
     #[test]

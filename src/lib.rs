@@ -47,6 +47,9 @@
 //! - [`report`]: `report`'s edit of an incident file in place: one
 //!   anecdote appended, every other byte kept, the result proved by the
 //!   parser and validator before it atomically replaces the file.
+//! - [`import`]: `import csv`, rows of a CSV file (incidents.csv too, read
+//!   back by [`export::cell`]) checked and made into incident files, all
+//!   written or none.
 //! - [`cli`]: the command line, mapping all of the above to exit codes;
 //!   diagnostics' paths read from the current directory there. Its
 //!   submodules write the manual and answer shell completion with values
@@ -60,6 +63,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod frontmatter;
+pub mod import;
 pub mod invalidate;
 pub mod load;
 pub mod model;

@@ -228,6 +228,91 @@ pub struct Effort {
     pub items: Vec<String>,
 }
 
+/// A link an incident or a category points at: a ticket, a post-mortem, a
+/// thread. Its URL passed [`link_url_kind`] when it was read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub title: Option<String>,
+    /// As written: an http(s) URL, or a path (docs/format.md, "Links").
+    pub url: String,
+}
+
+/// What a link's URL points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkTargetKind {
+    /// `http://...` or `https://...`: another site.
+    Web,
+    /// `/path`: a path on the host the site is published on.
+    HostPath,
+    /// `path`, `./path`, `../path`, `?query`, `#fragment`: relative to the
+    /// site's base URL.
+    SitePath,
+}
+
+/// What `url` points at, or why it cannot be a link's URL: only http and
+/// https URLs and relative paths are links (docs/format.md, "Links"), so
+/// no content file can put a `javascript:` or `data:` URL in a page.
+pub fn link_url_kind(url: &str) -> Result<LinkTargetKind, String> {
+    if url.is_empty() {
+        return Err("a link needs a URL".to_owned());
+    }
+    // Browsers skip whitespace and control characters inside a scheme
+    // (`java\tscript:`) and read `\` as `/`: refuse them rather than guess.
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\`".contains(*c))
+    {
+        let what = match c {
+            ' ' => "a space (write it as %20)".to_owned(),
+            c if c.is_whitespace() || c.is_control() => {
+                format!("the character U+{:04X}", u32::from(c))
+            }
+            c => format!("'{c}'"),
+        };
+        return Err(format!("a URL cannot contain {what}"));
+    }
+    let end_of_scheme = url.find([':', '/', '?', '#']);
+    if let Some(colon) = end_of_scheme.filter(|&i| url.get(i..=i) == Some(":")) {
+        let scheme = url.get(..colon).unwrap_or_default();
+        let is_scheme = scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if is_scheme {
+            let lower = scheme.to_ascii_lowercase();
+            if lower != "http" && lower != "https" {
+                return Err(format!(
+                    "\"{scheme}:\" URLs are not allowed: a link is an http or https URL, or a path such as \"/wiki/ADR-12\""
+                ));
+            }
+            let rest = url.get(colon + 1..).unwrap_or_default();
+            let host = rest
+                .strip_prefix("//")
+                .map(|after| after.split(['/', '?', '#']).next().unwrap_or_default());
+            return match host {
+                Some(host) if !host.is_empty() => Ok(LinkTargetKind::Web),
+                _ => Err(format!(
+                    "\"{scheme}:\" must be followed by \"//\" and a host name, as in \"https://example.com/page\""
+                )),
+            };
+        }
+    }
+    if url.starts_with("//") {
+        return Err(
+            "a URL starting with \"//\" names another host without saying how to reach it: write \"https://\" before the host"
+                .to_owned(),
+        );
+    }
+    if url.starts_with('/') {
+        Ok(LinkTargetKind::HostPath)
+    } else {
+        Ok(LinkTargetKind::SitePath)
+    }
+}
+
 /// A top-level category (`content/categories/<slug>.md`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Category {
@@ -238,6 +323,7 @@ pub struct Category {
     pub summary: Option<String>,
     pub notes: Option<String>,
     pub efforts: Vec<Effort>,
+    pub links: Vec<Link>,
     pub body: String,
     /// The 1-based line of the file the body starts on.
     pub body_line: u32,
@@ -273,6 +359,7 @@ pub struct Incident {
     /// where it came from): shown folded away under "About this entry".
     pub about: Option<String>,
     pub anecdotes: Vec<Anecdote>,
+    pub links: Vec<Link>,
     /// The explicit count, when the anecdotes were not all written down.
     pub occurrences: Option<u32>,
     pub tags: Vec<String>,
@@ -856,6 +943,7 @@ pub(crate) mod fixtures {
             summary: None,
             notes: None,
             efforts: vec![],
+            links: vec![],
             body: String::new(),
             body_line: 1,
         }
@@ -885,6 +973,7 @@ pub(crate) mod fixtures {
                     text: None,
                 })
                 .collect(),
+            links: vec![],
             occurrences: None,
             tags: vec![],
             draft: false,

@@ -9,9 +9,10 @@ use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
 use crate::frontmatter::{SplitErrorKind, split_frontmatter};
 use crate::model::{
     Anecdote, BaseUrl, Category, CategoryStatus, Date, Effort, FeedConfig, GroupBy, HostKind,
-    Incident, IncidentStatus, Located, OrderBy, PrecisionKind, RankKind, RepositoryConfig, Review,
-    ReviewEntry, Section, SiteConfig, date_problem, edit_url_template_problem, feed_id_problem,
-    is_valid_slug, parse_repository_path, parse_repository_url, slugify,
+    Incident, IncidentStatus, Link, Located, OrderBy, PrecisionKind, RankKind, RepositoryConfig,
+    Review, ReviewEntry, Section, SiteConfig, date_problem, edit_url_template_problem,
+    feed_id_problem, is_valid_slug, link_url_kind, parse_repository_path, parse_repository_url,
+    slugify,
 };
 use crate::yaml::{Yaml, YamlValue, parse_yaml_all};
 
@@ -407,8 +408,9 @@ impl<'y> Fields<'y> {
     }
 }
 
-const CATEGORY_KEYS: &[&str] = &["title", "summary", "efforts", "notes"];
+const CATEGORY_KEYS: &[&str] = &["title", "summary", "efforts", "notes", "links"];
 const EFFORT_KEYS: &[&str] = &["owner", "items"];
+const LINK_KEYS: &[&str] = &["title", "url"];
 const INCIDENT_KEYS: &[&str] = &[
     "title",
     "category",
@@ -417,6 +419,7 @@ const INCIDENT_KEYS: &[&str] = &[
     "resolution",
     "about",
     "anecdotes",
+    "links",
     "occurrences",
     "tags",
     "draft",
@@ -460,8 +463,10 @@ pub const DOCUMENTED_KEYS: &[(&str, &[&str])] = &[
     ("site.yaml incidents", INCIDENTS_KEYS),
     ("category", CATEGORY_KEYS),
     ("category efforts", EFFORT_KEYS),
+    ("category links", LINK_KEYS),
     ("incident", INCIDENT_KEYS),
     ("incident anecdotes", ANECDOTE_KEYS),
+    ("incident links", LINK_KEYS),
     ("review", REVIEW_KEYS),
     ("review categories", REVIEW_ENTRY_KEYS),
 ];
@@ -485,6 +490,10 @@ pub fn parse_category(file: &SourceFile) -> (Option<Category>, Vec<Diagnostic>) 
         .get("efforts")
         .map(|y| parse_efforts(&mut r, y))
         .unwrap_or_default();
+    let links = fields
+        .get("links")
+        .map(|y| parse_links(&mut r, y))
+        .unwrap_or_default();
     let category = title.map(|title| Category {
         slug: file.slug.clone(),
         path: file.path.clone(),
@@ -492,6 +501,7 @@ pub fn parse_category(file: &SourceFile) -> (Option<Category>, Vec<Diagnostic>) 
         summary,
         notes,
         efforts,
+        links,
         body: body.to_owned(),
         body_line,
     });
@@ -519,6 +529,41 @@ fn parse_efforts(r: &mut Reporter<'_>, yaml: &Yaml) -> Vec<Effort> {
         }
     }
     efforts
+}
+
+/// `links`: a list of `{title, url}` (title optional), or of bare URLs.
+/// A URL that is not http, https or a relative path is `invalid-value` at
+/// the URL.
+fn parse_links(r: &mut Reporter<'_>, yaml: &Yaml) -> Vec<Link> {
+    let Some(items) = r.list(yaml, "links") else {
+        return Vec::new();
+    };
+    let mut links = Vec::with_capacity(items.len());
+    for item in items {
+        let (title, url) = if let YamlValue::Str(_) = item.value {
+            (None, Some(item))
+        } else {
+            let Some(fields) = r.fields(item, LINK_KEYS, "a link", false) else {
+                continue;
+            };
+            let title = fields
+                .get("title")
+                .and_then(|y| r.non_empty_string(y, "title"));
+            (title, r.required(&fields, "url"))
+        };
+        let Some((url, pos)) = url.and_then(|y| Some((r.string(y, "url")?, y.pos))) else {
+            continue;
+        };
+        match link_url_kind(&url) {
+            Ok(_) => links.push(Link { title, url }),
+            Err(problem) => r.error(
+                CodeKind::InvalidValue,
+                format!("invalid link URL \"{}\": {problem}", url.escape_debug()),
+                pos,
+            ),
+        }
+    }
+    links
 }
 
 /// Parses `content/incidents/**/<slug>.md`.
@@ -549,6 +594,10 @@ pub fn parse_incident(file: &SourceFile) -> (Option<Incident>, Vec<Diagnostic>) 
     let anecdotes = fields
         .get("anecdotes")
         .map(|y| parse_anecdotes(&mut r, y))
+        .unwrap_or_default();
+    let links = fields
+        .get("links")
+        .map(|y| parse_links(&mut r, y))
         .unwrap_or_default();
     let occurrences = fields.get("occurrences").and_then(|y| {
         let count = r.integer(y, "occurrences", 1)?;
@@ -584,6 +633,7 @@ pub fn parse_incident(file: &SourceFile) -> (Option<Incident>, Vec<Diagnostic>) 
             resolution,
             about,
             anecdotes,
+            links,
             occurrences,
             tags,
             draft,
@@ -1254,6 +1304,73 @@ mod tests {
             "---\ndate: 2018-10-15\n---\n",
         ));
         assert_eq!(codes(&d), vec![("invalid-slug", 1, 1)]);
+    }
+
+    #[test]
+    fn links_are_read_with_or_without_a_title() {
+        let (incident, d) = parse_incident(&file(
+            "content/incidents/x.md",
+            "---\ntitle: A\ncategory: m\nlinks:\n  - {title: Ticket, url: \"https://jira.example.com/A-1\"}\n  - url: /wiki/ADR-12\n  - ../runbooks/deploy.html\n---\n",
+        ));
+        assert_eq!(d, []);
+        let links = incident.unwrap().links;
+        assert_eq!(
+            links,
+            [
+                Link {
+                    title: Some("Ticket".into()),
+                    url: "https://jira.example.com/A-1".into()
+                },
+                Link {
+                    title: None,
+                    url: "/wiki/ADR-12".into()
+                },
+                Link {
+                    title: None,
+                    url: "../runbooks/deploy.html".into()
+                },
+            ]
+        );
+        let (category, d) = parse_category(&file(
+            "content/categories/m.md",
+            "---\ntitle: M\nlinks: [{title: Board, url: \"http://board.example.com\"}]\n---\n",
+        ));
+        assert_eq!(d, []);
+        assert_eq!(category.unwrap().links.len(), 1);
+    }
+
+    #[test]
+    fn a_link_that_is_not_http_https_or_a_path_is_invalid_at_its_url() {
+        let (incident, d) = parse_incident(&file(
+            "content/incidents/x.md",
+            "---\ntitle: A\ncategory: m\nlinks:\n  - {title: Run, url: \"javascript:alert(1)\"}\n  - url: \"data:text/html,x\"\n  - \"mailto:arch@example.com\"\n  - url: \"java\\tscript:x\"\n  - url: \"//evil.example.com/x\"\n  - url: \"https:/x\"\n  - {title: T}\n  - {titel: T, url: /ok}\n  - {title: \"\", url: /ok}\n---\n",
+        ));
+        assert_eq!(
+            codes(&d),
+            vec![
+                ("invalid-value", 5, 23),
+                ("invalid-value", 6, 10),
+                ("invalid-value", 7, 5),
+                ("invalid-value", 8, 10),
+                ("invalid-value", 9, 10),
+                ("invalid-value", 10, 10),
+                ("missing-field", 11, 5),
+                ("unknown-field", 12, 6),
+                ("invalid-value", 13, 13),
+            ]
+        );
+        assert_eq!(
+            d[0].message,
+            "invalid link URL \"javascript:alert(1)\": \"javascript:\" URLs are not allowed: a link is an http or https URL, or a path such as \"/wiki/ADR-12\""
+        );
+        assert!(d[3].message.contains("U+0009"), "{}", d[3].message);
+        // The good ones are kept, so the rest of the site is still checked.
+        assert_eq!(incident.unwrap().links.len(), 2);
+        let (_, d) = parse_category(&file(
+            "content/categories/m.md",
+            "---\ntitle: M\nlinks: https://x.example.com\n---\n",
+        ));
+        assert_eq!(codes(&d), vec![("invalid-value", 3, 8)]);
     }
 
     #[test]

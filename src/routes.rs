@@ -2,7 +2,7 @@
 //! link and its absolute permalink. No other module builds a site path or
 //! URL: a new page kind or a change of URL scheme is made here, once.
 
-use crate::model::{BaseUrl, Date};
+use crate::model::{BaseUrl, Date, LinkTargetKind, link_url_kind};
 
 /// The kinds of page, each rendered by its own template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -235,9 +235,107 @@ impl Route<'_> {
     }
 }
 
+/// Where a content file's link (its `links`) goes, as pages write it:
+/// http(s) URLs and paths from the host's root (`/wiki/x`) as written,
+/// other paths resolved against base_url's path, so the link goes to one
+/// place from every page (docs/format.md, "Links").
+pub fn link_href(base: &BaseUrl, url: &str) -> String {
+    resolve_link("", &base.path, url)
+}
+
+/// [`link_href`] as an absolute URL when base_url is absolute (for the
+/// feed); the same as [`link_href`] otherwise.
+pub fn link_permalink(base: &BaseUrl, url: &str) -> String {
+    let origin = base.full.strip_suffix(base.path.as_str()).unwrap_or("");
+    resolve_link(origin, &base.path, url)
+}
+
+fn resolve_link(origin: &str, base_path: &str, url: &str) -> String {
+    match link_url_kind(url) {
+        Ok(LinkTargetKind::HostPath) => format!("{origin}{url}"),
+        Ok(LinkTargetKind::SitePath) => {
+            let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+            let merged = remove_dot_segments(&format!("{base_path}{path}"));
+            format!("{origin}{merged}{rest}")
+        }
+        // Parse refused every other URL; nothing else reaches a page.
+        Ok(LinkTargetKind::Web) | Err(_) => url.to_owned(),
+    }
+}
+
+/// `/a/b/../c/./d` -> `/a/c/d` (RFC 3986, 5.2.4), never above the root.
+fn remove_dot_segments(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let last = segments.len().saturating_sub(1);
+    let mut kept: Vec<&str> = Vec::with_capacity(segments.len());
+    for (i, segment) in segments.into_iter().enumerate() {
+        match segment {
+            "." | ".." => {
+                if segment == ".." {
+                    kept.pop();
+                }
+                if i == last {
+                    kept.push("");
+                }
+            }
+            other => kept.push(other),
+        }
+    }
+    format!("/{}", kept.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_resolve_against_the_base_url_unless_absolute_or_from_the_root() {
+        let arch = base("/arch/challenges/");
+        let absolute = base("https://docs.example.com/arch/challenges/");
+        for (url, href, permalink) in [
+            (
+                "https://jira.example.com/ARCH-12?x=1#y",
+                "https://jira.example.com/ARCH-12?x=1#y",
+                "https://jira.example.com/ARCH-12?x=1#y",
+            ),
+            (
+                "/wiki/ADR-12",
+                "/wiki/ADR-12",
+                "https://docs.example.com/wiki/ADR-12",
+            ),
+            (
+                "adr/12.html",
+                "/arch/challenges/adr/12.html",
+                "https://docs.example.com/arch/challenges/adr/12.html",
+            ),
+            (
+                "../../runbooks/./deploy?tab=2#step-3",
+                "/runbooks/deploy?tab=2#step-3",
+                "https://docs.example.com/runbooks/deploy?tab=2#step-3",
+            ),
+            (
+                "../../../../above",
+                "/above",
+                "https://docs.example.com/above",
+            ),
+            (
+                "./",
+                "/arch/challenges/",
+                "https://docs.example.com/arch/challenges/",
+            ),
+            ("..", "/arch/", "https://docs.example.com/arch/"),
+            (
+                "#tally",
+                "/arch/challenges/#tally",
+                "https://docs.example.com/arch/challenges/#tally",
+            ),
+        ] {
+            assert_eq!(link_href(&arch, url), href, "{url}");
+            assert_eq!(link_href(&absolute, url), href, "{url}");
+            assert_eq!(link_permalink(&absolute, url), permalink, "{url}");
+            assert_eq!(link_permalink(&arch, url), href, "{url}");
+        }
+    }
 
     fn base(text: &str) -> BaseUrl {
         BaseUrl::parse(text).unwrap()

@@ -278,6 +278,7 @@ mod tests {
             summary: None,
             notes: None,
             efforts: vec![],
+            links: vec![],
             body: String::new(),
             body_line: 1,
         }
@@ -302,6 +303,7 @@ mod tests {
                     text: None,
                 })
                 .collect(),
+            links: vec![],
             occurrences: None,
             tags: vec![],
             draft: false,

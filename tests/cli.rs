@@ -38,6 +38,10 @@ mod fine_print;
 mod hostile;
 #[path = "cli/human.rs"]
 mod human;
+#[path = "cli/import.rs"]
+mod import;
+#[path = "cli/links.rs"]
+mod links;
 #[path = "cli/mistakes.rs"]
 mod mistakes;
 #[path = "cli/properties.rs"]

@@ -11,7 +11,7 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
 /// The commands that have a page of their own.
-pub const PAGES: [&str; 9] = [
+pub const PAGES: [&str; 10] = [
     "build",
     "check",
     "serve",
@@ -19,6 +19,7 @@ pub const PAGES: [&str; 9] = [
     "new",
     "report",
     "review",
+    "import",
     "completions",
     "man",
 ];
@@ -85,14 +86,12 @@ fn command_page(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
     man.render_title(out)?;
     man.render_name_section(out)?;
     let leaves = leaves(command);
-    // A command that runs something itself, not one grouping others
-    // (`review`, whose only command is `review new`).
-    if let [only] = leaves.as_slice()
-        && std::ptr::eq(*only, command)
-    {
-        man.render_synopsis_section(out)?;
-        man.render_description_section(out)?;
-        let options = without_help(command.clone());
+    if let [leaf] = leaves.as_slice() {
+        // `import` has one command, `import csv`: its page is that one's.
+        let leaf_man = Man::new((*leaf).clone());
+        leaf_man.render_synopsis_section(out)?;
+        leaf_man.render_description_section(out)?;
+        let options = without_help((*leaf).clone());
         Man::new(options).render_options_section(out)?;
     } else {
         man.render_description_section(out)?;
@@ -239,6 +238,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Before a meeting: write content/reviews/TODAY.md listing every category with its incident count and status, votes to fill in.",
     ),
     (
+        "frictionlog import csv pains.csv --map \"Pain point=title\" --map Area=category --dry-run",
+        "Check a spreadsheet's rows as incidents and list the files an import would write.",
+    ),
+    (
+        "frictionlog import csv incidents.csv --create-categories",
+        "Read another site's incidents.csv export back, creating the categories it names.",
+    ),
+    (
         "frictionlog check --strict --format github",
         "In CI: annotate the pull request with every problem; fail on any error or warning.",
     ),
@@ -288,7 +295,7 @@ fn exit_status(out: &mut Vec<u8>) -> io::Result<()> {
         ),
         (
             "1",
-            "Content, theme or I/O errors; each is printed with its file, line and column. A failed build leaves the output folder as it was; a failed new, init, report or review new changes no file.",
+            "Content, theme or I/O errors; each is printed with its file, line and column. A failed build leaves the output folder as it was; a failed new, init, report, review new or import writes nothing.",
         ),
         ("2", "Usage errors: an unknown flag or a bad flag value."),
     ] {

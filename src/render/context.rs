@@ -6,8 +6,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::data::SiteData;
-use crate::model::{Date, Effort, Incident};
-use crate::routes::Route;
+use crate::model::{BaseUrl, Date, Effort, Incident, Link, LinkTargetKind, link_url_kind};
+use crate::routes::{Route, link_href};
 use crate::tally::{IncidentFacts, TeamTally};
 
 // ---------------------------------------------------------------------------
@@ -72,6 +72,32 @@ pub(super) struct CategoryRef<'a> {
     pub(super) colour: usize,
 }
 
+/// A link of an incident or a category (docs/templates.md, "Link").
+#[derive(Serialize)]
+pub(super) struct LinkContext<'a> {
+    pub(super) title: Option<&'a str>,
+    /// As written.
+    pub(super) url: &'a str,
+    /// Where it goes from any page of the site.
+    pub(super) href: String,
+    /// Whether it leaves the site's host (an http or https URL).
+    pub(super) external: bool,
+}
+
+impl<'a> LinkContext<'a> {
+    pub(super) fn list(links: &'a [Link], base: &BaseUrl) -> Vec<LinkContext<'a>> {
+        links
+            .iter()
+            .map(|link| LinkContext {
+                title: link.title.as_deref(),
+                url: &link.url,
+                href: link_href(base, &link.url),
+                external: link_url_kind(&link.url) == Ok(LinkTargetKind::Web),
+            })
+            .collect()
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct ReviewMention {
     pub(super) date: Date,
@@ -86,6 +112,7 @@ pub(super) struct CategoryRow<'a> {
     pub(super) summary: Option<&'a str>,
     pub(super) notes: Option<&'a str>,
     pub(super) efforts: &'a [Effort],
+    pub(super) links: Vec<LinkContext<'a>>,
     pub(super) rank: u32,
     pub(super) incidents: u32,
     pub(super) occurrences: u32,
@@ -130,6 +157,7 @@ pub(super) struct IncidentSummary<'a> {
     pub(super) first_seen: Option<Date>,
     pub(super) last_seen: Option<Date>,
     pub(super) tags: &'a [String],
+    pub(super) links: Vec<LinkContext<'a>>,
     pub(super) draft: bool,
     /// What the index's filter box searches, lower case: title, teams,
     /// category, resolution.
@@ -187,6 +215,7 @@ impl<'a> IncidentSummary<'a> {
             first_seen: facts.first_seen,
             last_seen: facts.last_seen,
             tags: &incident.tags,
+            links: LinkContext::list(&incident.links, &data.site.config.base_url),
             draft: incident.draft,
             search_text,
             team_slugs,

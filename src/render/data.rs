@@ -353,6 +353,7 @@ impl<'a> SiteData<'a> {
                     summary: category.summary.as_deref(),
                     notes: category.notes.as_deref(),
                     efforts: &category.efforts,
+                    links: LinkContext::list(&category.links, &config.base_url),
                     rank: row.rank,
                     incidents: row.incidents,
                     occurrences: row.occurrences,

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use crate::model::{Date, Incident, Site};
-use crate::routes::Route;
+use crate::routes::{Route, link_permalink};
 use crate::tally::Tally;
 
 use super::chart::escape;
@@ -201,6 +201,18 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
             escape(&page)
         );
+        for link in &incident.links {
+            let title = link
+                .title
+                .as_deref()
+                .map(|t| format!(" title=\"{}\"", escape(t)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                xml,
+                "    <link rel=\"related\" href=\"{}\"{title}/>",
+                escape(&link_permalink(base, &link.url))
+            );
+        }
         let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(date));
         // Without a team the feed's own author stands for the entry.
         if let Some(team) = &team {
@@ -286,6 +298,7 @@ mod tests {
                 anecdote("Web Team", Some("2018-01")),
                 anecdote("Köln", None),
             ],
+            links: vec![],
             occurrences: None,
             tags: vec![],
             draft: false,

@@ -245,7 +245,10 @@ impl<'a> SiteData<'a> {
                 .and_then(|c| c.summary.as_deref()),
             _ => None,
         };
-        context.insert("page", &self.page_context(kind, &title, description, route, source));
+        context.insert(
+            "page",
+            &self.page_context(kind, &title, description, route, source),
+        );
         context.insert("root", &root);
         let template = kind.template();
         match tera.render(template, &context) {

@@ -96,6 +96,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/edit_links.html",
         include_str!("../../themes/default/templates/partials/edit_links.html"),
     ),
+    (
+        "partials/links.html",
+        include_str!("../../themes/default/templates/partials/links.html"),
+    ),
+    (
+        "partials/link.html",
+        include_str!("../../themes/default/templates/partials/link.html"),
+    ),
+    (
+        "partials/first_link.html",
+        include_str!("../../themes/default/templates/partials/first_link.html"),
+    ),
 ];
 
 /// The embedded default theme's static files, by path under `static/`.

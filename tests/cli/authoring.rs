@@ -1028,6 +1028,17 @@ fn bash_completes_the_site_s_categories_and_teams() {
         bash_completes(&workspace, &["frictionlog", "build", "--str"])
             .contains(&"--strict".to_owned())
     );
+    assert_eq!(
+        bash_completes(&workspace, &["frictionlog", "imp"]),
+        ["import"]
+    );
+    assert!(
+        bash_completes(&workspace, &["frictionlog", "import", "csv", "--cr"])
+            .contains(&"--create-categories".to_owned())
+    );
+    // import's FILE is a file: files are offered.
+    let files = bash_completes(&workspace, &["frictionlog", "import", "csv", "no"]);
+    assert!(files.iter().any(|f| f.contains("notes.txt")), "{files:?}");
 }
 
 // Regression test: the man page listed frictionlog-build(1) and the like,

@@ -158,7 +158,7 @@ fn unknown_field_far_from_every_key_lists_the_known_ones() {
     );
     assert_eq!(
         d[0].message,
-        "unknown key \"zzz\" in a category; known keys: title, summary, efforts, notes"
+        "unknown key \"zzz\" in a category; known keys: title, summary, efforts, notes, links"
     );
 }
 

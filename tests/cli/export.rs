@@ -15,12 +15,13 @@ fn keys(value: &Value) -> Vec<&str> {
         .collect()
 }
 
-const CATEGORY_KEYS: [&str; 17] = [
+const CATEGORY_KEYS: [&str; 18] = [
     "slug",
     "title",
     "summary",
     "notes",
     "efforts",
+    "links",
     "rank",
     "incidents",
     "occurrences",
@@ -35,7 +36,7 @@ const CATEGORY_KEYS: [&str; 17] = [
     "url",
 ];
 
-const INCIDENT_KEYS: [&str; 11] = [
+const INCIDENT_KEYS: [&str; 12] = [
     "slug",
     "title",
     "category",
@@ -45,6 +46,7 @@ const INCIDENT_KEYS: [&str; 11] = [
     "about",
     "occurrences",
     "tags",
+    "links",
     "anecdotes",
     "url",
 ];
@@ -95,7 +97,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
         *category,
         json!({
             "slug": "bare", "title": "Bare", "summary": null, "notes": null,
-            "efforts": [], "rank": 1, "incidents": 1, "occurrences": 1,
+            "efforts": [], "links": [], "rank": 1, "incidents": 1, "occurrences": 1,
             "unattributed": 0, "votes": 0, "status": null, "teams": ["Solo"],
             "first_seen": null, "last_seen": null, "review": null,
             "since_review": 0, "url": "/categories/bare/"
@@ -112,7 +114,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
         json!({
             "slug": "lonely", "title": "Lonely", "category": "bare",
             "section": null, "status": [], "resolution": null, "about": null,
-            "occurrences": 1, "tags": [],
+            "occurrences": 1, "tags": [], "links": [],
             "anecdotes": [{"team": "Solo", "date": null, "text": null}],
             "url": "/incidents/lonely/"
         })
@@ -133,11 +135,11 @@ fn every_key_is_present_when_optional_values_are_given() {
         )
         .file(
             "content/categories/monolith.md",
-            "---\ntitle: Monolith\nsummary: Coupling, <b>everywhere</b>\nnotes: See *notes*\nefforts:\n  - owner: Arch-FED\n    items: [Paragon, Plugins]\n---\n",
+            "---\ntitle: Monolith\nsummary: Coupling, <b>everywhere</b>\nnotes: See *notes*\nefforts:\n  - owner: Arch-FED\n    items: [Paragon, Plugins]\nlinks: [{title: Board, url: \"https://board.example.com\"}]\n---\n",
         )
         .file(
             "content/incidents/settings.md",
-            "---\ntitle: Settings\ncategory: monolith\nsection: backend\nstatus: [tick, sad]\nresolution: Runway <i>made</i>\noccurrences: 4\ntags: [django, config]\nanecdotes:\n  - {team: Enterprise, date: 2017-11, text: \"A **week**\"}\n  - {team: Köln Team, date: 2018-11-02}\n---\n",
+            "---\ntitle: Settings\ncategory: monolith\nsection: backend\nstatus: [tick, sad]\nresolution: Runway <i>made</i>\noccurrences: 4\ntags: [django, config]\nlinks: [/wiki/settings]\nanecdotes:\n  - {team: Enterprise, date: 2017-11, text: \"A **week**\"}\n  - {team: Köln Team, date: 2018-11-02}\n---\n",
         )
         .create();
     site.build_ok(&[]);
@@ -150,6 +152,7 @@ fn every_key_is_present_when_optional_values_are_given() {
             "slug": "monolith", "title": "Monolith",
             "summary": "Coupling, <b>everywhere</b>", "notes": "See *notes*",
             "efforts": [{"owner": "Arch-FED", "items": ["Paragon", "Plugins"]}],
+            "links": [{"title": "Board", "url": "https://board.example.com"}],
             "rank": 1, "incidents": 1, "occurrences": 4, "unattributed": 2, "votes": 2,
             "status": "nope", "teams": ["Enterprise", "Köln Team"],
             "first_seen": "2017-11", "last_seen": "2018-11-02",
@@ -164,6 +167,7 @@ fn every_key_is_present_when_optional_values_are_given() {
             "section": "backend", "status": ["tick", "sad"],
             "resolution": "Runway <i>made</i>", "about": null, "occurrences": 4,
             "tags": ["django", "config"],
+            "links": [{"title": null, "url": "/wiki/settings"}],
             "anecdotes": [
                 {"team": "Enterprise", "date": "2017-11", "text": "A **week**"},
                 {"team": "Köln Team", "date": "2018-11-02", "text": null}
@@ -299,7 +303,11 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "occurrences",
                 "teams",
                 "first_seen",
-                "last_seen"
+                "last_seen",
+                "tags",
+                "links",
+                "resolution",
+                "anecdotes"
             ],
             vec![
                 "alpha",
@@ -310,7 +318,11 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "3",
                 "Apps, Mobile; Web",
                 "2017",
-                "2018-03"
+                "2018-03",
+                "",
+                "",
+                "",
+                "Web; 2018-03\nApps, Mobile; 2017\nWeb"
             ],
             vec![
                 "settings",
@@ -321,9 +333,15 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "1",
                 "Enterprise",
                 "2017-11",
-                "2017-11"
+                "2017-11",
+                "",
+                "",
+                "",
+                "Enterprise; 2017-11; It took a week."
             ],
-            vec!["zulu", "Last", "monolith", "", "", "3", "", "", ""],
+            vec![
+                "zulu", "Last", "monolith", "", "", "3", "", "", "", "", "", "", ""
+            ],
         ]
     );
 }
