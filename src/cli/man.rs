@@ -86,12 +86,15 @@ fn command_page(command: &clap::Command, out: &mut Vec<u8>) -> io::Result<()> {
     man.render_title(out)?;
     man.render_name_section(out)?;
     let leaves = leaves(command);
-    if let [leaf] = leaves.as_slice() {
-        // `import` has one command, `import csv`: its page is that one's.
-        let leaf_man = Man::new((*leaf).clone());
-        leaf_man.render_synopsis_section(out)?;
-        leaf_man.render_description_section(out)?;
-        let options = without_help((*leaf).clone());
+    // A command that runs something itself, not one grouping others
+    // (`review` and `import`, whose only commands are `review new` and
+    // `import csv`, list that command as a section).
+    if let [only] = leaves.as_slice()
+        && std::ptr::eq(*only, command)
+    {
+        man.render_synopsis_section(out)?;
+        man.render_description_section(out)?;
+        let options = without_help(command.clone());
         Man::new(options).render_options_section(out)?;
     } else {
         man.render_description_section(out)?;

@@ -184,7 +184,7 @@ fn a_bad_base_url_is_explained() {
     assert_eq!(output.code, 2);
     assert_eq!(
         output.stderr,
-        "error: invalid --base-url \"arch\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\"\n"
+        "error: invalid --base-url \"arch\": expected \"/\", a path like \"/arch/challenges/\" or an absolute URL like \"https://docs.example.com/arch/\" (pages link relatively: the built folder opens from disk and works under any path without one)\n"
     );
 }
 

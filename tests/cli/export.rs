@@ -307,6 +307,7 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "tags",
                 "links",
                 "resolution",
+                "about",
                 "anecdotes"
             ],
             vec![
@@ -319,6 +320,7 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "Apps, Mobile; Web",
                 "2017",
                 "2018-03",
+                "",
                 "",
                 "",
                 "",
@@ -337,10 +339,11 @@ fn incidents_csv_round_trips_awkward_titles_in_slug_order() {
                 "",
                 "",
                 "",
+                "",
                 "Enterprise; 2017-11; It took a week."
             ],
             vec![
-                "zulu", "Last", "monolith", "", "", "3", "", "", "", "", "", "", ""
+                "zulu", "Last", "monolith", "", "", "3", "", "", "", "", "", "", "", ""
             ],
         ]
     );

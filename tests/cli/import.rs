@@ -162,7 +162,7 @@ fn cells_a_spreadsheet_would_run_get_a_quote_and_import_back_exactly() {
     assert_eq!(&formula[9], "'=cmd|' /C calc'!A0; tab\there");
     assert_eq!(&formula[10], "'+ticket <https://jira.example.com/A-1>");
     assert_eq!(
-        &formula[12],
+        &formula[13],
         "'@Ops; 2018-01; +1, and then some\\; really\n-dash team"
     );
     let quoted = row("quoted");
