@@ -6,14 +6,14 @@
 //! on purpose: an edit that touches only incidents re-renders their pages,
 //! the pages that list them (their categories, their teams, the reviews
 //! that show those categories' numbers or list them as reported before
-//! the meeting) and the pages that list every incident; anything else — site.yaml, a category, a review, a template,
-//! a static file, or an incident edit that changes a number any page may
-//! show (every template sees the whole tally table and the list of teams:
-//! the totals, the as-of date, a category's row and its history across
-//! the reviews, a team's counts) —
-//! renders everything. So editing an incident's text, title, statuses or
-//! section is quick, and adding an anecdote renders the whole site.
-//! `tests/cli/serve.rs` proves the result equals a full build.
+//! the meeting) and the pages that list every incident; anything else —
+//! site.yaml, a category, a review, a template, a static file, or an
+//! incident edit that changes a number any page may show (every template
+//! sees the whole tally table and the list of teams: the totals, the
+//! as-of date, a category's row and its history across the reviews, a
+//! team's counts) — renders everything. So editing an incident's text,
+//! title, statuses or section is quick, and adding an anecdote renders the
+//! whole site. `tests/cli/serve.rs` proves the result equals a full build.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
