@@ -34,6 +34,8 @@ mod fine_print;
 mod hostile;
 #[path = "cli/human.rs"]
 mod human;
+#[path = "cli/meetings.rs"]
+mod meetings;
 #[path = "cli/properties.rs"]
 mod properties;
 #[path = "cli/publishing.rs"]

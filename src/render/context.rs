@@ -92,6 +92,44 @@ pub(super) struct CategoryRow<'a> {
     pub(super) last_seen: Option<Date>,
     pub(super) url: String,
     pub(super) colour: usize,
+    /// One entry per review, oldest first.
+    pub(super) history: Vec<HistoryEntryContext<'a>>,
+    pub(super) moved: Option<MovedContext<'a>>,
+}
+
+/// A category as one review found it. On the category's own page each
+/// entry also has `incidents`, the incidents it counts in `reported`.
+#[derive(Serialize)]
+pub(super) struct HistoryEntryContext<'a> {
+    pub(super) review: ReviewRef,
+    pub(super) mentioned: bool,
+    pub(super) votes: Option<u32>,
+    pub(super) status: Option<&'a str>,
+    pub(super) status_label: Option<&'a str>,
+    pub(super) recorded: Option<u32>,
+    pub(super) rank: u32,
+    /// Incidents first reported since the review before.
+    pub(super) reported: usize,
+}
+
+/// How a category moved since the previous review.
+#[derive(Serialize)]
+pub(super) struct MovedContext<'a> {
+    pub(super) since: ReviewRef,
+    pub(super) rank_before: u32,
+    /// Places climbed (negative: lost).
+    pub(super) rank_change: i64,
+    pub(super) status_before: Option<&'a str>,
+    pub(super) status_before_label: Option<&'a str>,
+    pub(super) status_changed: bool,
+}
+
+/// The incidents of one category first reported since the review before
+/// the one a review page shows.
+#[derive(Serialize)]
+pub(super) struct ReportedContext<'a> {
+    pub(super) category: CategoryRef<'a>,
+    pub(super) incidents: Value,
 }
 
 #[derive(Serialize, Clone)]

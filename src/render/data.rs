@@ -18,7 +18,7 @@ use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Incident, RankKind, Site};
 use crate::routes::Route;
-use crate::tally::{IncidentFacts, Tally};
+use crate::tally::{HistoryEntry, IncidentFacts, Tally};
 
 // ---------------------------------------------------------------------------
 
@@ -355,9 +355,53 @@ impl<'a> SiteData<'a> {
                     last_seen: row.last_seen,
                     url: self.link(Route::Category(&category.slug)),
                     colour: position % COLOURS,
+                    history: row
+                        .history
+                        .iter()
+                        .filter_map(|entry| self.history_entry(entry))
+                        .collect(),
+                    moved: row.moved.as_ref().and_then(|moved| {
+                        let before = moved
+                            .status_before
+                            .and_then(|i| config.category_statuses.get(i));
+                        Some(MovedContext {
+                            since: self.review_ref(moved.review)?,
+                            rank_before: moved.rank_before,
+                            rank_change: moved.rank_change(row.rank),
+                            status_before: before.map(|s| s.key.as_str()),
+                            status_before_label: before.map(|s| s.label.as_str()),
+                            status_changed: moved.status_before != row.status,
+                        })
+                    }),
                 })
             })
             .collect()
+    }
+
+    /// The review of index `index` in the site, as pages link to it.
+    pub(super) fn review_ref(&self, index: usize) -> Option<ReviewRef> {
+        let review = self.site.reviews.get(index)?;
+        Some(ReviewRef {
+            date: review.date,
+            url: self.link(Route::Review(review.date)),
+        })
+    }
+
+    /// One entry of a category's history, as templates see it.
+    pub(super) fn history_entry(&self, entry: &HistoryEntry) -> Option<HistoryEntryContext<'a>> {
+        let status = entry
+            .status
+            .and_then(|i| self.site.config.category_statuses.get(i));
+        Some(HistoryEntryContext {
+            review: self.review_ref(entry.review)?,
+            mentioned: entry.mentioned,
+            votes: entry.votes,
+            status: status.map(|s| s.key.as_str()),
+            status_label: status.map(|s| s.label.as_str()),
+            recorded: entry.recorded,
+            rank: entry.rank,
+            reported: entry.incidents.len(),
+        })
     }
 
     /// The facts the tally derived for the incident of index `index`.

@@ -84,6 +84,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/period.html",
         include_str!("../../themes/default/templates/partials/period.html"),
     ),
+    (
+        "partials/moved.html",
+        include_str!("../../themes/default/templates/partials/moved.html"),
+    ),
+    (
+        "partials/history.html",
+        include_str!("../../themes/default/templates/partials/history.html"),
+    ),
 ];
 
 /// The embedded default theme's static files, by path under `static/`.

@@ -152,13 +152,13 @@ fn build_bundled(out: &Path, flags: &[&str]) -> Value {
     serde_json::from_slice(&data).unwrap()
 }
 
-fn data_schema() -> jsonschema::Validator {
+pub(crate) fn data_schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(repo_root().join("docs/data.schema.json")).unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
     jsonschema::draft202012::new(&schema).expect("docs/data.schema.json is a valid 2020-12 schema")
 }
 
-fn schema_errors(validator: &jsonschema::Validator, data: &Value) -> Vec<String> {
+pub(crate) fn schema_errors(validator: &jsonschema::Validator, data: &Value) -> Vec<String> {
     validator
         .iter_errors(data)
         .map(|e| format!("{}: {e}", e.instance_path()))
