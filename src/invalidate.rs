@@ -92,7 +92,7 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
 
 /// What every template can show: the totals, the as-of date, every row of
 /// the tally table in rank order (colours follow the rank) with its
-/// history, and every team's counts. Which incidents a team reported is
+/// history, every team's counts, and every tag (the filter offers them). Which incidents a team reported is
 /// left out: the pages that list them are those of the teams an edit
 /// names. Incidents in a history are compared by slug, not by their place
 /// in the site, which a new slug elsewhere shifts.
@@ -166,6 +166,7 @@ fn site_wide(snapshot: &Snapshot) -> impl PartialEq + '_ {
                 )
             })
             .collect::<Vec<_>>(),
+        &tally.tags,
     )
 }
 
@@ -450,6 +451,33 @@ mod tests {
         let added =
             after(|site| edit_incident(site, "two", |i| i.anecdotes.push(i.anecdotes[0].clone())));
         assert_eq!(added, Selection::everything());
+    }
+
+    #[test]
+    fn a_new_tag_changes_the_filter_on_every_page_but_an_old_one_does_not() {
+        let tagged = |site: &mut Site, slug: &str, tag: &str| {
+            edit_incident(site, slug, |i| i.tags = vec![tag.into()]);
+        };
+        assert_eq!(
+            after(|site| tagged(site, "one", "etcd")),
+            Selection::everything()
+        );
+        let before = {
+            let mut site = site();
+            for slug in ["one", "two", "three"] {
+                tagged(&mut site, slug, "etcd");
+            }
+            snapshot(site)
+        };
+        let mut site = site();
+        site.incidents = before.site.incidents.clone();
+        // Another spelling, used less than the one the tag is named after:
+        // the tag stays as it was.
+        tagged(&mut site, "one", "Etcd");
+        assert_eq!(
+            pages_to_render(Some(&before), &snapshot(site)),
+            partial(&["one"], &["a"], &["Ops", "Web"], &["2018-06-01"])
+        );
     }
 
     #[test]

@@ -76,6 +76,8 @@ pub enum Route<'a> {
     Sitemap,
     DataJson,
     IncidentsCsv,
+    /// The words the index's filter searches besides what the page holds.
+    SearchIndex,
     /// A file of the theme's `static/` folder, by its path in there; the
     /// empty path is the folder itself.
     Static(&'a str),
@@ -97,6 +99,7 @@ impl Route<'_> {
             | Route::Sitemap
             | Route::DataJson
             | Route::IncidentsCsv
+            | Route::SearchIndex
             | Route::Static(_) => return None,
         })
     }
@@ -130,6 +133,7 @@ impl Route<'_> {
             Route::Sitemap => ("", "sitemap.xml", false),
             Route::DataJson => ("", "data.json", false),
             Route::IncidentsCsv => ("", "incidents.csv", false),
+            Route::SearchIndex => ("", "search-index.json", false),
             Route::Static(path) => ("static/", *path, false),
         };
         out.push_str(folder);
@@ -181,6 +185,36 @@ impl Route<'_> {
     pub fn permalink_to_fragment(&self, base: &BaseUrl, id: &str) -> String {
         self.under(&base.full, Some(id))
     }
+
+    /// The link to it with a query (`?name=value&...`, each part
+    /// percent-encoded) and a fragment: a view of a page that its script
+    /// makes, such as the index's incidents filtered by a tag.
+    pub fn link_with_query(&self, base: &BaseUrl, query: &[(&str, &str)], id: &str) -> String {
+        let mut url = self.link(base);
+        for (position, (name, value)) in query.iter().enumerate() {
+            url.push(if position == 0 { '?' } else { '&' });
+            url.extend(percent_encoding::utf8_percent_encode(name, QUERY_PART));
+            url.push('=');
+            url.extend(percent_encoding::utf8_percent_encode(value, QUERY_PART));
+        }
+        url.push('#');
+        url.push_str(id);
+        url
+    }
+}
+
+/// What a query's name or value keeps as it is: letters, digits and
+/// `-._~` (RFC 3986's unreserved characters); everything else is escaped.
+const QUERY_PART: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Where the index's filter takes a tag to show: the index's incident list
+/// (its `#incidents`) filtered by that tag's slug.
+pub fn tag_filter_link(base: &BaseUrl, tag_slug: &str) -> String {
+    Route::Index.link_with_query(base, &[("tag", tag_slug)], "incidents")
 }
 
 #[cfg(test)]
@@ -224,6 +258,11 @@ mod tests {
             (Route::DataJson, "data.json", "/arch/data.json"),
             (Route::IncidentsCsv, "incidents.csv", "/arch/incidents.csv"),
             (
+                Route::SearchIndex,
+                "search-index.json",
+                "/arch/search-index.json",
+            ),
+            (
                 Route::Static("style.css"),
                 "static/style.css",
                 "/arch/static/style.css",
@@ -251,6 +290,18 @@ mod tests {
         assert_eq!(
             route.link_to_fragment(&base("/"), "anecdote-web"),
             "/incidents/x/#anecdote-web"
+        );
+    }
+
+    #[test]
+    fn a_filtered_view_escapes_its_query_and_ends_in_its_fragment() {
+        assert_eq!(
+            tag_filter_link(&base("https://docs.example.com/arch"), "etcd"),
+            "/arch/?tag=etcd#incidents"
+        );
+        assert_eq!(
+            Route::Index.link_with_query(&base("/"), &[("q", "a b&c"), ("tag", "x/ü")], "i"),
+            "/?q=a%20b%26c&tag=x%2F%C3%BC#i"
         );
     }
 

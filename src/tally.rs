@@ -255,6 +255,19 @@ pub struct IncidentFacts {
     /// The earliest and latest of its anecdotes' dates.
     pub first_seen: Option<Date>,
     pub last_seen: Option<Date>,
+    /// Each of its tags as written: an index into [`Tally::tags`], none
+    /// for a tag with no letter or digit to make a slug of.
+    pub tags: Vec<Option<usize>>,
+}
+
+/// A tag: the tags of every incident that have one slug (`etcd`, `Etcd`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagTally {
+    pub slug: String,
+    /// Its most used spelling (on a tie, the first in byte order).
+    pub name: String,
+    /// Incidents that carry it.
+    pub incidents: u32,
 }
 
 /// A review's entry for one category, its names resolved.
@@ -281,6 +294,8 @@ pub struct Tally {
     pub timeline: Timeline,
     pub as_of: Option<Date>,
     pub totals: Totals,
+    /// Every tag, in slug order.
+    pub tags: Vec<TagTally>,
 }
 
 fn count(n: usize) -> u32 {
@@ -300,7 +315,8 @@ pub fn tally_site(site: &Site) -> Tally {
         .iter()
         .map(|&i| row_teams.get(i).cloned().unwrap_or_default())
         .collect();
-    let names = Names::new(site, &categories, &teams);
+    let tags = tally_tags(&site.incidents);
+    let names = Names::new(site, &categories, &teams, &tags);
     for (row, names_of_teams) in categories.iter_mut().zip(row_teams) {
         row.teams = names_of_teams
             .into_iter()
@@ -360,6 +376,7 @@ pub fn tally_site(site: &Site) -> Tally {
         reviews,
         as_of,
         totals,
+        tags,
     }
 }
 
@@ -376,6 +393,7 @@ impl Tally {
             occurrences: 0,
             first_seen: None,
             last_seen: None,
+            tags: Vec::new(),
         };
         self.incidents.get(index).unwrap_or(&NONE)
     }
@@ -388,10 +406,16 @@ struct Names<'a> {
     teams: HashMap<String, usize>,
     sections: HashMap<&'a str, usize>,
     statuses: HashMap<&'a str, usize>,
+    tags: HashMap<&'a str, usize>,
 }
 
 impl<'a> Names<'a> {
-    fn new(site: &'a Site, rows: &[CategoryTally], teams: &[TeamTally]) -> Names<'a> {
+    fn new(
+        site: &'a Site,
+        rows: &[CategoryTally],
+        teams: &[TeamTally],
+        tags: &'a [TagTally],
+    ) -> Names<'a> {
         fn index<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<&'n str, usize> {
             names.enumerate().map(|(i, name)| (name, i)).collect()
         }
@@ -407,6 +431,7 @@ impl<'a> Names<'a> {
             teams: owned(teams.iter().map(|t| t.name.as_str())),
             sections: index(config.sections.iter().map(|s| s.slug.as_str())),
             statuses: index(config.incident_statuses.iter().map(|s| s.key.as_str())),
+            tags: index(tags.iter().map(|t| t.slug.as_str())),
         }
     }
 
@@ -451,6 +476,11 @@ impl<'a> Names<'a> {
             occurrences: incident.occurrence_count(),
             first_seen: dates.clone().min(),
             last_seen: dates.max(),
+            tags: incident
+                .tags
+                .iter()
+                .map(|tag| self.tags.get(slugify(tag).as_str()).copied())
+                .collect(),
         }
     }
 }
@@ -800,6 +830,48 @@ fn tally_history(
             })
         });
     }
+}
+
+/// Every tag with a slug, in slug order: its most used spelling and how
+/// many incidents carry it.
+fn tally_tags(incidents: &[Arc<Incident>]) -> Vec<TagTally> {
+    // slug -> (spelling -> uses, incidents)
+    let mut by_slug: BTreeMap<String, (BTreeMap<&str, u32>, u32)> = BTreeMap::new();
+    for incident in incidents {
+        let mut seen = BTreeSet::new();
+        for tag in &incident.tags {
+            let slug = slugify(tag);
+            if slug.is_empty() {
+                continue;
+            }
+            let entry = by_slug.entry(slug.clone()).or_default();
+            *entry.0.entry(tag.as_str()).or_default() += 1;
+            if seen.insert(slug) {
+                entry.1 += 1;
+            }
+        }
+    }
+    by_slug
+        .into_iter()
+        .map(|(slug, (spellings, incidents))| {
+            // The most used; on a tie the first (the map is in byte order).
+            let name = spellings
+                .iter()
+                .fold(
+                    None,
+                    |best: Option<(&str, u32)>, (&spelling, &uses)| match best {
+                        Some((_, most)) if most >= uses => best,
+                        _ => Some((spelling, uses)),
+                    },
+                )
+                .map_or_else(|| slug.clone(), |(spelling, _)| spelling.to_owned());
+            TagTally {
+                slug,
+                name,
+                incidents,
+            }
+        })
+        .collect()
 }
 
 /// The teams in slug order, with the slugs of each team's categories.
@@ -1514,6 +1586,40 @@ mod tests {
         let tally = tally_site(&one);
         assert_eq!(row(&tally, "a").history.len(), 1);
         assert_eq!(row(&tally, "a").moved, None);
+    }
+
+    #[test]
+    fn tags_with_one_slug_are_one_tag_named_as_most_incidents_write_it() {
+        let tagged = |slug: &str, tags: &[&str]| {
+            let mut i = incident(slug, "a", &[]);
+            i.tags = tags.iter().map(|t| t.to_string()).collect();
+            i
+        };
+        let site = site(
+            vec![category("a", "A")],
+            vec![
+                tagged("i", &["Etcd", "control plane", "etcd"]),
+                tagged("j", &["etcd", "!!"]),
+                tagged("k", &["Control-Plane"]),
+            ],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let tags: Vec<(&str, &str, u32)> = tally
+            .tags
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str(), t.incidents))
+            .collect();
+        assert_eq!(
+            tags,
+            [("control-plane", "Control-Plane", 2), ("etcd", "etcd", 2)]
+        );
+        assert_eq!(tally.incidents[0].tags, [Some(1), Some(0), Some(1)]);
+        assert_eq!(
+            tally.incidents[1].tags,
+            [Some(1), None],
+            "\"!!\" has no slug"
+        );
     }
 
     #[test]

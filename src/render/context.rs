@@ -6,8 +6,9 @@ use serde::Serialize;
 use tera::Value;
 
 use super::data::SiteData;
+use super::search::search_text;
 use crate::model::{Date, Effort, Incident};
-use crate::routes::Route;
+use crate::routes::{Route, tag_filter_link};
 use crate::tally::{IncidentFacts, TeamTally};
 
 // ---------------------------------------------------------------------------
@@ -46,6 +47,7 @@ pub(super) struct UrlsContext {
     pub(super) sitemap: String,
     pub(super) data_json: String,
     pub(super) incidents_csv: String,
+    pub(super) search_index: String,
     pub(super) static_base: String,
     pub(super) latest_review: Option<String>,
 }
@@ -159,6 +161,8 @@ pub(super) struct IncidentSummary<'a> {
     pub(super) first_seen: Option<Date>,
     pub(super) last_seen: Option<Date>,
     pub(super) tags: &'a [String],
+    /// Its tags with their filtered view of the index.
+    pub(super) tag_refs: Vec<TagRef<'a>>,
     pub(super) draft: bool,
     /// What the index's filter box searches, lower case: title, teams,
     /// category, resolution.
@@ -167,6 +171,26 @@ pub(super) struct IncidentSummary<'a> {
     pub(super) team_slugs: String,
     /// ` key key `: status keys between spaces, for the status filter.
     pub(super) status_keys: String,
+    /// ` slug slug `: tag slugs between spaces, for the tag filter.
+    pub(super) tag_slugs: String,
+}
+
+/// A tag as an incident writes it, with the index's incidents filtered by
+/// it; `slug` and `url` are null for a tag with no letter or digit.
+#[derive(Serialize)]
+pub(super) struct TagRef<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: Option<&'a str>,
+    pub(super) url: Option<String>,
+}
+
+/// A tag of the site, as the filter offers it.
+#[derive(Serialize)]
+pub(super) struct TagSummary<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) incidents: u32,
+    pub(super) url: String,
 }
 
 impl<'a> IncidentSummary<'a> {
@@ -183,19 +207,7 @@ impl<'a> IncidentSummary<'a> {
             .iter()
             .filter_map(|&team| data.tally.teams.get(team))
             .collect();
-        let mut search_text = incident.title.to_lowercase();
-        for team in &known_teams {
-            search_text.push(' ');
-            search_text.push_str(&team.name.to_lowercase());
-        }
-        if let Some(category) = facts.row.and_then(|row| data.category_of(row)) {
-            search_text.push(' ');
-            search_text.push_str(&category.title.to_lowercase());
-        }
-        if let Some(resolution) = &incident.resolution {
-            search_text.push(' ');
-            search_text.push_str(&resolution.to_lowercase());
-        }
+        let search_text = search_text(data.site, data.tally, incident, facts);
         let spaced = |words: &mut dyn Iterator<Item = &str>| {
             let mut text = String::from(" ");
             for word in words {
@@ -206,6 +218,23 @@ impl<'a> IncidentSummary<'a> {
         };
         let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
         let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
+        let base = &data.site.config.base_url;
+        let tag_refs: Vec<TagRef<'a>> = incident
+            .tags
+            .iter()
+            .zip(&facts.tags)
+            .map(|(name, tag)| {
+                let slug = tag
+                    .and_then(|t| data.tally.tags.get(t))
+                    .map(|t| t.slug.as_str());
+                TagRef {
+                    name,
+                    slug,
+                    url: slug.map(|slug| tag_filter_link(base, slug)),
+                }
+            })
+            .collect();
+        let tag_slugs = spaced(&mut tag_refs.iter().filter_map(|t| t.slug));
         IncidentSummary {
             slug: &incident.slug,
             title: &incident.title,
@@ -216,10 +245,12 @@ impl<'a> IncidentSummary<'a> {
             first_seen: facts.first_seen,
             last_seen: facts.last_seen,
             tags: &incident.tags,
+            tag_refs,
             draft: incident.draft,
             search_text,
             team_slugs,
             status_keys,
+            tag_slugs,
         }
     }
 }

@@ -17,7 +17,7 @@ use super::markdown::{MarkdownOptions, MarkdownSource, render_markdown_with};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Incident, RankKind, Site};
-use crate::routes::Route;
+use crate::routes::{Route, tag_filter_link};
 use crate::tally::{HistoryEntry, IncidentFacts, Tally};
 
 // ---------------------------------------------------------------------------
@@ -302,11 +302,6 @@ impl<'a> SiteData<'a> {
         })
     }
 
-    /// [`SiteData::category_ref`] made once per build.
-    pub(super) fn category_of(&self, row: usize) -> Option<&CategoryRef<'a>> {
-        self.category_refs.get(row)?.as_ref()
-    }
-
     /// The category of row `row` of the tally table, as pages refer to it.
     pub(super) fn category_ref(&self, row: usize) -> Option<CategoryRef<'a>> {
         let tallied = self.tally.categories.get(row)?;
@@ -440,6 +435,21 @@ impl<'a> SiteData<'a> {
         Value::from(map)
     }
 
+    /// Every tag of the site, in slug order, as the filter offers it.
+    pub(super) fn tag_summaries(&self) -> Vec<TagSummary<'a>> {
+        let base = &self.site.config.base_url;
+        self.tally
+            .tags
+            .iter()
+            .map(|tag| TagSummary {
+                name: &tag.name,
+                slug: &tag.slug,
+                incidents: tag.incidents,
+                url: tag_filter_link(base, &tag.slug),
+            })
+            .collect()
+    }
+
     pub(super) fn team_summaries(&self) -> Vec<TeamSummary<'a>> {
         self.tally
             .teams
@@ -486,6 +496,7 @@ impl<'a> SiteData<'a> {
                 sitemap: self.link(Route::Sitemap),
                 data_json: self.link(Route::DataJson),
                 incidents_csv: self.link(Route::IncidentsCsv),
+                search_index: self.link(Route::SearchIndex),
                 static_base: self.link(Route::Static("")),
                 latest_review: self
                     .site

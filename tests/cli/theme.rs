@@ -65,6 +65,7 @@ fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
             "incidents/plugin-settings/index.html",
             "index.html",
             "reviews/2018-10-15/index.html",
+            "search-index.json",
             "sitemap.xml",
             "static/favicon.svg",
             "static/frictionlog.js",
@@ -527,7 +528,7 @@ fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
     let walked = site.build(&[]).text("404.html");
     assert_eq!(
         walked,
-        "home timeline teams feed sitemap data_json incidents_csv static_base latest_review "
+        "home timeline teams feed sitemap data_json incidents_csv search_index static_base latest_review "
     );
 }
 
