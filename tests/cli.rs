@@ -28,6 +28,8 @@ mod diagnostics;
 mod exit_codes;
 #[path = "cli/export.rs"]
 mod export;
+#[path = "cli/finding.rs"]
+mod finding;
 #[path = "cli/fine_print.rs"]
 mod fine_print;
 #[path = "cli/hostile.rs"]

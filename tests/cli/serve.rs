@@ -317,7 +317,7 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
     // rendered again). Edits that change a number some page shows (a
     // category's row, a team's counts, the totals) render everything:
     // every template can show the whole tally table.
-    let edits: [(&str, &str, Option<String>, bool); 8] = [
+    let edits: [(&str, &str, Option<String>, bool); 9] = [
         (
             "a title changes",
             "content/incidents/settings.md",
@@ -330,6 +330,18 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
             "the title of an incident a review lists as reported",
             "content/incidents/flaky.md",
             Some(incident_by("Flaky suites", "frontend", &["Mobile", "Web"])),
+            true,
+        ),
+        (
+            // The words search-index.json holds for it change.
+            "an anecdote's text changes",
+            "content/incidents/flaky.md",
+            Some(
+                incident_by("Flaky suites", "frontend", &["Mobile", "Web"]).replace(
+                    "date: 2018-01\n",
+                    "date: 2018-01\n    text: The quorum was lost\n",
+                ),
+            ),
             true,
         ),
         (
