@@ -648,12 +648,265 @@ fn check_filtering(browser: &mut Browser, data: &Value, width: u32) {
         "filtered index at {width} px overflows"
     );
 
+    // A word only anecdotes say: found once the search index is loaded.
+    browser.click("#incident-filter button[type=reset]");
+    browser.settle();
+    let (word, expected) = anecdote_word(data);
+    browser.click("#filter-text");
+    browser.call("Input.insertText", json!({"text": word}));
+    wait_until(
+        browser,
+        &format!("searching {word:?} finds {expected} incidents at {width} px"),
+        |b| visible_incidents(b) == expected,
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('incident-filter').getAttribute('data-search')"),
+        json!("full")
+    );
+
     browser.click("#incident-filter button[type=reset]");
     browser.settle();
     assert_eq!(
         visible_incidents(browser),
         total,
         "Clear shows every incident again"
+    );
+}
+
+/// What the filter finds in `incident` without its search index, lower
+/// case: title, teams, category title, resolution and tag slugs.
+fn page_text(data: &Value, incident: &Value) -> String {
+    let mut text = incident["title"].as_str().unwrap().to_lowercase();
+    for anecdote in incident["anecdotes"].as_array().unwrap() {
+        if let Some(team) = anecdote["team"].as_str() {
+            text.push(' ');
+            text.push_str(&team.to_lowercase());
+        }
+    }
+    let category = data["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == incident["category"])
+        .unwrap();
+    text.push(' ');
+    text.push_str(&category["title"].as_str().unwrap().to_lowercase());
+    if let Some(resolution) = incident["resolution"].as_str() {
+        text.push(' ');
+        text.push_str(&resolution.to_lowercase());
+    }
+    for tag in incident["tags"].as_array().unwrap() {
+        text.push(' ');
+        text.push_str(&tag.as_str().unwrap().to_lowercase().replace(' ', "-"));
+    }
+    text
+}
+
+/// A word of some anecdote texts that the page text of some of those
+/// incidents lacks, and how many incidents the filter finds with it.
+fn anecdote_word(data: &Value) -> (String, u64) {
+    let incidents = data["incidents"].as_array().unwrap();
+    let said = |incident: &Value| -> String {
+        incident["anecdotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["text"].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut words: Vec<String> = incidents
+        .iter()
+        .flat_map(|i| {
+            said(i)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 6)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+        .into_iter()
+        .find_map(|word| {
+            let in_page = incidents
+                .iter()
+                .filter(|i| page_text(data, i).contains(&word))
+                .count();
+            let found = incidents
+                .iter()
+                .filter(|i| page_text(data, i).contains(&word) || said(i).contains(&word))
+                .count();
+            (found > in_page && in_page > 0).then(|| (word, u64::try_from(found).unwrap()))
+        })
+        .expect("a word some anecdotes say and some titles too")
+}
+
+/// Polls `done` (for at most 10 s): the page answers asynchronously.
+fn wait_until(browser: &mut Browser, what: &str, mut done: impl FnMut(&mut Browser) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done(browser) {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        thread::sleep(Duration::from_millis(50));
+        browser.settle();
+    }
+}
+
+/// Clears the filter with its button (the page may still be scrolling to
+/// `#incidents`, so the button is pressed by the page, not by a mouse).
+fn clear(browser: &mut Browser) {
+    browser.eval("document.querySelector('#incident-filter button[type=reset]').click()");
+    browser.settle();
+}
+
+/// The slugs of the incidents the index shows.
+fn visible_slugs(browser: &mut Browser) -> Vec<String> {
+    let slugs = browser.eval(
+        "[...document.querySelectorAll('#incident-groups .incident')].filter(e => e.offsetParent !== null).map(e => e.getAttribute('data-slug'))",
+    );
+    let mut slugs: Vec<String> = slugs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+/// Incidents with tags, and anecdotes that say what their titles do not.
+fn tagged_site() -> crate::support::Site {
+    SiteBuilder::new()
+        .file(
+            "content/incidents/etcd-quorum.md",
+            "---\ntitle: Control plane stalls\ncategory: monolith\ntags: [etcd, Control Plane]\nanecdotes:\n  - team: Platform\n    date: 2019-03\n    text: \"The etcd quorum was lost during an upgrade.\"\n---\n",
+        )
+        .file(
+            "content/incidents/dns.md",
+            "---\ntitle: Lookups time out\ncategory: frontend\ntags: [dns, etcd]\nanecdotes:\n  - team: Platform\n    text: CI/CD jobs made every lookup five.\n---\n",
+        )
+        .create()
+}
+
+#[test]
+#[ignore = "needs Debian's chromium: run with --include-ignored"]
+fn tags_and_anecdote_text_filter_the_index_in_chromium() {
+    let site = tagged_site();
+    let out = tempfile::tempdir().unwrap();
+    build_site(&site.root(), out.path(), &[]);
+    let base = serve(out.path().to_owned());
+    let mut browser = Browser::launch();
+
+    // A tag's link opens the list filtered by it.
+    browser.open(&format!("{base}/?tag=etcd#incidents"), 1280);
+    assert_eq!(visible_slugs(&mut browser), ["dns", "etcd-quorum"]);
+    assert_eq!(
+        browser.eval("[document.getElementById('filter-tag').value, location.hash]"),
+        json!(["etcd", "#incidents"])
+    );
+    assert_eq!(
+        browser.eval("document.getElementById('filter-count').textContent"),
+        json!("Showing 2 of 3 incidents")
+    );
+    // An entry's tag links to the list filtered by that tag.
+    clear(&mut browser);
+    assert_eq!(visible_slugs(&mut browser).len(), 3);
+    let href = browser.eval("document.querySelector('.incident[data-slug=dns] .tags a[rel=tag]:first-child, .incident[data-slug=dns] .tags li:first-child a').getAttribute('href')");
+    assert_eq!(href, json!("/?tag=dns#incidents"));
+    browser.open(&format!("{base}/?tag=dns#incidents"), 1280);
+    assert_eq!(visible_slugs(&mut browser), ["dns"]);
+    clear(&mut browser);
+
+    // Words only an anecdote says come from the search index, loaded when
+    // the reader first types.
+    assert_eq!(
+        browser.eval("document.getElementById('incident-filter').getAttribute('data-search')"),
+        json!(null),
+        "the index is not loaded before the reader types"
+    );
+    for (query, expected) in [
+        ("quorum", vec!["etcd-quorum"]),
+        ("ci/cd", vec!["dns"]),
+        ("plane etcd", vec!["etcd-quorum"]),
+        ("upgrade lookups", vec![]),
+    ] {
+        clear(&mut browser);
+        browser.click("#filter-text");
+        browser.call("Input.insertText", json!({"text": query}));
+        wait_until(&mut browser, &format!("searching {query:?}"), |b| {
+            visible_slugs(b) == expected
+        });
+    }
+    assert_eq!(
+        browser.eval("document.getElementById('incident-filter').getAttribute('data-search')"),
+        json!("full")
+    );
+
+    // Without the index (not published, or the site opened otherwise) the
+    // filter still searches what the page holds, without a script error.
+    std::fs::remove_file(out.path().join("search-index.json")).unwrap();
+    browser.open(&format!("{base}/"), 390);
+    for (query, expected) in [
+        ("quorum", vec![]),
+        ("lookups", vec!["dns"]),
+        ("etcd", vec!["dns", "etcd-quorum"]),
+    ] {
+        clear(&mut browser);
+        browser.click("#filter-text");
+        browser.call("Input.insertText", json!({"text": query}));
+        browser.settle();
+        wait_until(&mut browser, "the index fails to load", |b| {
+            b.eval("document.getElementById('incident-filter').getAttribute('data-search')")
+                == json!("page")
+        });
+        assert_eq!(
+            visible_slugs(&mut browser),
+            expected,
+            "{query:?} without the index"
+        );
+    }
+    assert_eq!(
+        browser.eval(OVERFLOW_CHECK),
+        json!([]),
+        "the tag list at 390 px"
+    );
+
+    // With scripts off the list is whole, the filter hidden and the tags
+    // still links. (The page runs no script, so it is read through the
+    // DevTools DOM rather than by evaluating expressions in it.)
+    browser.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    let session = browser.session.clone();
+    browser.send(
+        "Page.navigate",
+        json!({"url": format!("{base}/?tag=etcd#incidents")}),
+        Some(&session),
+    );
+    browser.wait_for("the page to load", |v| v["method"] == "Page.loadEventFired");
+    let document = browser.call("DOM.getDocument", json!({}));
+    let root = document["root"]["nodeId"].clone();
+    let mut count = |selector: &str| {
+        browser.call(
+            "DOM.querySelectorAll",
+            json!({"nodeId": root, "selector": selector}),
+        )["nodeIds"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        [
+            count(".incident"),
+            count(".incident[hidden]"),
+            count("#incident-filter[hidden]"),
+            count(".incident .tags a[href='/?tag=etcd#incidents']"),
+            count("html.js"),
+        ],
+        [3, 0, 1, 2, 0]
     );
 }
 
