@@ -61,6 +61,9 @@
     }
   })();
 
+  // Entries from which typing waits for a pause before filtering.
+  var LONG_LIST = 2000;
+
   function setupFilter(form) {
     var scope = document.querySelector(form.getAttribute("data-filter-target"));
     if (!scope) return;
@@ -196,7 +199,17 @@
       var given = initial.get(name);
       if (given !== null) fields[name].value = given;
     });
-    form.addEventListener("input", apply);
+    // On a long list the browser's layout, not the matching, takes the
+    // time: the text box waits for a pause in typing before it filters.
+    var pause = null;
+    form.addEventListener("input", function (event) {
+      window.clearTimeout(pause);
+      if (event.target === fields.q && items.length > LONG_LIST) {
+        pause = window.setTimeout(apply, 150);
+      } else {
+        apply();
+      }
+    });
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
