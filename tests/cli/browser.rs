@@ -761,6 +761,13 @@ fn clear(browser: &mut Browser) {
     browser.settle();
 }
 
+/// Types `text` in the filter's search box, as a keyboard does (focused by
+/// the page: a click may land while the page scrolls to `#incidents`).
+fn type_in_search(browser: &mut Browser, text: &str) {
+    browser.eval("document.getElementById('filter-text').focus()");
+    browser.call("Input.insertText", json!({"text": text}));
+}
+
 /// The slugs of the incidents the index shows.
 fn visible_slugs(browser: &mut Browser) -> Vec<String> {
     let slugs = browser.eval(
@@ -833,8 +840,7 @@ fn tags_and_anecdote_text_filter_the_index_in_chromium() {
         ("upgrade lookups", vec![]),
     ] {
         clear(&mut browser);
-        browser.click("#filter-text");
-        browser.call("Input.insertText", json!({"text": query}));
+        type_in_search(&mut browser, query);
         wait_until(&mut browser, &format!("searching {query:?}"), |b| {
             visible_slugs(b) == expected
         });
@@ -854,8 +860,7 @@ fn tags_and_anecdote_text_filter_the_index_in_chromium() {
         ("etcd", vec!["dns", "etcd-quorum"]),
     ] {
         clear(&mut browser);
-        browser.click("#filter-text");
-        browser.call("Input.insertText", json!({"text": query}));
+        type_in_search(&mut browser, query);
         browser.settle();
         wait_until(&mut browser, "the index fails to load", |b| {
             b.eval("document.getElementById('incident-filter').getAttribute('data-search')")
