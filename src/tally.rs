@@ -1,9 +1,11 @@
 //! Pure: the numbers of docs/format.md ("The numbers"), the heart of the page.
 //!
 //! Everything here is a function of the validated [`Site`]: per-category
-//! counts and ranks, per-team counts, occurrences per period, the site's
-//! as-of date, and each incident's derived facts ([`IncidentFacts`]: its
-//! category's row, its teams, occurrences, first and last seen). Names are
+//! counts and ranks, each category's history across the reviews and what
+//! moved since the previous one, per-team counts, the tags, occurrences
+//! per period, the site's as-of date, and each incident's derived facts
+//! ([`IncidentFacts`]: its category's row, its teams, tags, occurrences,
+//! first and last seen). Names are
 //! resolved here, once: rows, teams and facts refer to one another by
 //! index, and every consumer (pages, data.json, the CSV, the feed, serve)
 //! reads them rather than looking a name up again. Drafts never reach this
