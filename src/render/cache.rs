@@ -57,7 +57,7 @@ pub struct RenderCache {
     pub(super) json: HashMap<String, Arc<str>>,
     pub(super) csv: HashMap<String, Arc<[u8]>>,
     /// Each incident's words in search-index.json.
-    pub(super) search: HashMap<String, Arc<Vec<String>>>,
+    pub(super) search: HashMap<String, Arc<str>>,
 }
 
 impl RenderCache {

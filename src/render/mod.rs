@@ -248,17 +248,10 @@ pub fn render_selection(
     } else {
         (Vec::new(), Vec::new())
     };
-    // Each incident's words for the filter, kept by serve like the above.
-    let search_words = per_incident(&site.incidents, selection, &cache.search, |index, i| {
-        let facts = tally.facts(index);
-        Arc::new(incident_words(i, &search_text(site, tally, i, facts)))
-    });
-    if cache.enabled {
-        refresh(&mut cache.search, &site.incidents, &search_words, selection);
-    }
-    stage("render/search");
     // Written straight to the sink, a fragment at a time, while the pages
-    // render on the other core.
+    // render on the other core; so are the search index's words (kept by
+    // serve like the above), which it returns for the cache.
+    let search_cache = &cache.search;
     let write_exports = || {
         sink.put_with(&Route::DataJson.output_path(), &mut |out| {
             if cache.enabled {
@@ -274,13 +267,18 @@ pub fn render_selection(
                 write_incidents_csv(incident_csv_rows(site, tally), out)
             }
         });
-        sink.put_with(&Route::SearchIndex.output_path(), &mut |out| {
-            write_search_index(site, &search_words, out)
+        let words = per_incident(&site.incidents, selection, search_cache, |index, i| {
+            let facts = tally.facts(index);
+            Arc::from(incident_words(i, &search_text(site, tally, i, facts)))
         });
+        sink.put_with(&Route::SearchIndex.output_path(), &mut |out| {
+            write_search_index(site, &words, out)
+        });
+        words
     };
 
     let jobs = data.jobs();
-    let (results, (feed, ())) = rayon::join(
+    let (results, (feed, search_words)) = rayon::join(
         || -> Vec<(bool, Vec<Diagnostic>)> {
             jobs.par_iter()
                 .with_max_len(JOBS_PER_PIECE)
@@ -290,6 +288,9 @@ pub fn render_selection(
         },
         || rayon::join(|| render_feed(site, tally, &data.anchors), write_exports),
     );
+    if cache.enabled {
+        refresh(&mut cache.search, &site.incidents, &search_words, selection);
+    }
     report.files += 3;
     for (written, mut found) in results {
         report.files += usize::from(written);

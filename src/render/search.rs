@@ -60,8 +60,8 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// The words of `incident`'s tags and anecdote texts that its
 /// `search_text` does not contain already, each once, leaving out any
-/// word another of them contains; longest first.
-pub fn incident_words(incident: &Incident, search_text: &str) -> Vec<String> {
+/// word another of them contains; longest first, separated by spaces.
+pub fn incident_words(incident: &Incident, search_text: &str) -> String {
     let mut text = String::new();
     for tag in &incident.tags {
         text.push_str(tag);
@@ -74,19 +74,23 @@ pub fn incident_words(incident: &Incident, search_text: &str) -> Vec<String> {
         }
     }
     let text = text.to_lowercase();
-    let mut found: Vec<&str> = words(&text)
-        .filter(|word| !search_text.contains(word))
-        .collect();
+    let mut found: Vec<&str> = words(&text).collect();
     // Longest first, so that a word is checked against every longer one.
     found.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     found.dedup();
-    let mut kept: Vec<String> = Vec::with_capacity(found.len());
+    // What the filter can already match: the page's text and the words
+    // kept so far (a word holds no space, so it is found in this only
+    // inside one of them).
+    let mut known = String::with_capacity(search_text.len() + text.len() + 1);
+    known.push_str(search_text);
+    let kept_from = known.len() + 1;
     for word in found {
-        if !kept.iter().any(|longer| longer.contains(word)) {
-            kept.push(word.to_owned());
+        if !known.contains(word) {
+            known.push(' ');
+            known.push_str(word);
         }
     }
-    kept
+    known.get(kept_from..).unwrap_or_default().to_owned()
 }
 
 #[derive(Serialize)]
@@ -100,34 +104,57 @@ struct SearchIndexJson<'a> {
 
 /// Writes `search-index.json` to `out` from each incident's
 /// [`incident_words`], given in the site's order (slug order).
-pub fn write_search_index<'w, W: AsRef<Vec<String>> + 'w>(
+pub fn write_search_index<'w, W: AsRef<str> + 'w>(
     site: &Site,
     words_per_incident: &'w [W],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut uses: HashMap<&str, u32> = HashMap::new();
-    for words in words_per_incident {
-        for word in words.as_ref() {
-            *uses.entry(word.as_str()).or_default() += 1;
+    // Each word hashed once: numbered as first met, counted, then
+    // renumbered by use.
+    let mut first_met: HashMap<&str, usize> = HashMap::new();
+    let mut vocabulary: Vec<(&str, u32)> = Vec::new();
+    let met: Vec<Vec<usize>> = words_per_incident
+        .iter()
+        .map(|words| {
+            words
+                .as_ref()
+                .split(' ')
+                .filter(|word| !word.is_empty())
+                .map(|word| {
+                    let n = *first_met.entry(word).or_insert_with(|| {
+                        vocabulary.push((word, 0));
+                        vocabulary.len() - 1
+                    });
+                    if let Some((_, uses)) = vocabulary.get_mut(n) {
+                        *uses += 1;
+                    }
+                    n
+                })
+                .collect()
+        })
+        .collect();
+    let mut by_use: Vec<usize> = (0..vocabulary.len()).collect();
+    by_use.sort_unstable_by(|&a, &b| {
+        let (Some((word_a, uses_a)), Some((word_b, uses_b))) =
+            (vocabulary.get(a), vocabulary.get(b))
+        else {
+            return std::cmp::Ordering::Equal;
+        };
+        uses_b.cmp(uses_a).then(word_a.cmp(word_b))
+    });
+    let mut number = vec![0; vocabulary.len()];
+    for (position, &n) in by_use.iter().enumerate() {
+        if let Some(slot) = number.get_mut(n) {
+            *slot = position;
         }
     }
-    let mut vocabulary: Vec<(&str, u32)> = uses.into_iter().collect();
-    vocabulary.sort_unstable_by(|(a, uses_a), (b, uses_b)| uses_b.cmp(uses_a).then(a.cmp(b)));
-    let number: HashMap<&str, usize> = vocabulary
-        .iter()
-        .enumerate()
-        .map(|(n, (word, _))| (*word, n))
-        .collect();
     let incidents = site
         .incidents
         .iter()
-        .zip(words_per_incident)
-        .filter_map(|(incident, words)| {
-            let mut numbers: Vec<usize> = words
-                .as_ref()
-                .iter()
-                .filter_map(|word| number.get(word.as_str()).copied())
-                .collect();
+        .zip(&met)
+        .filter_map(|(incident, met)| {
+            let mut numbers: Vec<usize> =
+                met.iter().filter_map(|&n| number.get(n).copied()).collect();
             if numbers.is_empty() {
                 return None;
             }
@@ -144,7 +171,10 @@ pub fn write_search_index<'w, W: AsRef<Vec<String>> + 'w>(
         .collect();
     let index = SearchIndexJson {
         version: SEARCH_INDEX_VERSION,
-        words: vocabulary.into_iter().map(|(word, _)| word).collect(),
+        words: by_use
+            .iter()
+            .filter_map(|&n| vocabulary.get(n).map(|(word, _)| *word))
+            .collect(),
         incidents,
     };
     serde_json::to_writer(&mut *out, &index).map_err(io::Error::other)?;
@@ -201,19 +231,13 @@ mod tests {
         let words = incident_words(&incident, "deploys web ops the a");
         // "deploys" and "the" are in the page; "deploy" is in "deploys"
         // (the page's), "a" too short; the tag's words are split.
-        assert_eq!(
-            words,
-            ["control", "quorum", "again", "broke", "plane", "etcd"]
-        );
+        assert_eq!(words, "control quorum again broke plane etcd");
     }
 
     #[test]
     fn words_split_like_the_script_splits_a_query() {
         let incident = said("x", &["CI/CD naïve Köln_2 été"]);
-        assert_eq!(
-            incident_words(&incident, ""),
-            ["naïve", "köln", "été", "cd", "ci"]
-        );
+        assert_eq!(incident_words(&incident, ""), "naïve köln été cd ci");
     }
 
     #[test]
@@ -229,7 +253,7 @@ mod tests {
             reviews: vec![],
         };
         let tally = tally_site(&site);
-        let words: Vec<Vec<String>> = site
+        let words: Vec<String> = site
             .incidents
             .iter()
             .zip(&tally.incidents)

@@ -115,6 +115,16 @@ fn category_and_review_pages_show_the_history() {
         "</section>",
     );
     assert_text_snapshot!("category_history", category);
+    // Reported after the first review: listed by name.
+    let frontend = excerpt(
+        &built.text("categories/frontend/index.html"),
+        "id=\"history\"",
+        "</section>",
+    );
+    assert!(
+        frontend.contains("<li><a href=\"/incidents/css/\">Styles clash</a></li>"),
+        "{frontend}"
+    );
     let review = excerpt(
         &built.text("reviews/2018-10-15/index.html"),
         "id=\"history\"",
