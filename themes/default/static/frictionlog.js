@@ -110,7 +110,7 @@
         if (!data || data.version !== 1 || !Array.isArray(data.words) || !data.incidents) {
           throw new Error("search index: unknown format");
         }
-        var numbers = {};
+        var numbers = Object.create(null);
         Object.keys(data.incidents).forEach(function (slug) {
           numbers[slug] = String(data.incidents[slug]).split(" ").map(function (n) { return parseInt(n, 36); });
         });
