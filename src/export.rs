@@ -66,6 +66,20 @@ struct CategoryJson<'a> {
     review: Option<ReviewRefJson>,
     since_review: u32,
     url: String,
+    history: Vec<HistoryJson<'a>>,
+}
+
+/// A category as one review found it (docs/format.md, "History").
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    date: Date,
+    mentioned: bool,
+    votes: Option<u32>,
+    status: Option<&'a str>,
+    recorded: Option<u32>,
+    rank: u32,
+    /// Slugs of the incidents first reported since the review before.
+    reported: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -198,6 +212,29 @@ pub fn write_data_json(
                     }),
                     since_review: row.since_review,
                     url: Route::Category(&category.slug).link(&site.config.base_url),
+                    history: row
+                        .history
+                        .iter()
+                        .filter_map(|entry| {
+                            Some(HistoryJson {
+                                date: site.reviews.get(entry.review)?.date,
+                                mentioned: entry.mentioned,
+                                votes: entry.votes,
+                                status: entry
+                                    .status
+                                    .and_then(|i| site.config.category_statuses.get(i))
+                                    .map(|s| s.key.as_str()),
+                                recorded: entry.recorded,
+                                rank: entry.rank,
+                                reported: entry
+                                    .incidents
+                                    .iter()
+                                    .filter_map(|&i| site.incidents.get(i))
+                                    .map(|incident| incident.slug.as_str())
+                                    .collect(),
+                            })
+                        })
+                        .collect(),
                 })
             })
             .collect(),

@@ -5,14 +5,15 @@
 //! other incident's list entry, from the last render. The rule is simple
 //! on purpose: an edit that touches only incidents re-renders their pages,
 //! the pages that list them (their categories, their teams, the reviews
-//! that show those categories' numbers) and the pages that list every
-//! incident; anything else — site.yaml, a category, a review, a template,
-//! a static file, or an incident edit that changes a number any page may
-//! show (every template sees the whole tally table and the list of teams:
-//! the totals, the as-of date, a category's row, a team's counts) —
-//! renders everything. So editing an incident's text, title, statuses or
-//! section is quick, and adding an anecdote renders the whole site.
-//! `tests/cli/serve.rs` proves the result equals a full build.
+//! that show those categories' numbers or list them as reported before
+//! the meeting) and the pages that list every incident; anything else —
+//! site.yaml, a category, a review, a template, a static file, or an
+//! incident edit that changes a number any page may show (every template
+//! sees the whole tally table and the list of teams: the totals, the
+//! as-of date, a category's row and its history across the reviews, a
+//! team's counts) — renders everything. So editing an incident's text,
+//! title, statuses or section is quick, and adding an anecdote renders the
+//! whole site. `tests/cli/serve.rs` proves the result equals a full build.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 
 use crate::model::{Incident, Site};
 use crate::render::Selection;
-use crate::tally::Tally;
+use crate::tally::{CategoryTally, HistoryEntry, Tally};
 
 /// What one successful render was made from.
 #[derive(Clone, Debug)]
@@ -41,7 +42,7 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
         || before.site.config != after.site.config
         || before.site.categories != after.site.categories
         || before.site.reviews != after.site.reviews
-        || site_wide(&before.tally) != site_wide(&after.tally)
+        || site_wide(before) != site_wide(after)
     {
         return Selection::everything();
     }
@@ -55,7 +56,8 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
             }
         }
     }
-    // A review page shows each category's numbers as they are now.
+    // A review page shows each category's numbers as they are now, and
+    // the incidents first reported since the review before it.
     let touched: BTreeSet<&str> = selection.categories.iter().map(String::as_str).collect();
     for review in after.site.reviews.iter() {
         if review
@@ -66,18 +68,92 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
             selection.reviews.insert(review.date.to_string());
         }
     }
+    for snapshot in [before, after] {
+        for entry in snapshot
+            .tally
+            .categories
+            .iter()
+            .flat_map(|row| &row.history)
+        {
+            let lists_an_edit = entry.incidents.iter().any(|&i| {
+                snapshot
+                    .site
+                    .incidents
+                    .get(i)
+                    .is_some_and(|incident| selection.incidents.contains(&incident.slug))
+            });
+            if lists_an_edit && let Some(review) = snapshot.site.reviews.get(entry.review) {
+                selection.reviews.insert(review.date.to_string());
+            }
+        }
+    }
     selection
 }
 
 /// What every template can show: the totals, the as-of date, every row of
-/// the tally table in rank order (colours follow the rank) and every
-/// team's counts. Which incidents a team reported is left out: the pages
-/// that list them are those of the teams an edit names.
-fn site_wide(tally: &Tally) -> impl PartialEq + '_ {
+/// the tally table in rank order (colours follow the rank) with its
+/// history, every team's counts, and every tag (the filter offers them). Which incidents a team reported is
+/// left out: the pages that list them are those of the teams an edit
+/// names. Incidents in a history are compared by slug, not by their place
+/// in the site, which a new slug elsewhere shifts.
+fn site_wide(snapshot: &Snapshot) -> impl PartialEq + '_ {
+    let tally = &snapshot.tally;
+    let slug = |index: &usize| {
+        snapshot
+            .site
+            .incidents
+            .get(*index)
+            .map(|incident| incident.slug.as_str())
+    };
+    let rows: Vec<_> = tally
+        .categories
+        .iter()
+        .map(|row| {
+            // Every field, so that a new one cannot be forgotten here.
+            let CategoryTally {
+                index,
+                slug: row_slug,
+                incidents,
+                occurrences,
+                unattributed,
+                teams,
+                first_seen,
+                last_seen,
+                votes,
+                status,
+                review,
+                since_review,
+                rank,
+                history,
+                moved,
+            } = row;
+            let history: Vec<_> = history
+                .iter()
+                .map(|entry| {
+                    let HistoryEntry {
+                        review,
+                        mentioned,
+                        votes,
+                        status,
+                        recorded,
+                        rank,
+                        incidents,
+                    } = entry;
+                    let incidents: Vec<Option<&str>> = incidents.iter().map(slug).collect();
+                    (review, mentioned, votes, status, recorded, rank, incidents)
+                })
+                .collect();
+            (
+                (index, row_slug, incidents, occurrences, teams, first_seen),
+                (last_seen, votes, status, review, since_review, rank),
+                (history, moved, unattributed),
+            )
+        })
+        .collect();
     (
         tally.totals,
         tally.as_of,
-        &tally.categories,
+        rows,
         tally
             .teams
             .iter()
@@ -91,6 +167,7 @@ fn site_wide(tally: &Tally) -> impl PartialEq + '_ {
                 )
             })
             .collect::<Vec<_>>(),
+        &tally.tags,
     )
 }
 
@@ -239,9 +316,75 @@ mod tests {
     }
 
     #[test]
-    fn a_new_title_renders_the_incident_its_category_and_its_teams() {
+    fn a_new_title_renders_the_incident_its_category_its_teams_and_the_review_listing_it() {
+        // "two" was first reported before the review, which lists it
+        // among the incidents reported by then, though not its category.
         let selection = after(|site| edit_incident(site, "two", |i| i.title = "Two!".into()));
-        assert_eq!(selection, partial(&["two"], &["b"], &["Ops", "Web"], &[]));
+        assert_eq!(
+            selection,
+            partial(&["two"], &["b"], &["Ops", "Web"], &["2018-06-01"])
+        );
+        // "three" has no dated anecdote: no review lists it.
+        let selection = after(|site| edit_incident(site, "three", |i| i.title = "3".into()));
+        assert_eq!(selection, partial(&["three"], &["c"], &[], &[]));
+    }
+
+    /// A review of `day` that lists category `a`.
+    fn review_of_a(day: &str) -> Review {
+        Review {
+            date: Date::parse(day).unwrap(),
+            path: format!("content/reviews/{day}.md"),
+            categories: vec![(located("a"), ReviewEntry::default())],
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    /// [`site`] with a review before the one it has, and "four" in
+    /// `category`, first reported on `date`.
+    fn two_reviews(category: &str, date: &str) -> Site {
+        let mut site = site();
+        site.reviews.insert(0, review_of_a("2017-03-01"));
+        site.incidents
+            .insert(0, Arc::new(incident("four", category, &[("Web", date)])));
+        site
+    }
+
+    #[test]
+    fn a_title_edit_renders_each_review_whose_period_lists_the_incident() {
+        let before = snapshot(two_reviews("b", "2017-02"));
+        let mut site = two_reviews("b", "2017-02");
+        site.incidents = before.site.incidents.clone();
+        edit_incident(&mut site, "four", |i| i.title = "Four!".into());
+        // Its page, category and team; neither review discusses category
+        // b, but the first lists "four" as reported by then.
+        assert_eq!(
+            pages_to_render(Some(&before), &snapshot(site)),
+            partial(&["four"], &["b"], &["Web"], &["2017-03-01"])
+        );
+    }
+
+    #[test]
+    fn a_date_that_moves_an_incident_to_another_review_period_renders_everything() {
+        // 2017-02 is before the first review, 2017-04 between the two: the
+        // category's first and last dates, counts and "since review" stay,
+        // but each review's history changes.
+        let before = snapshot(two_reviews("a", "2017-02"));
+        let after = snapshot(two_reviews("a", "2017-04"));
+        let (was, is) = (&before.tally.categories[0], &after.tally.categories[0]);
+        assert_eq!(
+            (
+                was.first_seen,
+                was.last_seen,
+                was.since_review,
+                was.occurrences
+            ),
+            (is.first_seen, is.last_seen, is.since_review, is.occurrences)
+        );
+        assert_eq!(
+            pages_to_render(Some(&before), &after),
+            Selection::everything()
+        );
     }
 
     #[test]
@@ -312,6 +455,33 @@ mod tests {
         let added =
             after(|site| edit_incident(site, "two", |i| i.anecdotes.push(i.anecdotes[0].clone())));
         assert_eq!(added, Selection::everything());
+    }
+
+    #[test]
+    fn a_new_tag_changes_the_filter_on_every_page_but_an_old_one_does_not() {
+        let tagged = |site: &mut Site, slug: &str, tag: &str| {
+            edit_incident(site, slug, |i| i.tags = vec![tag.into()]);
+        };
+        assert_eq!(
+            after(|site| tagged(site, "one", "etcd")),
+            Selection::everything()
+        );
+        let before = {
+            let mut site = site();
+            for slug in ["one", "two", "three"] {
+                tagged(&mut site, slug, "etcd");
+            }
+            snapshot(site)
+        };
+        let mut site = site();
+        site.incidents = before.site.incidents.clone();
+        // Another spelling, used less than the one the tag is named after:
+        // the tag stays as it was.
+        tagged(&mut site, "one", "Etcd");
+        assert_eq!(
+            pages_to_render(Some(&before), &snapshot(site)),
+            partial(&["one"], &["a"], &["Ops", "Web"], &["2018-06-01"])
+        );
     }
 
     #[test]

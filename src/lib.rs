@@ -23,16 +23,18 @@
 //!   when errors keep the site from being rendered, the links between
 //!   content files, which rendering checks otherwise.
 //! - [`tally`]: the numbers (docs/format.md, "The numbers")
-//!   ([`tally::Tally`]), and names resolved once: each incident's
-//!   [`tally::IncidentFacts`] (its category's row, its teams, occurrences,
-//!   first and last seen), which every later stage reads.
+//!   ([`tally::Tally`]) with each category's history across the reviews,
+//!   and names resolved once: each incident's [`tally::IncidentFacts`]
+//!   (its category's row, its teams, tags, occurrences, first and last
+//!   seen), which every later stage reads.
 //! - [`routes`]: every page and file with its output path, link and
 //!   permalink; no other module builds a site URL.
 //! - [`render`] and [`export`]: every output file, handed to a
 //!   [`render::Sink`] as it is made: pages through the theme's tera
 //!   templates (the only copy of any page's markup), feed.xml, sitemap.xml,
-//!   data.json, incidents.csv. [`render::theme`] reads theme folders: the
-//!   one part of render that does I/O.
+//!   data.json, incidents.csv, search-index.json (what the index's filter
+//!   searches, [`render::search`]). [`render::theme`] reads theme folders:
+//!   the one part of render that does I/O.
 //! - [`output`]: the sink of `build`, a staging folder swapped in whole,
 //!   atomically and safely, one build at a time ([`output::OutputLock`]).
 //! - [`session`]: the stages above with their results kept, so serve can

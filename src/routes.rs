@@ -86,6 +86,8 @@ pub enum Route<'a> {
     Sitemap,
     DataJson,
     IncidentsCsv,
+    /// The words the index's filter searches besides what the page holds.
+    SearchIndex,
     /// A file of the theme's `static/` folder, by its path in there; the
     /// empty path is the folder itself.
     Static(&'a str),
@@ -109,6 +111,7 @@ impl Route<'_> {
             | Route::Sitemap
             | Route::DataJson
             | Route::IncidentsCsv
+            | Route::SearchIndex
             | Route::Static(_) => return None,
         })
     }
@@ -144,6 +147,7 @@ impl Route<'_> {
             Route::Sitemap => ("", "sitemap.xml", false),
             Route::DataJson => ("", "data.json", false),
             Route::IncidentsCsv => ("", "incidents.csv", false),
+            Route::SearchIndex => ("", "search-index.json", false),
             Route::Static(path) => ("static/", *path, false),
         };
         out.push_str(folder);
@@ -233,6 +237,23 @@ impl Route<'_> {
     pub fn id_under(&self, stem: &str, id: &str) -> String {
         self.under(stem, Some(id))
     }
+    /// Its path with a query (`?name=value&...`, each part
+    /// percent-encoded) and a fragment: a view of a page that its script
+    /// makes, such as the index's incidents filtered by a tag.
+    /// From the site's root, like [`Route::path`]: put the linking page's
+    /// [`Route::root`] before it.
+    pub fn path_with_query(&self, query: &[(&str, &str)], id: &str) -> String {
+        let mut url = self.path();
+        for (position, (name, value)) in query.iter().enumerate() {
+            url.push(if position == 0 { '?' } else { '&' });
+            url.extend(percent_encoding::utf8_percent_encode(name, QUERY_PART));
+            url.push('=');
+            url.extend(percent_encoding::utf8_percent_encode(value, QUERY_PART));
+        }
+        url.push('#');
+        url.push_str(id);
+        url
+    }
 }
 
 /// Where a content file's link (its `links`) goes, as pages write it:
@@ -282,6 +303,20 @@ fn remove_dot_segments(path: &str) -> String {
         }
     }
     format!("/{}", kept.join("/"))
+}
+
+/// What a query's name or value keeps as it is: letters, digits and
+/// `-._~` (RFC 3986's unreserved characters); everything else is escaped.
+const QUERY_PART: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Where the index's filter takes a tag to show: the index's incident list
+/// (its `#incidents`) filtered by that tag's slug.
+pub fn tag_filter_link(tag_slug: &str) -> String {
+    Route::Index.path_with_query(&[("tag", tag_slug)], "incidents")
 }
 
 #[cfg(test)]
@@ -374,6 +409,11 @@ mod tests {
             (Route::DataJson, "data.json", "/arch/data.json"),
             (Route::IncidentsCsv, "incidents.csv", "/arch/incidents.csv"),
             (
+                Route::SearchIndex,
+                "search-index.json",
+                "/arch/search-index.json",
+            ),
+            (
                 Route::Static("style.css"),
                 "static/style.css",
                 "/arch/static/style.css",
@@ -439,6 +479,15 @@ mod tests {
         assert_eq!(
             Route::NotFound.root(&base("https://docs.example.com/arch")),
             "https://docs.example.com/arch/"
+        );
+    }
+
+    #[test]
+    fn a_filtered_view_escapes_its_query_and_ends_in_its_fragment() {
+        assert_eq!(tag_filter_link("etcd"), "index.html?tag=etcd#incidents");
+        assert_eq!(
+            Route::Index.path_with_query(&[("q", "a b&c"), ("tag", "x/ü")], "i"),
+            "index.html?q=a%20b%26c&tag=x%2F%C3%BC#i"
         );
     }
 

@@ -1,9 +1,11 @@
 //! Pure: the numbers of docs/format.md ("The numbers"), the heart of the page.
 //!
 //! Everything here is a function of the validated [`Site`]: per-category
-//! counts and ranks, per-team counts, occurrences per period, the site's
-//! as-of date, and each incident's derived facts ([`IncidentFacts`]: its
-//! category's row, its teams, occurrences, first and last seen). Names are
+//! counts and ranks, each category's history across the reviews and what
+//! moved since the previous one, per-team counts, the tags, occurrences
+//! per period, the site's as-of date, and each incident's derived facts
+//! ([`IncidentFacts`]: its category's row, its teams, tags, occurrences,
+//! first and last seen). Names are
 //! resolved here, once: rows, teams and facts refer to one another by
 //! index, and every consumer (pages, data.json, the CSV, the feed, serve)
 //! reads them rather than looking a name up again. Drafts never reach this
@@ -14,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{Anecdote, Date, Incident, PrecisionKind, RankKind, Site, slugify};
+use crate::model::{Anecdote, Date, Incident, PrecisionKind, RankKind, ReviewEntry, Site, slugify};
 
 /// The latest review that mentions a category, as far as the tally needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +48,52 @@ pub struct CategoryTally {
     pub review: Option<ReviewRef>,
     pub since_review: u32,
     pub rank: u32,
+    /// One entry per review, oldest first (empty without reviews).
+    pub history: Vec<HistoryEntry>,
+    /// What moved since the previous review: none with fewer than two.
+    pub moved: Option<Moved>,
+}
+
+/// A category as one review found it (docs/format.md, "History").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The review: an index into `Site::reviews`.
+    pub review: usize,
+    /// Whether the review lists the category.
+    pub mentioned: bool,
+    /// What the review wrote for the category: none where it leaves a
+    /// field out, or does not list the category.
+    pub votes: Option<u32>,
+    /// An index into site.yaml's `category_statuses`.
+    pub status: Option<usize>,
+    pub recorded: Option<u32>,
+    /// Its rank as of that review: what it was ranked counting only what
+    /// was reported by then.
+    pub rank: u32,
+    /// The incidents first reported (by their earliest anecdote date)
+    /// after the previous review and up to this one: indexes into
+    /// `Site::incidents`, in the site's order.
+    pub incidents: Vec<usize>,
+}
+
+/// How a category moved since the previous review: the one before the
+/// latest (docs/format.md, "What moved").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    /// The previous review: an index into `Site::reviews`.
+    pub review: usize,
+    /// Its rank as of that review.
+    pub rank_before: u32,
+    /// Its status as of that review: an index into site.yaml's
+    /// `category_statuses`.
+    pub status_before: Option<usize>,
+}
+
+impl Moved {
+    /// Places climbed since the previous review (negative: places lost).
+    pub fn rank_change(&self, rank_now: u32) -> i64 {
+        i64::from(self.rank_before) - i64::from(rank_now)
+    }
 }
 
 /// What one team reported.
@@ -217,6 +265,19 @@ pub struct IncidentFacts {
     /// The earliest and latest of its anecdotes' dates.
     pub first_seen: Option<Date>,
     pub last_seen: Option<Date>,
+    /// Each of its tags as written: an index into [`Tally::tags`], none
+    /// for a tag with no letter or digit to make a slug of.
+    pub tags: Vec<Option<usize>>,
+}
+
+/// A tag: the tags of every incident that have one slug (`etcd`, `Etcd`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagTally {
+    pub slug: String,
+    /// Its most used spelling (on a tie, the first in byte order).
+    pub name: String,
+    /// Incidents that carry it.
+    pub incidents: u32,
 }
 
 /// A review's entry for one category, its names resolved.
@@ -243,6 +304,8 @@ pub struct Tally {
     pub timeline: Timeline,
     pub as_of: Option<Date>,
     pub totals: Totals,
+    /// Every tag, in slug order.
+    pub tags: Vec<TagTally>,
 }
 
 fn count(n: usize) -> u32 {
@@ -262,7 +325,8 @@ pub fn tally_site(site: &Site) -> Tally {
         .iter()
         .map(|&i| row_teams.get(i).cloned().unwrap_or_default())
         .collect();
-    let names = Names::new(site, &categories, &teams);
+    let tags = tally_tags(&site.incidents);
+    let names = Names::new(site, &categories, &teams, &tags);
     for (row, names_of_teams) in categories.iter_mut().zip(row_teams) {
         row.teams = names_of_teams
             .into_iter()
@@ -272,12 +336,12 @@ pub fn tally_site(site: &Site) -> Tally {
     for (team, slugs) in teams.iter_mut().zip(team_categories) {
         team.categories = slugs.into_iter().filter_map(|s| names.row(s)).collect();
     }
-    let incidents = site
+    let incidents: Vec<IncidentFacts> = site
         .incidents
         .par_iter()
         .map(|incident| names.facts(incident))
         .collect();
-    let reviews = site
+    let reviews: Vec<Vec<ReviewEntryFacts>> = site
         .reviews
         .iter()
         .map(|review| {
@@ -296,6 +360,7 @@ pub fn tally_site(site: &Site) -> Tally {
                 .collect()
         })
         .collect();
+    tally_history(site, &mut categories, &incidents, &reviews);
     let latest_anecdote = site
         .incidents
         .iter()
@@ -322,6 +387,7 @@ pub fn tally_site(site: &Site) -> Tally {
         reviews,
         as_of,
         totals,
+        tags,
     }
 }
 
@@ -339,6 +405,7 @@ impl Tally {
             unattributed: 0,
             first_seen: None,
             last_seen: None,
+            tags: Vec::new(),
         };
         self.incidents.get(index).unwrap_or(&NONE)
     }
@@ -351,10 +418,16 @@ struct Names<'a> {
     teams: HashMap<String, usize>,
     sections: HashMap<&'a str, usize>,
     statuses: HashMap<&'a str, usize>,
+    tags: HashMap<&'a str, usize>,
 }
 
 impl<'a> Names<'a> {
-    fn new(site: &'a Site, rows: &[CategoryTally], teams: &[TeamTally]) -> Names<'a> {
+    fn new(
+        site: &'a Site,
+        rows: &[CategoryTally],
+        teams: &[TeamTally],
+        tags: &'a [TagTally],
+    ) -> Names<'a> {
         fn index<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<&'n str, usize> {
             names.enumerate().map(|(i, name)| (name, i)).collect()
         }
@@ -370,6 +443,7 @@ impl<'a> Names<'a> {
             teams: owned(teams.iter().map(|t| t.name.as_str())),
             sections: index(config.sections.iter().map(|s| s.slug.as_str())),
             statuses: index(config.incident_statuses.iter().map(|s| s.key.as_str())),
+            tags: index(tags.iter().map(|t| t.slug.as_str())),
         }
     }
 
@@ -415,6 +489,11 @@ impl<'a> Names<'a> {
             unattributed: incident.unattributed_count(),
             first_seen: dates.clone().min(),
             last_seen: dates.max(),
+            tags: incident
+                .tags
+                .iter()
+                .map(|tag| self.tags.get(slugify(tag).as_str()).copied())
+                .collect(),
         }
     }
 }
@@ -469,6 +548,8 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
                 }),
                 since_review: 0,
                 rank: 0,
+                history: Vec::new(),
+                moved: None,
             }
         })
         .collect();
@@ -505,15 +586,44 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
     (rows, teams)
 }
 
-/// Orders by `rank_by` (larger first), then title, then slug; ranks 1..n.
-/// Returns the position each row had before.
-fn rank_categories(site: &Site, rows: &mut Vec<CategoryTally>) -> Vec<usize> {
-    let key = |row: &CategoryTally, kind: RankKind| match kind {
-        RankKind::Occurrences => row.occurrences,
-        RankKind::Votes => row.votes,
-        RankKind::Incidents => row.incidents,
-        RankKind::SinceReview => row.since_review,
-    };
+/// The numbers `rank_by` compares.
+#[derive(Clone, Copy, Debug, Default)]
+struct RankNumbers {
+    occurrences: u32,
+    votes: u32,
+    incidents: u32,
+    since_review: u32,
+}
+
+impl RankNumbers {
+    fn of(row: &CategoryTally) -> RankNumbers {
+        RankNumbers {
+            occurrences: row.occurrences,
+            votes: row.votes,
+            incidents: row.incidents,
+            since_review: row.since_review,
+        }
+    }
+
+    fn get(&self, kind: RankKind) -> u32 {
+        match kind {
+            RankKind::Occurrences => self.occurrences,
+            RankKind::Votes => self.votes,
+            RankKind::Incidents => self.incidents,
+            RankKind::SinceReview => self.since_review,
+        }
+    }
+}
+
+/// The positions of `rows` in rank order, each row counted by `numbers`
+/// (given its position): by `rank_by` (larger first), then title, then
+/// slug. The one ordering of the tally table, now and as of a review.
+fn rank_order(
+    site: &Site,
+    rows: &[CategoryTally],
+    numbers: impl Fn(usize) -> RankNumbers,
+) -> Vec<usize> {
+    let numbers: Vec<RankNumbers> = (0..rows.len()).map(numbers).collect();
     let title = |row: &CategoryTally| {
         site.categories
             .get(row.index)
@@ -521,18 +631,32 @@ fn rank_categories(site: &Site, rows: &mut Vec<CategoryTally>) -> Vec<usize> {
     };
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by(|&a, &b| {
-        let (Some(a), Some(b)) = (rows.get(a), rows.get(b)) else {
+        let (Some(row_a), Some(row_b), Some(numbers_a), Some(numbers_b)) =
+            (rows.get(a), rows.get(b), numbers.get(a), numbers.get(b))
+        else {
             return std::cmp::Ordering::Equal;
         };
         site.config
             .rank_by
             .iter()
-            .map(|&kind| key(b, kind).cmp(&key(a, kind)))
+            .map(|&kind| numbers_b.get(kind).cmp(&numbers_a.get(kind)))
             .find(|ordering| ordering.is_ne())
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| title(a).as_bytes().cmp(title(b).as_bytes()))
-            .then_with(|| a.slug.as_bytes().cmp(b.slug.as_bytes()))
+            .then_with(|| title(row_a).as_bytes().cmp(title(row_b).as_bytes()))
+            .then_with(|| row_a.slug.as_bytes().cmp(row_b.slug.as_bytes()))
     });
+    order
+}
+
+/// Orders by `rank_by` (larger first), then title, then slug; ranks 1..n.
+/// Returns the position each row had before.
+fn rank_categories(site: &Site, rows: &mut Vec<CategoryTally>) -> Vec<usize> {
+    let order = {
+        let ranked: &[CategoryTally] = rows;
+        rank_order(site, ranked, |i| {
+            ranked.get(i).map(RankNumbers::of).unwrap_or_default()
+        })
+    };
     let mut unranked: Vec<Option<CategoryTally>> = rows.drain(..).map(Some).collect();
     rows.extend(
         order
@@ -543,6 +667,230 @@ fn rank_categories(site: &Site, rows: &mut Vec<CategoryTally>) -> Vec<usize> {
         row.rank = count(position + 1);
     }
     order
+}
+
+/// Fills each row's `history` and `moved` (docs/format.md, "History" and
+/// "What moved"). `rows` are in rank order, `facts` and `reviews` are the
+/// tally's.
+///
+/// A review's numbers count what was reported by its day: an incident
+/// from its earliest anecdote date on (an incident with no dated
+/// anecdote, always), an anecdote from its date on (an undated one, and
+/// occurrences the `occurrences` key adds, with their incident). Dates
+/// compare as "since review" does: `2018-10` is not after `2018-10-15`,
+/// so it counts by that review. Votes and status are those of the latest
+/// review up to that day that lists the category.
+fn tally_history(
+    site: &Site,
+    rows: &mut [CategoryTally],
+    facts: &[IncidentFacts],
+    reviews: &[Vec<ReviewEntryFacts>],
+) {
+    // Reviews oldest first, whatever order the site lists them in.
+    let mut order: Vec<usize> = (0..site.reviews.len()).collect();
+    order.sort_by_key(|&i| site.reviews.get(i).map(|r| r.date));
+    let dates: Vec<Date> = order
+        .iter()
+        .filter_map(|&i| site.reviews.get(i).map(|r| r.date))
+        .collect();
+    let meetings = dates.len();
+    if meetings == 0 {
+        return;
+    }
+    // How many reviews a date comes after: the date counts from the
+    // review of that position on (`meetings`: after every review).
+    let period = |date: Date| dates.partition_point(|review| date.starts_after(review));
+
+    /// Per row and period: what it reported then.
+    #[derive(Clone, Default)]
+    struct Period {
+        /// Incidents counted from it on: those first reported in it, and
+        /// in the first period those with no dated anecdote.
+        incidents: u32,
+        /// Incidents first reported in it, in the site's order.
+        reported: Vec<usize>,
+        /// Change of the occurrences counted from it on.
+        occurrences: i64,
+        /// Anecdotes dated in it.
+        anecdotes: u32,
+    }
+    let mut periods = vec![vec![Period::default(); meetings + 1]; rows.len()];
+    for (index, (incident, facts)) in site.incidents.iter().zip(facts).enumerate() {
+        let Some(row) = facts.row.and_then(|row| periods.get_mut(row)) else {
+            continue;
+        };
+        let first = facts.first_seen.map_or(0, period);
+        if let Some(p) = row.get_mut(first) {
+            p.incidents += 1;
+            p.occurrences += i64::from(facts.occurrences);
+            if facts.first_seen.is_some() {
+                p.reported.push(index);
+            }
+        }
+        for date in incident.anecdotes.iter().filter_map(|a| a.date) {
+            let dated = period(date);
+            if let Some(p) = row.get_mut(dated) {
+                p.anecdotes += 1;
+            }
+            // Counted with its incident, but only from its own date on.
+            if dated > first {
+                if let Some(p) = row.get_mut(first) {
+                    p.occurrences -= 1;
+                }
+                if let Some(p) = row.get_mut(dated) {
+                    p.occurrences += 1;
+                }
+            }
+        }
+    }
+    // What each review wrote per row, by position among `dates`: the
+    // entry and its resolved status.
+    type Written<'e> = Option<(&'e ReviewEntry, Option<usize>)>;
+    let mut written: Vec<Vec<Written<'_>>> = vec![vec![None; meetings]; rows.len()];
+    for (position, &review) in order.iter().enumerate() {
+        let (Some(site_review), Some(resolved)) = (site.reviews.get(review), reviews.get(review))
+        else {
+            continue;
+        };
+        for ((_, entry), facts) in site_review.categories.iter().zip(resolved) {
+            if let Some(slot) = facts
+                .row
+                .and_then(|row| written.get_mut(row))
+                .and_then(|row| row.get_mut(position))
+            {
+                *slot = Some((entry, facts.status));
+            }
+        }
+    }
+
+    // Each row's numbers and latest mention as of each review.
+    let mut numbers = vec![vec![RankNumbers::default(); meetings]; rows.len()];
+    let mut statuses = vec![vec![None; meetings]; rows.len()];
+    for (row, (periods, written)) in periods.iter().zip(&written).enumerate() {
+        let (mut incidents, mut occurrences) = (0u32, 0i64);
+        let mut latest: Option<usize> = None;
+        for position in 0..meetings {
+            let Some(p) = periods.get(position) else {
+                continue;
+            };
+            incidents += p.incidents;
+            occurrences += p.occurrences;
+            if written.get(position).is_some_and(Option::is_some) {
+                latest = Some(position);
+            }
+            let mention = latest.and_then(|m| written.get(m).copied().flatten());
+            let since_review = latest.map_or(0, |m| {
+                periods
+                    .get(m + 1..=position)
+                    .map_or(0, |after| after.iter().map(|p| p.anecdotes).sum())
+            });
+            if let Some(slot) = numbers.get_mut(row).and_then(|n| n.get_mut(position)) {
+                *slot = RankNumbers {
+                    occurrences: u32::try_from(occurrences.max(0)).unwrap_or(u32::MAX),
+                    votes: mention.and_then(|(e, _)| e.votes).unwrap_or(0),
+                    incidents,
+                    since_review,
+                };
+            }
+            if let Some(slot) = statuses.get_mut(row).and_then(|s| s.get_mut(position)) {
+                *slot = mention.and_then(|(_, status)| status);
+            }
+        }
+    }
+    let mut ranks = vec![vec![0u32; meetings]; rows.len()];
+    for position in 0..meetings {
+        let order = rank_order(site, rows, |row| {
+            numbers
+                .get(row)
+                .and_then(|n| n.get(position))
+                .copied()
+                .unwrap_or_default()
+        });
+        for (place, row) in order.into_iter().enumerate() {
+            if let Some(slot) = ranks.get_mut(row).and_then(|r| r.get_mut(position)) {
+                *slot = count(place + 1);
+            }
+        }
+    }
+
+    for (row, tallied) in rows.iter_mut().enumerate() {
+        let (Some(periods), Some(written), Some(ranks), Some(statuses)) = (
+            periods.get_mut(row),
+            written.get(row),
+            ranks.get(row),
+            statuses.get(row),
+        ) else {
+            continue;
+        };
+        tallied.history = order
+            .iter()
+            .enumerate()
+            .map(|(position, &review)| {
+                let entry = written.get(position).copied().flatten();
+                HistoryEntry {
+                    review,
+                    mentioned: entry.is_some(),
+                    votes: entry.and_then(|(e, _)| e.votes),
+                    status: entry.and_then(|(_, status)| status),
+                    recorded: entry.and_then(|(e, _)| e.recorded),
+                    rank: ranks.get(position).copied().unwrap_or(0),
+                    incidents: periods
+                        .get_mut(position)
+                        .map(|p| std::mem::take(&mut p.reported))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        tallied.moved = meetings.checked_sub(2).and_then(|previous| {
+            Some(Moved {
+                review: *order.get(previous)?,
+                rank_before: *ranks.get(previous)?,
+                status_before: *statuses.get(previous)?,
+            })
+        });
+    }
+}
+
+/// Every tag with a slug, in slug order: its most used spelling and how
+/// many incidents carry it.
+fn tally_tags(incidents: &[Arc<Incident>]) -> Vec<TagTally> {
+    // slug -> (spelling -> uses, incidents)
+    let mut by_slug: BTreeMap<String, (BTreeMap<&str, u32>, u32)> = BTreeMap::new();
+    for incident in incidents {
+        let mut seen = BTreeSet::new();
+        for tag in &incident.tags {
+            let slug = slugify(tag);
+            if slug.is_empty() {
+                continue;
+            }
+            let entry = by_slug.entry(slug.clone()).or_default();
+            *entry.0.entry(tag.as_str()).or_default() += 1;
+            if seen.insert(slug) {
+                entry.1 += 1;
+            }
+        }
+    }
+    by_slug
+        .into_iter()
+        .map(|(slug, (spellings, incidents))| {
+            // The most used; on a tie the first (the map is in byte order).
+            let name = spellings
+                .iter()
+                .fold(
+                    None,
+                    |best: Option<(&str, u32)>, (&spelling, &uses)| match best {
+                        Some((_, most)) if most >= uses => best,
+                        _ => Some((spelling, uses)),
+                    },
+                )
+                .map_or_else(|| slug.clone(), |(spelling, _)| spelling.to_owned());
+            TagTally {
+                slug,
+                name,
+                incidents,
+            }
+        })
+        .collect()
 }
 
 /// The teams in slug order, with the slugs of each team's categories.
@@ -1024,6 +1372,310 @@ mod tests {
             ]
         );
         assert_eq!(dense.undated(), 1);
+    }
+
+    /// (review date, mentioned, votes, recorded, rank, incident slugs)
+    type Seen<'a> = (String, bool, Option<u32>, Option<u32>, u32, Vec<&'a str>);
+
+    /// The history entries of row `slug`.
+    fn history<'a>(site: &'a Site, tally: &Tally, slug: &str) -> Vec<Seen<'a>> {
+        row(tally, slug)
+            .history
+            .iter()
+            .map(|h| {
+                (
+                    site.reviews[h.review].date.to_string(),
+                    h.mentioned,
+                    h.votes,
+                    h.recorded,
+                    h.rank,
+                    h.incidents
+                        .iter()
+                        .map(|&i| site.incidents[i].slug.as_str())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn history_has_every_review_oldest_first_with_what_each_wrote() {
+        // Listed newest first: the history is by date all the same.
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![],
+            vec![
+                review(
+                    "2018-10-15",
+                    &[
+                        ("a", None, None, None),
+                        ("b", Some(2), Some("nope"), Some(3)),
+                    ],
+                ),
+                review("2018-06-01", &[("a", Some(4), Some("progress"), Some(1))]),
+            ],
+        );
+        let tally = tally_site(&site);
+        assert_eq!(
+            history(&site, &tally, "a"),
+            [
+                ("2018-06-01".into(), true, Some(4), Some(1), 1, vec![]),
+                ("2018-10-15".into(), true, None, None, 2, vec![]),
+            ]
+        );
+        assert_eq!(
+            history(&site, &tally, "b"),
+            [
+                ("2018-06-01".into(), false, None, None, 2, vec![]),
+                ("2018-10-15".into(), true, Some(2), Some(3), 1, vec![]),
+            ]
+        );
+        let statuses = |slug: &str| -> Vec<Option<&str>> {
+            row(&tally, slug)
+                .history
+                .iter()
+                .map(|h| {
+                    h.status
+                        .map(|i| site.config.category_statuses[i].key.as_str())
+                })
+                .collect()
+        };
+        assert_eq!(statuses("a"), [Some("progress"), None]);
+        assert_eq!(statuses("b"), [None, Some("nope")]);
+    }
+
+    #[test]
+    fn incidents_count_in_the_period_of_their_first_report() {
+        let site = site(
+            vec![category("a", "A")],
+            vec![
+                incident(
+                    "early",
+                    "a",
+                    &[("T", Some("2018-07")), ("T", Some("2017-03"))],
+                ),
+                // 2018-10 starts on 2018-10-01: reported by 2018-10-15.
+                incident("month", "a", &[("T", Some("2018-10"))]),
+                incident("on-the-day", "a", &[("T", Some("2018-10-15"))]),
+                incident("next-day", "a", &[("T", Some("2018-10-16"))]),
+                incident("undated", "a", &[("T", None)]),
+                incident("year", "a", &[("T", Some("2018"))]),
+            ],
+            vec![review("2018-06-01", &[]), review("2018-10-15", &[])],
+        );
+        let tally = tally_site(&site);
+        let periods: Vec<Vec<&str>> = history(&site, &tally, "a")
+            .into_iter()
+            .map(|entry| entry.5)
+            .collect();
+        assert_eq!(
+            periods,
+            [vec!["early", "year"], vec!["month", "on-the-day"]],
+            "next-day is after the last review; undated belongs to no period"
+        );
+    }
+
+    #[test]
+    fn ranks_as_of_a_review_count_only_what_was_reported_by_then() {
+        let mut late = incident(
+            "late",
+            "a",
+            &[
+                ("T", Some("2018-09")),
+                ("T", Some("2019-02")),
+                ("T", Some("2019-03")),
+            ],
+        );
+        // Two more occurrences than anecdotes: counted with the incident.
+        late.occurrences = Some(5);
+        let site = site(
+            vec![category("a", "A"), category("b", "B"), category("c", "C")],
+            vec![
+                late,
+                incident("later", "a", &[("T", Some("2019-01"))]),
+                incident(
+                    "old",
+                    "b",
+                    &[
+                        ("T", Some("2017")),
+                        ("U", Some("2018-01")),
+                        ("V", Some("2018-02")),
+                    ],
+                ),
+                incident(
+                    "never",
+                    "c",
+                    &[("T", None), ("U", None), ("V", None), ("W", None)],
+                ),
+            ],
+            vec![
+                review("2018-10-15", &[("b", Some(1), Some("nope"), None)]),
+                review("2018-12-01", &[("a", None, Some("progress"), None)]),
+            ],
+        );
+        let tally = tally_site(&site);
+        // Now: a 5 + 1, c 4, b 3.
+        let now: Vec<&str> = tally.categories.iter().map(|c| c.slug.as_str()).collect();
+        assert_eq!(now, ["a", "c", "b"]);
+        // By either review, a had 5 - 2 occurrences (two anecdotes of
+        // 2019 not yet reported), as many as b, whose vote puts it first;
+        // c's undated anecdotes count at every review.
+        let ranks =
+            |slug: &str| -> Vec<u32> { row(&tally, slug).history.iter().map(|h| h.rank).collect() };
+        assert_eq!(ranks("c"), [1, 1]);
+        assert_eq!(ranks("b"), [2, 2]);
+        assert_eq!(ranks("a"), [3, 3]);
+        let a = row(&tally, "a").moved.clone().unwrap();
+        assert_eq!(site.reviews[a.review].date, date("2018-10-15"));
+        assert_eq!(
+            (a.rank_before, a.status_before, a.rank_change(1)),
+            (3, None, 2)
+        );
+        let b = row(&tally, "b").moved.clone().unwrap();
+        let nope = site
+            .config
+            .category_statuses
+            .iter()
+            .position(|s| s.key == "nope");
+        assert_eq!(
+            (b.rank_before, b.status_before, b.rank_change(3)),
+            (2, nope, -1)
+        );
+    }
+
+    #[test]
+    fn a_category_climbs_when_its_reports_come_after_the_previous_review() {
+        let site = site(
+            vec![category("a", "A"), category("b", "B")],
+            vec![
+                incident("a1", "a", &[("T", Some("2019-01")), ("U", Some("2019-02"))]),
+                incident("a2", "a", &[("T", Some("2019-03"))]),
+                incident("b1", "b", &[("T", Some("2018-01")), ("U", Some("2018-02"))]),
+            ],
+            vec![
+                review("2018-10-15", &[("a", None, Some("nope"), None)]),
+                review("2019-06-01", &[("a", None, Some("progress"), None)]),
+            ],
+        );
+        let tally = tally_site(&site);
+        let a = row(&tally, "a");
+        assert_eq!(a.rank, 1);
+        let moved = a.moved.clone().unwrap();
+        assert_eq!(moved.rank_before, 2);
+        assert_eq!(moved.rank_change(a.rank), 1);
+        let nope = site
+            .config
+            .category_statuses
+            .iter()
+            .position(|s| s.key == "nope");
+        assert_eq!(moved.status_before, nope);
+        assert_ne!(moved.status_before, a.status);
+        assert_eq!(row(&tally, "b").moved.clone().unwrap().rank_change(2), -1);
+        assert_eq!(
+            history(&site, &tally, "a")
+                .into_iter()
+                .map(|entry| entry.5)
+                .collect::<Vec<_>>(),
+            [vec![], vec!["a1", "a2"]]
+        );
+    }
+
+    #[test]
+    fn since_review_as_of_a_review_counts_from_the_mention_before_it() {
+        let mut config = SiteConfig::with_title("t".into());
+        config.rank_by = vec![RankKind::SinceReview];
+        let site = Site {
+            config,
+            categories: vec![category("a", "A"), category("b", "B")],
+            incidents: vec![
+                // Between the reviews: since the mention of 2018-01-01.
+                Arc::new(incident(
+                    "i",
+                    "a",
+                    &[("T", Some("2017-06")), ("T", Some("2018-03"))],
+                )),
+                // Before the first review, so never "since" one.
+                Arc::new(incident(
+                    "j",
+                    "b",
+                    &[
+                        ("T", Some("2017-01")),
+                        ("T", Some("2017-02")),
+                        ("T", Some("2017-03")),
+                    ],
+                )),
+            ],
+            reviews: vec![
+                review(
+                    "2018-01-01",
+                    &[("a", None, None, None), ("b", None, None, None)],
+                ),
+                // b is discussed again: nothing is new since for b.
+                review("2018-06-01", &[("b", None, None, None)]),
+            ],
+        };
+        let tally = tally_site(&site);
+        let ranks: Vec<(&str, Vec<u32>)> = tally
+            .categories
+            .iter()
+            .map(|c| (c.slug.as_str(), c.history.iter().map(|h| h.rank).collect()))
+            .collect();
+        assert_eq!(ranks, [("a", vec![1, 1]), ("b", vec![2, 2])]);
+        assert_eq!(row(&tally, "a").since_review, 1);
+    }
+
+    #[test]
+    fn without_two_reviews_nothing_has_moved() {
+        let none = site(
+            vec![category("a", "A")],
+            vec![incident("i", "a", &[])],
+            vec![],
+        );
+        let tally = tally_site(&none);
+        assert!(row(&tally, "a").history.is_empty());
+        assert_eq!(row(&tally, "a").moved, None);
+        let one = site(
+            vec![category("a", "A")],
+            vec![incident("i", "a", &[("T", Some("2018-01"))])],
+            vec![review("2018-10-15", &[])],
+        );
+        let tally = tally_site(&one);
+        assert_eq!(row(&tally, "a").history.len(), 1);
+        assert_eq!(row(&tally, "a").moved, None);
+    }
+
+    #[test]
+    fn tags_with_one_slug_are_one_tag_named_as_most_incidents_write_it() {
+        let tagged = |slug: &str, tags: &[&str]| {
+            let mut i = incident(slug, "a", &[]);
+            i.tags = tags.iter().map(|t| t.to_string()).collect();
+            i
+        };
+        let site = site(
+            vec![category("a", "A")],
+            vec![
+                tagged("i", &["Etcd", "control plane", "etcd"]),
+                tagged("j", &["etcd", "!!"]),
+                tagged("k", &["Control-Plane"]),
+            ],
+            vec![],
+        );
+        let tally = tally_site(&site);
+        let tags: Vec<(&str, &str, u32)> = tally
+            .tags
+            .iter()
+            .map(|t| (t.slug.as_str(), t.name.as_str(), t.incidents))
+            .collect();
+        assert_eq!(
+            tags,
+            [("control-plane", "Control-Plane", 2), ("etcd", "etcd", 2)]
+        );
+        assert_eq!(tally.incidents[0].tags, [Some(1), Some(0), Some(1)]);
+        assert_eq!(
+            tally.incidents[1].tags,
+            [Some(1), None],
+            "\"!!\" has no slug"
+        );
     }
 
     #[test]

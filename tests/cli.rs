@@ -32,6 +32,8 @@ mod exit_codes;
 mod export;
 #[path = "cli/feed_ids.rs"]
 mod feed_ids;
+#[path = "cli/finding.rs"]
+mod finding;
 #[path = "cli/fine_print.rs"]
 mod fine_print;
 #[path = "cli/hostile.rs"]
@@ -42,6 +44,8 @@ mod human;
 mod import;
 #[path = "cli/links.rs"]
 mod links;
+#[path = "cli/meetings.rs"]
+mod meetings;
 #[path = "cli/mistakes.rs"]
 mod mistakes;
 #[path = "cli/properties.rs"]

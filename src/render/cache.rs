@@ -14,7 +14,7 @@ use crate::model::Incident;
 pub struct Selection {
     /// Every file; when false, only the files named below plus those that
     /// list every incident (index, teams, timeline, feed, sitemap,
-    /// data.json, incidents.csv).
+    /// data.json, incidents.csv, search-index.json).
     pub everything: bool,
     /// Incident pages, by slug.
     pub incidents: BTreeSet<String>,
@@ -56,6 +56,8 @@ pub struct RenderCache {
     /// Each incident's entry of data.json and row of incidents.csv.
     pub(super) json: HashMap<String, Arc<str>>,
     pub(super) csv: HashMap<String, Arc<[u8]>>,
+    /// Each incident's words in search-index.json.
+    pub(super) search: HashMap<String, Arc<str>>,
 }
 
 impl RenderCache {

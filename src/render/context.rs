@@ -6,8 +6,9 @@ use serde::Serialize;
 use tera::Value;
 
 use super::data::SiteData;
+use super::search::search_text;
 use crate::model::{BaseUrl, Date, Effort, Incident, Link, LinkTargetKind, link_url_kind};
-use crate::routes::{Route, link_href};
+use crate::routes::{Route, link_href, tag_filter_link};
 use crate::tally::{IncidentFacts, TeamTally};
 
 // ---------------------------------------------------------------------------
@@ -53,6 +54,7 @@ pub(super) struct UrlsContext {
     pub(super) sitemap: String,
     pub(super) data_json: String,
     pub(super) incidents_csv: String,
+    pub(super) search_index: String,
     pub(super) static_base: String,
     pub(super) latest_review: Option<String>,
 }
@@ -128,6 +130,44 @@ pub(super) struct CategoryRow<'a> {
     pub(super) last_seen: Option<Date>,
     pub(super) url: String,
     pub(super) colour: usize,
+    /// One entry per review, oldest first.
+    pub(super) history: Vec<HistoryEntryContext<'a>>,
+    pub(super) moved: Option<MovedContext<'a>>,
+}
+
+/// A category as one review found it. On the category's own page each
+/// entry also has `incidents`, the incidents it counts in `reported`.
+#[derive(Serialize)]
+pub(super) struct HistoryEntryContext<'a> {
+    pub(super) review: ReviewRef,
+    pub(super) mentioned: bool,
+    pub(super) votes: Option<u32>,
+    pub(super) status: Option<&'a str>,
+    pub(super) status_label: Option<&'a str>,
+    pub(super) recorded: Option<u32>,
+    pub(super) rank: u32,
+    /// Incidents first reported since the review before.
+    pub(super) reported: usize,
+}
+
+/// How a category moved since the previous review.
+#[derive(Serialize)]
+pub(super) struct MovedContext<'a> {
+    pub(super) since: ReviewRef,
+    pub(super) rank_before: u32,
+    /// Places climbed (negative: lost).
+    pub(super) rank_change: i64,
+    pub(super) status_before: Option<&'a str>,
+    pub(super) status_before_label: Option<&'a str>,
+    pub(super) status_changed: bool,
+}
+
+/// The incidents of one category first reported since the review before
+/// the one a review page shows.
+#[derive(Serialize)]
+pub(super) struct ReportedContext<'a> {
+    pub(super) category: CategoryRef<'a>,
+    pub(super) incidents: Value,
 }
 
 #[derive(Serialize, Clone)]
@@ -158,6 +198,8 @@ pub(super) struct IncidentSummary<'a> {
     pub(super) last_seen: Option<Date>,
     pub(super) tags: &'a [String],
     pub(super) links: Vec<LinkContext<'a>>,
+    /// Its tags with their filtered view of the index.
+    pub(super) tag_refs: Vec<TagRef<'a>>,
     pub(super) draft: bool,
     /// What the index's filter box searches, lower case: title, teams,
     /// category, resolution.
@@ -166,6 +208,26 @@ pub(super) struct IncidentSummary<'a> {
     pub(super) team_slugs: String,
     /// ` key key `: status keys between spaces, for the status filter.
     pub(super) status_keys: String,
+    /// ` slug slug `: tag slugs between spaces, for the tag filter.
+    pub(super) tag_slugs: String,
+}
+
+/// A tag as an incident writes it, with the index's incidents filtered by
+/// it; `slug` and `url` are null for a tag with no letter or digit.
+#[derive(Serialize)]
+pub(super) struct TagRef<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: Option<&'a str>,
+    pub(super) url: Option<String>,
+}
+
+/// A tag of the site, as the filter offers it.
+#[derive(Serialize)]
+pub(super) struct TagSummary<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: &'a str,
+    pub(super) incidents: u32,
+    pub(super) url: String,
 }
 
 impl<'a> IncidentSummary<'a> {
@@ -182,19 +244,7 @@ impl<'a> IncidentSummary<'a> {
             .iter()
             .filter_map(|&team| data.tally.teams.get(team))
             .collect();
-        let mut search_text = incident.title.to_lowercase();
-        for team in &known_teams {
-            search_text.push(' ');
-            search_text.push_str(&team.name.to_lowercase());
-        }
-        if let Some(category) = facts.row.and_then(|row| data.category_of(row)) {
-            search_text.push(' ');
-            search_text.push_str(&category.title.to_lowercase());
-        }
-        if let Some(resolution) = &incident.resolution {
-            search_text.push(' ');
-            search_text.push_str(&resolution.to_lowercase());
-        }
+        let search_text = search_text(data.site, data.tally, incident, facts);
         let spaced = |words: &mut dyn Iterator<Item = &str>| {
             let mut text = String::from(" ");
             for word in words {
@@ -205,6 +255,22 @@ impl<'a> IncidentSummary<'a> {
         };
         let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
         let status_keys = spaced(&mut incident.status.iter().map(|s| s.value.as_str()));
+        let tag_refs: Vec<TagRef<'a>> = incident
+            .tags
+            .iter()
+            .zip(&facts.tags)
+            .map(|(name, tag)| {
+                let slug = tag
+                    .and_then(|t| data.tally.tags.get(t))
+                    .map(|t| t.slug.as_str());
+                TagRef {
+                    name,
+                    slug,
+                    url: slug.map(tag_filter_link),
+                }
+            })
+            .collect();
+        let tag_slugs = spaced(&mut tag_refs.iter().filter_map(|t| t.slug));
         IncidentSummary {
             slug: &incident.slug,
             title: &incident.title,
@@ -216,10 +282,12 @@ impl<'a> IncidentSummary<'a> {
             last_seen: facts.last_seen,
             tags: &incident.tags,
             links: LinkContext::list(&incident.links, &data.site.config.base_url),
+            tag_refs,
             draft: incident.draft,
             search_text,
             team_slugs,
             status_keys,
+            tag_slugs,
         }
     }
 }

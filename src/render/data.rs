@@ -17,8 +17,8 @@ use super::markdown::{MarkdownOptions, MarkdownSource, render_markdown_with};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, Incident, OrderBy, RankKind, Site};
-use crate::routes::Route;
-use crate::tally::{IncidentFacts, Tally};
+use crate::routes::{Route, tag_filter_link};
+use crate::tally::{HistoryEntry, IncidentFacts, Tally};
 
 // ---------------------------------------------------------------------------
 
@@ -321,11 +321,6 @@ impl<'a> SiteData<'a> {
         })
     }
 
-    /// [`SiteData::category_ref`] made once per build.
-    pub(super) fn category_of(&self, row: usize) -> Option<&CategoryRef<'a>> {
-        self.category_refs.get(row)?.as_ref()
-    }
-
     /// The category of row `row` of the tally table, as pages refer to it.
     pub(super) fn category_ref(&self, row: usize) -> Option<CategoryRef<'a>> {
         let tallied = self.tally.categories.get(row)?;
@@ -376,9 +371,53 @@ impl<'a> SiteData<'a> {
                     last_seen: row.last_seen,
                     url: self.link(Route::Category(&category.slug)),
                     colour: position % COLOURS,
+                    history: row
+                        .history
+                        .iter()
+                        .filter_map(|entry| self.history_entry(entry))
+                        .collect(),
+                    moved: row.moved.as_ref().and_then(|moved| {
+                        let before = moved
+                            .status_before
+                            .and_then(|i| config.category_statuses.get(i));
+                        Some(MovedContext {
+                            since: self.review_ref(moved.review)?,
+                            rank_before: moved.rank_before,
+                            rank_change: moved.rank_change(row.rank),
+                            status_before: before.map(|s| s.key.as_str()),
+                            status_before_label: before.map(|s| s.label.as_str()),
+                            status_changed: moved.status_before != row.status,
+                        })
+                    }),
                 })
             })
             .collect()
+    }
+
+    /// The review of index `index` in the site, as pages link to it.
+    pub(super) fn review_ref(&self, index: usize) -> Option<ReviewRef> {
+        let review = self.site.reviews.get(index)?;
+        Some(ReviewRef {
+            date: review.date,
+            url: self.link(Route::Review(review.date)),
+        })
+    }
+
+    /// One entry of a category's history, as templates see it.
+    pub(super) fn history_entry(&self, entry: &HistoryEntry) -> Option<HistoryEntryContext<'a>> {
+        let status = entry
+            .status
+            .and_then(|i| self.site.config.category_statuses.get(i));
+        Some(HistoryEntryContext {
+            review: self.review_ref(entry.review)?,
+            mentioned: entry.mentioned,
+            votes: entry.votes,
+            status: status.map(|s| s.key.as_str()),
+            status_label: status.map(|s| s.label.as_str()),
+            recorded: entry.recorded,
+            rank: entry.rank,
+            reported: entry.incidents.len(),
+        })
     }
 
     /// The facts the tally derived for the incident of index `index`.
@@ -415,6 +454,20 @@ impl<'a> SiteData<'a> {
         map.insert(Key::Str("statuses"), all(&shared.statuses, &facts.statuses));
         map.insert(Key::Str("teams"), all(&shared.teams, &facts.teams));
         Value::from(map)
+    }
+
+    /// Every tag of the site, in slug order, as the filter offers it.
+    pub(super) fn tag_summaries(&self) -> Vec<TagSummary<'a>> {
+        self.tally
+            .tags
+            .iter()
+            .map(|tag| TagSummary {
+                name: &tag.name,
+                slug: &tag.slug,
+                incidents: tag.incidents,
+                url: tag_filter_link(&tag.slug),
+            })
+            .collect()
     }
 
     pub(super) fn team_summaries(&self) -> Vec<TeamSummary<'a>> {
@@ -478,6 +531,7 @@ impl<'a> SiteData<'a> {
                 sitemap: self.link(Route::Sitemap),
                 data_json: self.link(Route::DataJson),
                 incidents_csv: self.link(Route::IncidentsCsv),
+                search_index: self.link(Route::SearchIndex),
                 static_base: self.link(Route::Static("")),
                 latest_review: self
                     .site

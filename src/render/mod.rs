@@ -21,6 +21,8 @@
 //! - [`chart`]: the inline SVG charts, the one piece of markup written in
 //!   Rust (it is not meant to be themed).
 //! - [`feed`]: feed.xml and sitemap.xml.
+//! - [`search`]: what the index's filter searches: each entry's
+//!   `search_text` and search-index.json.
 //!
 //! What every page shares (the site, the tally table, statuses, sections,
 //! teams) is serialised once into tera's global context; each page adds
@@ -39,6 +41,7 @@ pub mod data;
 pub mod feed;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod splice;
 pub mod theme;
 pub mod timeline;
@@ -67,6 +70,7 @@ use feed::{render_feed, render_sitemap};
 pub use markdown::{MarkdownOptions, MarkdownSource, render_markdown, render_markdown_with};
 pub use pages::page_paths;
 use pages::{JOBS_PER_PIECE, job_route};
+use search::{incident_words, search_text, write_search_index};
 pub use theme::{Theme, load_default_theme, load_theme};
 
 /// The file that marks an output folder as frictionlog's own (docs/format.md, "Other files").
@@ -153,8 +157,8 @@ pub struct RenderReport {
 }
 
 /// Renders every output file of the site into `sink`: the pages through
-/// the theme, feed.xml, sitemap.xml, data.json, incidents.csv and the
-/// theme's static files. Errors (template errors, broken links) are all
+/// the theme, feed.xml, sitemap.xml, data.json, incidents.csv,
+/// search-index.json and the theme's static files. Errors (template errors, broken links) are all
 /// reported; files already handed to the sink are then to be discarded.
 pub fn render_site(
     site: &Site,
@@ -205,6 +209,7 @@ pub fn render_selection(
     globals.insert("incident_statuses", &site.config.incident_statuses);
     globals.insert("category_statuses", &site.config.category_statuses);
     globals.insert("sections", &site.config.sections);
+    globals.insert("tags", &data.tag_summaries());
     let reviews: Vec<ReviewSummary> = site
         .reviews
         .iter()
@@ -246,7 +251,9 @@ pub fn render_selection(
         (Vec::new(), Vec::new())
     };
     // Written straight to the sink, a fragment at a time, while the pages
-    // render on the other core.
+    // render on the other core; so are the search index's words (kept by
+    // serve like the above), which it returns for the cache.
+    let search_cache = &cache.search;
     let write_exports = || {
         sink.put_with(&Route::DataJson.output_path(), &mut |out| {
             if cache.enabled {
@@ -262,10 +269,18 @@ pub fn render_selection(
                 write_incidents_csv(incident_csv_rows(site, tally), out)
             }
         });
+        let words = per_incident(&site.incidents, selection, search_cache, |index, i| {
+            let facts = tally.facts(index);
+            Arc::from(incident_words(i, &search_text(site, tally, i, facts)))
+        });
+        sink.put_with(&Route::SearchIndex.output_path(), &mut |out| {
+            write_search_index(site, &words, out)
+        });
+        words
     };
 
     let jobs = data.jobs();
-    let (results, (feed, ())) = rayon::join(
+    let (results, (feed, search_words)) = rayon::join(
         || -> Vec<(bool, Vec<Diagnostic>)> {
             jobs.par_iter()
                 .with_max_len(JOBS_PER_PIECE)
@@ -275,7 +290,10 @@ pub fn render_selection(
         },
         || rayon::join(|| render_feed(site, tally, &data.anchors), write_exports),
     );
-    report.files += 2;
+    if cache.enabled {
+        refresh(&mut cache.search, &site.incidents, &search_words, selection);
+    }
+    report.files += 3;
     for (written, mut found) in results {
         report.files += usize::from(written);
         diagnostics.append(&mut found);
@@ -361,6 +379,7 @@ mod tests {
             "feed.xml",
             "data.json",
             "incidents.csv",
+            "search-index.json",
             "static/style.css",
             OUTPUT_MARKER,
         ] {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use tera::value::Key;
 use tera::{Context, Tera, Value};
 
 use super::Sink;
@@ -418,6 +419,23 @@ impl<'a> SiteData<'a> {
         if let Some(value) = self.rows.get(row) {
             context.insert_value("category", value.clone());
         }
+        // Its history, each entry with the incidents it counts: these
+        // name incidents, so they stay out of the rows every page sees.
+        let history = self
+            .tally
+            .categories
+            .get(row)
+            .map_or(&[][..], |r| &r.history);
+        let history: Vec<Value> = history
+            .iter()
+            .filter_map(|entry| {
+                let value = Value::from_serializable(&self.history_entry(entry)?);
+                let mut map = value.into_map()?;
+                map.insert(Key::Str("incidents"), self.summaries_of(&entry.incidents));
+                Some(Value::from(map))
+            })
+            .collect();
+        context.insert_value("history", Value::from(history));
     }
 
     pub(super) fn incident_context(
@@ -539,6 +557,24 @@ impl<'a> SiteData<'a> {
         context.insert("review", &review_ref(index));
         context.insert("entries", &entries);
         context.insert("not_discussed", &not_discussed);
+        // What each category reported since the review before this one.
+        let reported: Vec<ReportedContext<'_>> = self
+            .tally
+            .categories
+            .iter()
+            .enumerate()
+            .filter_map(|(position, row)| {
+                let entry = row.history.iter().find(|h| h.review == index)?;
+                if entry.incidents.is_empty() {
+                    return None;
+                }
+                Some(ReportedContext {
+                    category: self.category_ref(position)?,
+                    incidents: self.summaries_of(&entry.incidents),
+                })
+            })
+            .collect();
+        context.insert("reported", &reported);
         context.insert("previous", &index.checked_sub(1).and_then(review_ref));
         context.insert("next", &review_ref(index + 1));
     }

@@ -108,6 +108,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/first_link.html",
         include_str!("../../themes/default/templates/partials/first_link.html"),
     ),
+    (
+        "partials/moved.html",
+        include_str!("../../themes/default/templates/partials/moved.html"),
+    ),
+    (
+        "partials/history.html",
+        include_str!("../../themes/default/templates/partials/history.html"),
+    ),
 ];
 
 /// The embedded default theme's static files, by path under `static/`.

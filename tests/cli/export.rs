@@ -15,7 +15,7 @@ fn keys(value: &Value) -> Vec<&str> {
         .collect()
 }
 
-const CATEGORY_KEYS: [&str; 18] = [
+const CATEGORY_KEYS: [&str; 19] = [
     "slug",
     "title",
     "summary",
@@ -34,6 +34,7 @@ const CATEGORY_KEYS: [&str; 18] = [
     "review",
     "since_review",
     "url",
+    "history",
 ];
 
 const INCIDENT_KEYS: [&str; 12] = [
@@ -100,7 +101,7 @@ fn every_key_is_present_when_optional_values_are_absent() {
             "efforts": [], "links": [], "rank": 1, "incidents": 1, "occurrences": 1,
             "unattributed": 0, "votes": 0, "status": null, "teams": ["Solo"],
             "first_seen": null, "last_seen": null, "review": null,
-            "since_review": 0, "url": "/categories/bare/"
+            "since_review": 0, "url": "/categories/bare/", "history": []
         })
     );
     let incident = &data["incidents"][0];
@@ -157,7 +158,12 @@ fn every_key_is_present_when_optional_values_are_given() {
             "status": "nope", "teams": ["Enterprise", "Köln Team"],
             "first_seen": "2017-11", "last_seen": "2018-11-02",
             "review": {"date": "2018-10-15", "recorded": 1},
-            "since_review": 1, "url": "/categories/monolith/"
+            "since_review": 1, "url": "/categories/monolith/",
+            "history": [{
+                "date": "2018-10-15", "mentioned": true, "votes": 2,
+                "status": "nope", "recorded": 1, "rank": 1,
+                "reported": ["settings"]
+            }]
         })
     );
     assert_eq!(

@@ -302,6 +302,10 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
         "content/categories/frontend.md",
         "---\ntitle: Frontend\n---\n",
     );
+    server.site.write(
+        "content/reviews/2018-10-15.md",
+        "---\ndate: 2018-10-15\ncategories:\n  monolith: {votes: 1}\n---\n",
+    );
     save(
         &root,
         "content/incidents/flaky.md",
@@ -313,11 +317,31 @@ fn incremental_rebuilds_serve_exactly_what_a_full_build_makes() {
     // rendered again). Edits that change a number some page shows (a
     // category's row, a team's counts, the totals) render everything:
     // every template can show the whole tally table.
-    let edits: [(&str, &str, Option<String>, bool); 7] = [
+    let edits: [(&str, &str, Option<String>, bool); 9] = [
         (
             "a title changes",
             "content/incidents/settings.md",
             Some(incident_by("New title", "monolith", &["Web"])),
+            true,
+        ),
+        (
+            // The review does not discuss frontend, but lists the incident
+            // among those reported by its day.
+            "the title of an incident a review lists as reported",
+            "content/incidents/flaky.md",
+            Some(incident_by("Flaky suites", "frontend", &["Mobile", "Web"])),
+            true,
+        ),
+        (
+            // The words search-index.json holds for it change.
+            "an anecdote's text changes",
+            "content/incidents/flaky.md",
+            Some(
+                incident_by("Flaky suites", "frontend", &["Mobile", "Web"]).replace(
+                    "date: 2018-01\n",
+                    "date: 2018-01\n    text: The quorum was lost\n",
+                ),
+            ),
             true,
         ),
         (

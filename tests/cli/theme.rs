@@ -70,6 +70,7 @@ fn the_output_holds_every_page_of_the_spec_and_nothing_else() {
             "index.html",
             "reviews/2018-10-15/index.html",
             "reviews/index.html",
+            "search-index.json",
             "static/favicon.svg",
             "static/frictionlog.js",
             "static/style.css",
@@ -642,7 +643,7 @@ fn a_template_that_walks_a_mapping_sees_its_keys_in_order() {
     let walked = site.build(&[]).text("404.html");
     assert_eq!(
         walked,
-        "home categories reviews timeline teams feed sitemap data_json incidents_csv static_base latest_review "
+        "home categories reviews timeline teams feed sitemap data_json incidents_csv search_index static_base latest_review "
     );
 }
 
