@@ -1121,8 +1121,8 @@ fn tags_and_anecdote_text_filter_the_index_in_chromium() {
     clear(&mut browser);
     assert_eq!(visible_slugs(&mut browser).len(), 3);
     let href = browser.eval("document.querySelector('.incident[data-slug=dns] .tags a[rel=tag]:first-child, .incident[data-slug=dns] .tags li:first-child a').getAttribute('href')");
-    assert_eq!(href, json!("/?tag=dns#incidents"));
-    browser.open(&format!("{base}/?tag=dns#incidents"), 1280);
+    assert_eq!(href, json!("index.html?tag=dns#incidents"));
+    browser.open(&format!("{base}/index.html?tag=dns#incidents"), 1280);
     assert_eq!(visible_slugs(&mut browser), ["dns"]);
     clear(&mut browser);
 
@@ -1208,7 +1208,7 @@ fn tags_and_anecdote_text_filter_the_index_in_chromium() {
             count(".incident"),
             count(".incident[hidden]"),
             count("#incident-filter[hidden]"),
-            count(".incident .tags a[href='/?tag=etcd#incidents']"),
+            count(".incident .tags a[href='index.html?tag=etcd#incidents']"),
             count("html.js"),
         ],
         [3, 0, 1, 2, 0]
