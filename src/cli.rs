@@ -718,17 +718,8 @@ fn run_init(cli: &Cli, args: &InitArgs, reporter: &Reporter) -> ExitCode {
 fn run_new(cli: &Cli, command: &NewCommand, reporter: &Reporter) -> ExitCode {
     let written = match command {
         NewCommand::Incident(args) => {
-            let date = if args.undated {
-                None
-            } else {
-                match args.date.or_else(today) {
-                    Some(date) => Some(date),
-                    None => {
-                        reporter
-                            .error("cannot tell today's date from the system clock: pass --date");
-                        return ExitCode::from(1);
-                    }
-                }
+            let Ok(date) = anecdote_date(args.undated, args.date, reporter) else {
+                return ExitCode::from(1);
             };
             let body = match args.body.as_deref() {
                 Some("-") => match read_stdin() {
@@ -782,17 +773,28 @@ fn read_stdin() -> io::Result<String> {
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
 
-fn run_report(cli: &Cli, args: &ReportArgs, reporter: &Reporter) -> ExitCode {
-    let date = if args.undated {
-        None
-    } else {
-        match args.date.or_else(today) {
-            Some(date) => Some(date),
-            None => {
-                reporter.error("cannot tell today's date from the system clock: pass --date");
-                return ExitCode::from(1);
-            }
+/// An anecdote's date from `--date`/`--undated`: today when neither is
+/// given; `Err` (reported) when the clock cannot say what today is.
+fn anecdote_date(
+    undated: bool,
+    date: Option<Date>,
+    reporter: &Reporter,
+) -> Result<Option<Date>, ()> {
+    if undated {
+        return Ok(None);
+    }
+    match date.or_else(today) {
+        Some(date) => Ok(Some(date)),
+        None => {
+            reporter.error("cannot tell today's date from the system clock: pass --date");
+            Err(())
         }
+    }
+}
+
+fn run_report(cli: &Cli, args: &ReportArgs, reporter: &Reporter) -> ExitCode {
+    let Ok(date) = anecdote_date(args.undated, args.date, reporter) else {
+        return ExitCode::from(1);
     };
     let draft = crate::report::AnecdoteDraft {
         team: &args.team,

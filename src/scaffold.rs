@@ -466,18 +466,7 @@ pub fn review_rows<'a>(site: &'a Site, tally: &Tally, date: Date) -> Vec<ReviewR
         .iter()
         .filter_map(|row| {
             let category = site.categories.get(row.index)?;
-            let status = site
-                .reviews
-                .iter()
-                .filter(|review| review.date < date)
-                .filter_map(|review| {
-                    review
-                        .categories
-                        .iter()
-                        .find(|(slug, _)| slug.value == category.slug)
-                        .map(|(_, entry)| (review.date, entry))
-                })
-                .max_by_key(|(date, _)| *date)
+            let status = crate::tally::latest_mention(site, &category.slug, Some(date))
                 .and_then(|(_, entry)| entry.status.as_ref())
                 .map(|status| status.value.as_str());
             Some(ReviewRow {

@@ -312,6 +312,26 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The latest review that mentions the category `slug` (before `before`,
+/// when given), with what it says of it.
+pub fn latest_mention<'s>(
+    site: &'s Site,
+    slug: &str,
+    before: Option<Date>,
+) -> Option<(Date, &'s ReviewEntry)> {
+    site.reviews
+        .iter()
+        .filter(|review| before.is_none_or(|before| review.date < before))
+        .filter_map(|review| {
+            review
+                .categories
+                .iter()
+                .find(|(category, _)| category.value == slug)
+                .map(|(_, entry)| (review.date, entry))
+        })
+        .max_by_key(|(date, _)| *date)
+}
+
 /// Computes every number of docs/format.md's "The numbers" for `site`.
 pub fn tally_site(site: &Site) -> Tally {
     // Three passes over every incident, independent of one another.
@@ -513,17 +533,7 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
         .map(|(index, category)| {
             // The latest review that mentions this category decides its
             // votes and status.
-            let mention = site
-                .reviews
-                .iter()
-                .filter_map(|review| {
-                    review
-                        .categories
-                        .iter()
-                        .find(|(slug, _)| slug.value == category.slug)
-                        .map(|(_, entry)| (review.date, entry))
-                })
-                .max_by_key(|(date, _)| *date);
+            let mention = latest_mention(site, &category.slug, None);
             CategoryTally {
                 index,
                 slug: category.slug.clone(),
