@@ -1074,7 +1074,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, reporter: &Reporter) -> ExitCode {
                 ));
             }
             let base_url = &built.site.config.base_url;
-            if !base_url.is_absolute() {
+            if !base_url.has_sitemap() {
                 reporter.notice(&format!(
                     "no sitemap.xml: a sitemap needs absolute URLs, and base_url is \"{}\"; set base_url to the published address (https://…) to get one",
                     base_url.full

@@ -550,6 +550,12 @@ impl BaseUrl {
     pub fn is_absolute(&self) -> bool {
         self.full != self.path
     }
+
+    /// Whether a build writes sitemap.xml: the sitemap protocol allows
+    /// absolute URLs only, so only under an absolute base_url.
+    pub fn has_sitemap(&self) -> bool {
+        self.is_absolute()
+    }
 }
 
 /// What feed.xml says about itself: site.yaml's `feed`.

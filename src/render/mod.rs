@@ -312,9 +312,8 @@ pub fn render_selection(
         sink.put(path, bytes);
         report.files += 1;
     };
-    // The sitemap protocol allows absolute URLs only: without an absolute
-    // base_url there is none (build says so).
-    if site.config.base_url.is_absolute() {
+    // Build says so when there is none.
+    if site.config.base_url.has_sitemap() {
         put(&Route::Sitemap.output_path(), render_sitemap(&pages, site));
     }
     put(&Route::Feed.output_path(), feed);

@@ -165,6 +165,8 @@ impl<'a> SiteData<'a> {
         let root = route.root(&self.site.config.base_url);
         // The content file the page is made from, for its edit link.
         let mut source: Option<&str> = None;
+        // The page's own summary for its meta description, if it has one.
+        let mut description: Option<&str> = None;
         let title: String = match job {
             Job::Index => {
                 self.index_context(&mut context, &mut splices);
@@ -190,6 +192,7 @@ impl<'a> SiteData<'a> {
                 context.insert("body_html", &body_html);
                 self.category_context(&mut context, *row);
                 source = Some(&category.path);
+                description = category.summary.as_deref();
                 category.title.clone()
             }
             Job::Incident(index) => {
@@ -236,15 +239,6 @@ impl<'a> SiteData<'a> {
                 format!("Review of {}", review.date)
             }
             Job::NotFound => "Page not found".into(),
-        };
-        let description = match job {
-            Job::Category(row) => self
-                .tally
-                .categories
-                .get(*row)
-                .and_then(|r| self.site.categories.get(r.index))
-                .and_then(|c| c.summary.as_deref()),
-            _ => None,
         };
         context.insert(
             "page",
