@@ -1409,6 +1409,30 @@ fn readme_section(heading: &str) -> String {
     rest[..end].to_owned()
 }
 
+/// Runs a documented shell line in `dir` as a reader would, with this
+/// build's frictionlog first on the PATH; it must succeed.
+fn run_as_documented(line: &str, dir: &Path) {
+    let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
+    let output = Command::new("sh")
+        .args(["-c", line])
+        .current_dir(dir)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                binary.parent().unwrap().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "`{line}` failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The lines of the ```sh blocks of `markdown`.
 fn shell_lines(markdown: &str) -> Vec<String> {
     let mut lines = Vec::new();
@@ -1466,25 +1490,7 @@ fn the_first_ten_minutes_run_as_written() {
         if !line.starts_with("frictionlog ") || line.starts_with("frictionlog serve") {
             continue;
         }
-        let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
-        let output = Command::new("sh")
-            .args(["-c", &line])
-            .current_dir(&cwd)
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    binary.parent().unwrap().display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "`{line}` failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        run_as_documented(&line, &cwd);
         ran.push(line);
     }
     assert!(ran.len() >= 4, "{ran:?}");
@@ -1532,30 +1538,12 @@ fn the_readme_s_meeting_cycle_runs_on_the_bundled_site() {
     }
     let site = builder.create();
     let lines = shell_block_after(&doc("README.md"), "One meeting cycle");
-    let binary = Path::new(env!("CARGO_BIN_EXE_frictionlog"));
     let mut ran = 0;
     for line in &lines {
         if line.starts_with('#') {
             continue;
         }
-        let output = Command::new("sh")
-            .args(["-c", line])
-            .current_dir(site.root())
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    binary.parent().unwrap().display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "`{line}` failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        run_as_documented(line, &site.root());
         ran += 1;
     }
     assert_eq!(ran, 3, "{lines:?}");
