@@ -645,7 +645,7 @@ pub mod cell {
 mod tests {
     use super::*;
     use crate::diagnostic::Pos;
-    use crate::model::{Anecdote, Category, Located, SiteConfig};
+    use crate::model::{Located, SiteConfig, fixtures};
     use crate::tally::tally_site;
     use std::sync::Arc;
 
@@ -670,47 +670,20 @@ mod tests {
     }
 
     fn sample_site() -> Site {
+        let mut incident = fixtures::incident(
+            "settings",
+            "monolith",
+            &[("Web", Some("2018-01")), ("Api", Some("2017"))],
+        );
+        incident.path = String::new();
+        incident.title = "Commas, \"quotes\"\nand newlines".into();
+        incident.status = vec![located("tick"), located("sad")];
+        let mut category = fixtures::category("monolith", "Monolith");
+        category.path = String::new();
         Site {
             config: SiteConfig::with_title("Challenges".into()),
-            categories: vec![Category {
-                slug: "monolith".into(),
-                path: String::new(),
-                title: "Monolith".into(),
-                summary: None,
-                notes: None,
-                efforts: vec![],
-                links: vec![],
-                body: String::new(),
-                body_line: 1,
-            }],
-            incidents: vec![Arc::new(Incident {
-                slug: "settings".into(),
-                path: String::new(),
-                title: "Commas, \"quotes\"\nand newlines".into(),
-                category: located("monolith"),
-                section: None,
-                status: vec![located("tick"), located("sad")],
-                resolution: None,
-                about: None,
-                anecdotes: vec![
-                    Anecdote {
-                        team: Some(located("Web")),
-                        date: Date::parse("2018-01"),
-                        text: None,
-                    },
-                    Anecdote {
-                        team: Some(located("Api")),
-                        date: Date::parse("2017"),
-                        text: None,
-                    },
-                ],
-                links: vec![],
-                occurrences: None,
-                tags: vec![],
-                draft: false,
-                body: String::new(),
-                body_line: 1,
-            })],
+            categories: vec![category],
+            incidents: vec![Arc::new(incident)],
             reviews: vec![],
         }
     }

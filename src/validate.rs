@@ -261,7 +261,7 @@ fn check_duplicate_slugs<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Anecdote, SiteConfig};
+    use crate::model::{SiteConfig, fixtures};
 
     fn located(value: &str, line: u32) -> Located<String> {
         Located {
@@ -271,45 +271,24 @@ mod tests {
     }
 
     fn category(slug: &str) -> Category {
-        Category {
-            slug: slug.into(),
-            path: format!("content/categories/{slug}.md"),
-            title: slug.into(),
-            summary: None,
-            notes: None,
-            efforts: vec![],
-            links: vec![],
-            body: String::new(),
-            body_line: 1,
-        }
+        fixtures::category(slug, slug)
     }
 
+    /// The incident at `path`, one undated anecdote per team; its category
+    /// on line 3 and its teams on line 5, as the diagnostics point there.
     fn incident(path: &str, category: &str, teams: &[&str]) -> Incident {
         let slug = path.rsplit('/').next().unwrap().trim_end_matches(".md");
-        Incident {
-            slug: slug.into(),
-            path: path.into(),
-            title: "t".into(),
-            category: located(category, 3),
-            section: None,
-            status: vec![],
-            resolution: None,
-            about: None,
-            anecdotes: teams
-                .iter()
-                .map(|t| Anecdote {
-                    team: Some(located(t, 5)),
-                    date: None,
-                    text: None,
-                })
-                .collect(),
-            links: vec![],
-            occurrences: None,
-            tags: vec![],
-            draft: false,
-            body: String::new(),
-            body_line: 1,
+        let anecdotes: Vec<(&str, Option<&str>)> = teams.iter().map(|t| (*t, None)).collect();
+        let mut incident = fixtures::incident(slug, category, &anecdotes);
+        incident.path = path.into();
+        incident.title = "t".into();
+        incident.category = located(category, 3);
+        for anecdote in &mut incident.anecdotes {
+            if let Some(team) = &anecdote.team {
+                anecdote.team = Some(located(&team.value, 5));
+            }
         }
+        incident
     }
 
     fn codes(diagnostics: &[Diagnostic]) -> Vec<(&str, &str)> {
