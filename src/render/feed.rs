@@ -265,46 +265,19 @@ pub fn render_sitemap(pages: &[Route<'_>], site: &Site) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Pos;
-    use crate::model::{Anecdote, Located};
-
-    fn anecdote(team: &str, date: Option<&str>) -> Anecdote {
-        Anecdote {
-            team: Some(Located {
-                value: team.into(),
-                pos: Pos::START,
-            }),
-            date: date.and_then(Date::parse),
-            text: None,
-        }
-    }
+    use crate::model::fixtures;
 
     #[test]
     fn anchors_are_stable_and_unique() {
-        let incident = Incident {
-            slug: "a".into(),
-            path: String::new(),
-            title: "A".into(),
-            category: Located {
-                value: "m".into(),
-                pos: Pos::START,
-            },
-            section: None,
-            status: vec![],
-            resolution: None,
-            about: None,
-            anecdotes: vec![
-                anecdote("Web Team", Some("2018-01")),
-                anecdote("Web Team", Some("2018-01")),
-                anecdote("Köln", None),
+        let incident = fixtures::incident(
+            "a",
+            "m",
+            &[
+                ("Web Team", Some("2018-01")),
+                ("Web Team", Some("2018-01")),
+                ("Köln", None),
             ],
-            links: vec![],
-            occurrences: None,
-            tags: vec![],
-            draft: false,
-            body: String::new(),
-            body_line: 1,
-        };
+        );
         assert_eq!(
             anecdote_anchors(&incident),
             vec![
