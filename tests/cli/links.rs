@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::bundled::{data_schema, schema_errors};
-use crate::support::{Site, SiteBuilder, assert_text_snapshot, expect_errors};
+use crate::support::{Site, SiteBuilder, assert_text_snapshot, expect_errors, fragment};
 
 const LINKED: &str = "\
 ---
@@ -40,18 +40,6 @@ fn linked_site() -> Site {
             "---\ntitle: No links here\ncategory: monolith\n---\n",
         )
         .create()
-}
-
-/// The part of `html` from the first `start` to the end of the first
-/// `end` after it.
-fn fragment<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let from = html
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start:?} in {html}"));
-    let to = html[from..]
-        .find(end)
-        .unwrap_or_else(|| panic!("no {end:?} after {start:?}"));
-    &html[from..from + to + end.len()]
 }
 
 #[test]

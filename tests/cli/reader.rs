@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::support::{REVIEW, SETTINGS, SiteBuilder, build_site, repository};
+use crate::support::{REVIEW, SETTINGS, SiteBuilder, build_site, fragment, repository};
 
 /// An incident with one team's anecdote, one anecdote without a team and
 /// one without a date, and one occurrence counted beyond the anecdotes.
@@ -26,14 +26,9 @@ anecdotes:
 ---
 ";
 
-/// The part of `html` from `start` up to the next `</tr>` or `</p>`.
+/// The part of `html` from `start` to the end of its section.
 fn around<'h>(html: &'h str, start: &str) -> &'h str {
-    let from = html
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start:?} in\n{html}"));
-    let rest = &html[from..];
-    let end = rest.find("</section>").unwrap_or(rest.len());
-    &rest[..end]
+    fragment(html, start, "</section>")
 }
 
 #[test]

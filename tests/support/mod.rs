@@ -410,6 +410,18 @@ pub fn expect_errors(site: &Site, expected: &[(&str, &str, u32, u32)]) -> Vec<Di
     diagnostics
 }
 
+/// The part of `html` from the first `start` to the end of the first
+/// `end` after it.
+pub fn fragment<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in {html}"));
+    let to = html[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?} after {start:?}"));
+    &html[from..from + to + end.len()]
+}
+
 /// One entry of a folder listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
