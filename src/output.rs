@@ -537,7 +537,12 @@ impl<W: io::Write> io::Write for CountingWriter<W> {
 }
 
 impl Sink for Staging {
-    fn put_with(&self, path: &str, write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>) {
+    fn put_with(
+        &self,
+        path: &str,
+        _size_hint: usize,
+        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) {
         if self.failed() {
             return;
         }
@@ -881,7 +886,7 @@ mod tests {
         fs::create_dir_all(&root).unwrap();
         let staging = Staging::create(&root, &target, false, &|_| {}).unwrap();
         staging.put(OUTPUT_MARKER, b"x".to_vec());
-        staging.put_with("deep/er/list.html", &mut |out| {
+        staging.put_with("deep/er/list.html", 0, &mut |out| {
             for piece in ["<ul>", "<li>a</li>", "<li>b</li>", "</ul>"] {
                 out.write_all(piece.as_bytes())?;
             }
@@ -900,7 +905,7 @@ mod tests {
         let (_dir, base, root, target) = scratch();
         fs::create_dir_all(&root).unwrap();
         let staging = Staging::create(&root, &target, false, &|_| {}).unwrap();
-        staging.put_with("../escaped.html", &mut |out| out.write_all(b"no"));
+        staging.put_with("../escaped.html", 0, &mut |out| out.write_all(b"no"));
         assert!(matches!(staging.commit(), Err(OutputError::Refused { .. })));
         assert!(!base.join("site/escaped.html").exists());
         assert!(!target.exists());

@@ -93,13 +93,17 @@ pub trait Sink: Sync {
     /// Takes one output file that `write` writes piece by piece, so that a
     /// long one (a list of every incident, data.json) never sits in memory
     /// whole. By default the pieces are gathered and handed to
-    /// [`Sink::put`]. `write` fails only when the sink's writer does.
+    /// [`Sink::put`], in a buffer of `size_hint` bytes to start with (the
+    /// file's length when the caller knows it, so that serve's 10 MB index
+    /// is not copied again each time its buffer doubles). `write` fails
+    /// only when the sink's writer does.
     fn put_with(
         &self,
         path: &str,
+        size_hint: usize,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) {
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(size_hint);
         if write(&mut bytes).is_ok() {
             self.put(path, bytes);
         }
@@ -139,6 +143,7 @@ impl Sink for DiscardSink {
     fn put_with(
         &self,
         _path: &str,
+        _size_hint: usize,
         write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) {
         let _ = write(&mut std::io::sink());
@@ -255,27 +260,37 @@ pub fn render_selection(
     // serve like the above), which it returns for the cache.
     let search_cache = &cache.search;
     let write_exports = || {
-        sink.put_with(&Route::DataJson.output_path(), &mut |out| {
-            if cache.enabled {
-                write_data_json(site, tally, json.iter(), out)
-            } else {
-                write_data_json(site, tally, incident_json_fragments(site, tally), out)
-            }
-        });
-        sink.put_with(&Route::IncidentsCsv.output_path(), &mut |out| {
-            if cache.enabled {
-                write_incidents_csv(csv_rows.iter(), out)
-            } else {
-                write_incidents_csv(incident_csv_rows(site, tally), out)
-            }
-        });
+        sink.put_with(
+            &Route::DataJson.output_path(),
+            joined_len(&json),
+            &mut |out| {
+                if cache.enabled {
+                    write_data_json(site, tally, json.iter(), out)
+                } else {
+                    write_data_json(site, tally, incident_json_fragments(site, tally), out)
+                }
+            },
+        );
+        sink.put_with(
+            &Route::IncidentsCsv.output_path(),
+            joined_len(&csv_rows),
+            &mut |out| {
+                if cache.enabled {
+                    write_incidents_csv(csv_rows.iter(), out)
+                } else {
+                    write_incidents_csv(incident_csv_rows(site, tally), out)
+                }
+            },
+        );
         let words = per_incident(&site.incidents, selection, search_cache, |index, i| {
             let facts = tally.facts(index);
             Arc::from(incident_words(i, &search_text(site, tally, i, facts)))
         });
-        sink.put_with(&Route::SearchIndex.output_path(), &mut |out| {
-            write_search_index(site, &words, out)
-        });
+        sink.put_with(
+            &Route::SearchIndex.output_path(),
+            joined_len(&words),
+            &mut |out| write_search_index(site, &words, out),
+        );
         words
     };
 
@@ -332,6 +347,16 @@ pub fn render_selection(
     let anchors = std::mem::take(&mut data.anchors);
     rayon::spawn(move || drop((summaries, anchors)));
     Ok(report)
+}
+
+/// About the length of a file made of `pieces` (each with a separator),
+/// for [`Sink::put_with`]'s buffer; nothing when they are not kept.
+fn joined_len<T: AsRef<[u8]> + ?Sized>(pieces: &[Arc<T>]) -> usize {
+    pieces
+        .iter()
+        .map(|piece| piece.as_ref().as_ref().len() + 2)
+        .sum::<usize>()
+        + 4096
 }
 
 fn finish_diagnostics(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -74,7 +74,13 @@ impl SiteData<'_> {
             return;
         }
         found.sort_unstable_by_key(|&(at, _, _)| at);
-        sink.put_with(path, &mut |out| {
+        let size: usize = html.len()
+            + found
+                .iter()
+                .flat_map(|&(_, _, indexes)| indexes)
+                .map(|&index| self.item_html(index).len())
+                .sum::<usize>();
+        sink.put_with(path, size, &mut |out| {
             let mut done = 0;
             for &(at, len, indexes) in &found {
                 out.write_all(html.get(done..at).unwrap_or("").as_bytes())?;
