@@ -108,6 +108,12 @@ pub trait Sink: Sync {
             self.put(path, bytes);
         }
     }
+
+    /// Output paths of pages this sink wants before the others, if any:
+    /// serve publishes the page being edited the moment it is rendered.
+    fn first_pages(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// Keeps every file in memory.
@@ -294,7 +300,14 @@ pub fn render_selection(
         words
     };
 
-    let jobs = data.jobs();
+    let mut jobs = data.jobs();
+    let first = sink.first_pages();
+    if !first.is_empty() {
+        // Stable: the rest keep their order, the long pages first.
+        jobs.sort_by_key(|job| {
+            job_route(site, tally, job).is_none_or(|route| !first.contains(&route.output_path()))
+        });
+    }
     let (results, (feed, search_words)) = rayon::join(
         || -> Vec<(bool, Vec<Diagnostic>)> {
             jobs.par_iter()
@@ -381,6 +394,47 @@ mod tests {
             incidents: vec![Arc::new(incident("i", "m", &anecdotes))],
             reviews: vec![],
         }
+    }
+
+    /// Records the order files come in; wants `first` before the rest.
+    struct OrderSink {
+        first: Vec<String>,
+        order: Mutex<Vec<String>>,
+    }
+
+    impl Sink for OrderSink {
+        fn put(&self, path: &str, _bytes: Vec<u8>) {
+            self.order.lock().unwrap().push(path.to_owned());
+        }
+
+        fn first_pages(&self) -> &[String] {
+            &self.first
+        }
+    }
+
+    #[test]
+    fn the_pages_a_sink_wants_first_are_rendered_first() {
+        let site = site(&["2018-01"]);
+        let tally = tally_site(&site);
+        let theme = load_default_theme().unwrap();
+        let sink = OrderSink {
+            first: vec!["incidents/i/index.html".to_owned()],
+            order: Mutex::new(Vec::new()),
+        };
+        // Alone on one core, so that the order is the jobs' order.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        pool.install(|| render_site(&site, &tally, &theme, &sink))
+            .unwrap();
+        let order = sink.order.into_inner().unwrap();
+        let pages: Vec<&String> = order.iter().filter(|p| p.ends_with(".html")).collect();
+        assert_eq!(
+            pages.first().map(|p| p.as_str()),
+            Some("incidents/i/index.html"),
+            "{order:?}"
+        );
     }
 
     #[test]

@@ -240,6 +240,11 @@ impl<'a> SiteData<'a> {
             }
             Job::NotFound => "Page not found".into(),
         };
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            // A broken link fails the render: nothing to hand the sink
+            // (serve would otherwise publish the page before it knew).
+            return (false, diagnostics);
+        }
         context.insert(
             "page",
             &self.page_context(kind, &title, description, route, source),

@@ -151,16 +151,21 @@ async fn events(
                 _ = stopping.wait_for(|stopping| *stopping) => return None,
                 event = receiver.recv() => event,
             };
-            let name = match event {
-                Ok(ReloadKind::Css) => "css",
+            let event = match event {
+                Ok(ReloadKind::Css) => Event::default().event("css").data("css"),
                 // Missed events still mean "something changed".
-                Ok(ReloadKind::Page) | Err(RecvError::Lagged(_)) => "reload",
+                Ok(ReloadKind::Page) | Err(RecvError::Lagged(_)) => {
+                    Event::default().event("reload").data("reload")
+                }
+                Ok(ReloadKind::Only(pages)) => {
+                    Event::default().event("reload-only").data(pages.join(" "))
+                }
+                Ok(ReloadKind::AllBut(pages)) => Event::default()
+                    .event("reload-all-but")
+                    .data(pages.join(" ")),
                 Err(RecvError::Closed) => return None,
             };
-            Some((
-                Ok(Event::default().event(name).data(name)),
-                (receiver, stopping),
-            ))
+            Some((Ok(event), (receiver, stopping)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

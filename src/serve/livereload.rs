@@ -7,12 +7,18 @@ use crate::render::chart::escape;
 /// The endpoint tabs listen on for reload events.
 pub const EVENTS_PATH: &str = "/__frictionlog/events";
 
-/// Reloads the tab on `reload`; on `css`, re-fetches stylesheets in place.
+/// Reloads the tab on `reload`; on `reload-only`, only if it shows one of
+/// the pages named (space-separated URL paths), and on `reload-all-but`
+/// only if it shows none of them; on `css`, re-fetches stylesheets in place.
 const SCRIPT: &str = r#"<script>
 (function () {
   if (!window.EventSource) return;
   var source = new EventSource("/__frictionlog/events");
+  var here = location.pathname.replace(/index\.html$/, "");
+  function named(event) { return event.data.split(" ").indexOf(here) >= 0; }
   source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("reload-only", function (event) { if (named(event)) location.reload(); });
+  source.addEventListener("reload-all-but", function (event) { if (!named(event)) location.reload(); });
   source.addEventListener("css", function () {
     document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
       var url = new URL(link.href);

@@ -22,8 +22,8 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -31,7 +31,8 @@ use tokio::sync::broadcast;
 
 use crate::diagnostic::{Diagnostic, plural, render_human};
 use crate::model::BaseUrl;
-use crate::render::{MemorySink, page_paths};
+use crate::render::{MemorySink, Sink, page_paths};
+use crate::routes::Route;
 use crate::session::Session;
 use crate::{BuildOptions, BuildOutcome};
 
@@ -101,12 +102,18 @@ impl fmt::Display for ServeError {
 impl std::error::Error for ServeError {}
 
 /// What tabs are told when the site changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReloadKind {
     /// Reload the page.
     Page,
     /// Only stylesheets changed: swap them without a reload.
     Css,
+    /// Only tabs on these pages (URL paths, `/incidents/a/`) reload: the
+    /// pages of the edited incidents, published before the rest.
+    Only(Arc<[String]>),
+    /// Every tab but those on these pages reloads: the rest of the site,
+    /// after [`ReloadKind::Only`] reloaded those.
+    AllBut(Arc<[String]>),
 }
 
 /// The site as currently served.
@@ -179,13 +186,38 @@ struct Rebuilt {
     partial: Option<usize>,
     /// "parse 0.1 ms, validate 9.8 ms, ...", for -v.
     phases: String,
+    /// URL paths of the pages published before the rest (and reloaded).
+    published: Vec<String>,
 }
 
 /// Renders what changed with `session` and publishes the result: over the
 /// served files (an incremental render) or in their place (everything).
 /// A failed build keeps the served files and shows its errors.
-fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOptions) -> Rebuilt {
-    let sink = MemorySink::default();
+fn render_and_publish(
+    session: &mut Session,
+    shared: &Shared,
+    options: &ServeOptions,
+    mut first: Vec<Route<'_>>,
+) -> Rebuilt {
+    let previous = shared.current();
+    // Over a broken site the page would show the old errors' overlay.
+    if !previous.diagnostics.is_empty() {
+        first.clear();
+    }
+    let base = build_options(options).base_url;
+    if base.is_none() {
+        first.clear();
+    }
+    let sink = EarlySink {
+        files: MemorySink::default(),
+        first: first.iter().map(Route::output_path).collect(),
+        urls: base
+            .iter()
+            .flat_map(|base| first.iter().map(|route| route.link(base)))
+            .collect(),
+        shared,
+        published: Mutex::new(Vec::new()),
+    };
     let outcome = session.render(&sink);
     print_diagnostics(options, &outcome);
     let mut phases: Vec<String> = outcome
@@ -200,7 +232,7 @@ fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOpt
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    let previous = shared.current();
+    let published = sink.take_published();
     let Some(built) = outcome.built.filter(|_| errors.is_empty()) else {
         let count = errors.len();
         shared.replace(ServedSite {
@@ -212,9 +244,10 @@ fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOpt
             errors: count,
             partial: None,
             phases: phases.join(", "),
+            published: Vec::new(),
         };
     };
-    let rendered = sink.into_site().files;
+    let rendered = sink.files.into_site().files;
     let everything = built.selection.everything;
     let partial = (!everything).then_some(rendered.len());
     let mut files = if everything {
@@ -242,6 +275,57 @@ fn render_and_publish(session: &mut Session, shared: &Shared, options: &ServeOpt
         errors: 0,
         partial,
         phases: phases.join(", "),
+        published,
+    }
+}
+
+/// serve's sink: keeps every rendered file for [`render_and_publish`],
+/// and publishes the pages `first` names the moment each is rendered
+/// (the render takes them before the others), telling the tabs on them
+/// to reload. A writer sees the incident they saved while the index,
+/// team pages and data.json are still being made.
+struct EarlySink<'a> {
+    files: MemorySink,
+    /// Output paths (`incidents/a/index.html`).
+    first: Vec<String>,
+    /// Where tabs show them (`/incidents/a/`), side by side with `first`.
+    urls: Vec<String>,
+    shared: &'a Shared,
+    /// URL paths of the pages published early.
+    published: Mutex<Vec<String>>,
+}
+
+impl EarlySink<'_> {
+    fn take_published(&self) -> Vec<String> {
+        std::mem::take(&mut *self.published.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Sink for EarlySink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) {
+        if let Some(at) = self.first.iter().position(|first| first == path) {
+            let current = self.shared.current();
+            let mut files = current.files.clone();
+            files.insert(path.to_owned(), Bytes::from(bytes.clone()));
+            self.shared.replace(ServedSite {
+                files,
+                diagnostics: Vec::new(),
+            });
+            let url = self.urls.get(at).cloned().unwrap_or_default();
+            let _ = self
+                .shared
+                .events
+                .send(ReloadKind::Only(Arc::from([url.clone()])));
+            self.published
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(url);
+        }
+        self.files.put(path, bytes);
+    }
+
+    fn first_pages(&self) -> &[String] {
+        &self.first
     }
 }
 
@@ -271,14 +355,23 @@ fn rebuild(
     options: &ServeOptions,
 ) -> String {
     let started = Instant::now();
+    // The pages of edited incidents are published first.
+    let mut first = Vec::new();
     if session.can_update(changed) {
         session.update_incidents(changed);
+        first = changed
+            .iter()
+            .filter_map(|path| Path::new(path).file_stem()?.to_str())
+            .map(Route::Incident)
+            .collect();
     } else {
         session.reload();
     }
-    let rebuilt = render_and_publish(session, shared, options);
+    let rebuilt = render_and_publish(session, shared, options, first);
     let kind = if rebuilt.ok && changed.iter().all(|p| p.ends_with(".css")) {
         ReloadKind::Css
+    } else if rebuilt.ok && !rebuilt.published.is_empty() {
+        ReloadKind::AllBut(Arc::from(rebuilt.published.as_slice()))
     } else {
         ReloadKind::Page
     };
@@ -394,7 +487,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         let shared = Arc::clone(&shared);
         tokio::task::spawn_blocking(move || {
             let mut session = Session::open(&build_options(&options));
-            render_and_publish(&mut session, &shared, &options);
+            render_and_publish(&mut session, &shared, &options, Vec::new());
             session
         })
         .await
@@ -525,6 +618,7 @@ mod tests {
             errors,
             partial,
             phases: String::new(),
+            published: Vec::new(),
         }
     }
 

@@ -1218,25 +1218,58 @@ fn tags_and_anecdote_text_filter_the_index_in_chromium() {
 /// What the live-reload script listens to (src/serve/livereload.rs).
 const EVENTS_PATH: &str = "/__frictionlog/events";
 
+/// Run before a page's scripts: an EventSource that also records its
+/// listeners in `window.__reloadListeners`, by event name.
+const RECORD_RELOAD_LISTENERS: &str = "(function () {
+  var Real = window.EventSource;
+  window.__reloadListeners = {};
+  window.EventSource = function (url) {
+    var source = new Real(url);
+    var add = source.addEventListener.bind(source);
+    source.addEventListener = function (name, listener) {
+      window.__reloadListeners[name] = listener;
+      add(name, listener);
+    };
+    return source;
+  };
+})();";
+
 #[test]
 #[ignore = "needs Debian's chromium: run with --include-ignored"]
 fn an_open_tab_reloads_itself_when_a_file_is_edited() {
+    // The index is reloaded with the rest of the site; the edited
+    // incident's own page is published and reloaded before the rest.
+    for page in ["/", "/incidents/loose-ends/index.html"] {
+        a_tab_on_reloads_when_its_incident_is_edited(page);
+    }
+}
+
+/// Opens `page` of the small fixture in serve, edits the incident
+/// loose-ends, and checks that the tab reloads by itself to show the new
+/// title; then checks its rule for which events reload it.
+fn a_tab_on_reloads_when_its_incident_is_edited(page: &str) {
     let site = SiteBuilder::fixture("small").create();
     let serve = site.serve();
     let mut browser = Browser::launch();
     browser.call("Network.enable", json!({}));
 
-    // Open the index, and wait until it has loaded and its live-reload
+    // Open the page, and wait until it has loaded and its live-reload
     // script has its event stream (the server answered, so it will be told
     // of the edit).
+    // The live-reload script's listeners, kept where the test can call
+    // them with events of its own.
+    browser.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": RECORD_RELOAD_LISTENERS}),
+    );
     let session = browser.session.clone();
     browser.send(
         "Page.navigate",
-        json!({"url": format!("http://{}/", serve.addr)}),
+        json!({"url": format!("http://{}{page}", serve.addr)}),
         Some(&session),
     );
     let (mut loaded, mut listening) = (false, false);
-    browser.wait_for("the index and its live-reload stream", |message| {
+    browser.wait_for("the page and its live-reload stream", |message| {
         match message["method"].as_str() {
             Some("Page.loadEventFired") => loaded = true,
             Some("Network.responseReceived") => {
@@ -1258,7 +1291,7 @@ fn an_open_tab_reloads_itself_when_a_file_is_edited() {
     let text = browser.eval("document.body.innerText");
     assert!(
         text.as_str().unwrap().contains(old),
-        "the index does not show {old:?}"
+        "{page} does not show {old:?}"
     );
 
     // A marker that only a reload of the tab can remove; and nothing
@@ -1268,7 +1301,7 @@ fn an_open_tab_reloads_itself_when_a_file_is_edited() {
     assert_eq!(
         browser.eval("window.__marker"),
         json!(1),
-        "the tab reloaded with no edit; serve's log:\n{}",
+        "{page}: the tab reloaded with no edit; serve's log:\n{}",
         serve.log()
     );
 
@@ -1293,15 +1326,46 @@ fn an_open_tab_reloads_itself_when_a_file_is_edited() {
     assert_eq!(
         state,
         Some(json!([true, "undefined"])),
-        "within 10 s of the edit, the tab did not reload by itself to show {new:?} \
+        "{page}: within 10 s of the edit, the tab did not reload by itself to show {new:?} \
          ([shows it, typeof marker]); serve's log:\n{}",
         serve.log()
     );
     let text = browser.eval("document.body.innerText");
     assert!(
         !text.as_str().unwrap().contains(old),
-        "the old title is still shown"
+        "{page}: the old title is still shown"
     );
+    // Once: the event for the rest of the site, sent when the whole
+    // rebuild is done (serve logs its line then), leaves this tab alone.
+    // The tab's own rule, with events made here: a tab reloads for the
+    // pages named in `reload-only` and for all but those of
+    // `reload-all-but`.
+    let here = page.trim_end_matches("index.html");
+    for (event, data, reloads) in [
+        ("reload-only", "/elsewhere/".to_owned(), false),
+        ("reload-all-but", format!("/elsewhere/ {here}"), false),
+        ("reload-all-but", "/elsewhere/".to_owned(), true),
+        ("reload-only", format!("/elsewhere/ {here}"), true),
+    ] {
+        browser.eval("window.__marker = 3");
+        browser.eval(&format!(
+            "window.__reloadListeners[{event:?}]({{data: {data:?}}})"
+        ));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut reloaded = false;
+        while Instant::now() < deadline {
+            reloaded = browser.try_eval("typeof window.__marker") == Some(json!("undefined"));
+            if reloaded || !reloads {
+                break;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        if !reloads {
+            thread::sleep(Duration::from_millis(500));
+            reloaded = browser.try_eval("window.__marker") != Some(json!(3));
+        }
+        assert_eq!(reloaded, reloads, "{page}: {event} {data:?}");
+    }
 }
 
 // The benchmark's corpus generator, to filter the incidents the speed

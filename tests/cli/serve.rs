@@ -484,6 +484,78 @@ fn open_event_stream(addr: &str) -> TcpStream {
     stream
 }
 
+/// Reads the next event of a live-reload stream: (event name, data).
+fn next_event(stream: &mut TcpStream) -> (String, String) {
+    let mut reader = BufReader::new(stream);
+    let (mut name, mut data) = (String::new(), String::new());
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "the stream closed"
+        );
+        let line = line.trim_end();
+        if let Some(value) = line.strip_prefix("event:") {
+            name = value.trim().to_owned();
+        } else if let Some(value) = line.strip_prefix("data:") {
+            data = value.trim().to_owned();
+        } else if line.is_empty() && !name.is_empty() {
+            return (name, data);
+        }
+    }
+}
+
+#[test]
+fn an_edited_incident_s_page_is_published_and_reloaded_before_the_rest() {
+    let server = start();
+    let mut tab = open_event_stream(&server.addr);
+    save_like_an_editor(
+        &server.root,
+        "content/incidents/settings.md",
+        &incident("New title"),
+    );
+    // First the tabs on the incident's page, which is served already.
+    assert_eq!(
+        next_event(&mut tab),
+        ("reload-only".to_owned(), "/incidents/settings/".to_owned()),
+        "{}",
+        server.log()
+    );
+    let (status, page) = get(&server, "/incidents/settings/");
+    assert_eq!(status, 200);
+    assert!(page.contains("New title"), "not published first");
+    // Then every other tab, once the whole site is rebuilt.
+    assert_eq!(
+        next_event(&mut tab),
+        (
+            "reload-all-but".to_owned(),
+            "/incidents/settings/".to_owned()
+        ),
+        "{}",
+        server.log()
+    );
+    let (_, index) = get(&server, "/");
+    assert!(index.contains("New title"), "the index is not rebuilt");
+
+    // An edit that is not an incident's reloads every tab at once.
+    save_like_an_editor(
+        &server.root,
+        "content/categories/monolith.md",
+        "---\ntitle: The monolith\n---\n",
+    );
+    // (An editor's save may arrive as two events: a second rebuild of
+    // the incident, with nothing changed, may come first.)
+    let names: Vec<String> = (0..3)
+        .map(|_| next_event(&mut tab).0)
+        .take_while(|name| name != "reload")
+        .collect();
+    assert!(
+        names.len() < 3,
+        "no plain reload: {names:?}\n{}",
+        server.log()
+    );
+}
+
 /// How long serve may take to stop after Ctrl-C (SIGINT) or SIGTERM.
 const STOPS_WITHIN: Duration = Duration::from_secs(1);
 
