@@ -2,7 +2,6 @@
 //! render: the tally table's rows, the teams, and every incident's summary
 //! with its list entry, as template values shared by every page.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -13,7 +12,7 @@ use super::cache::{RenderCache, Selection, per_incident, refresh};
 use super::chart::COLOURS;
 use super::context::*;
 use super::feed::anecdote_anchors;
-use super::markdown::{MarkdownOptions, MarkdownSource, render_markdown_with};
+use super::markdown::{ContentPages, MarkdownOptions, MarkdownSource, render_markdown_with};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, Incident, OrderBy, RankKind, Site};
@@ -26,8 +25,8 @@ use crate::tally::{HistoryEntry, IncidentFacts, Tally};
 pub(super) struct SiteData<'a> {
     pub(super) site: &'a Site,
     pub(super) tally: &'a Tally,
-    /// Content file path -> page URL, for `.md` links.
-    pub(super) pages: HashMap<String, String>,
+    /// Where `.md` links go.
+    pub(super) pages: SitePages<'a>,
     /// Per incident: its summary as a template value.
     pub(super) summaries: Vec<Value>,
     /// Per tally row: indexes of its incidents, slug order.
@@ -60,27 +59,55 @@ pub(super) struct SharedRefs {
 /// The partial that renders one entry of an incident list.
 pub(super) const ITEM_TEMPLATE: &str = "partials/incident_item.html";
 
-/// Content file path -> its page's path from the site's root, for `.md`
-/// links.
-pub(super) fn content_pages(site: &Site) -> HashMap<String, String> {
-    let mut pages =
-        HashMap::with_capacity(site.categories.len() + site.incidents.len() + site.reviews.len());
-    for category in &site.categories {
-        pages.insert(
-            category.path.clone(),
-            Route::Category(&category.slug).path(),
-        );
+/// The site's pages of content files, looked up in the site itself for
+/// each `.md` link rather than in a map of every file made per render
+/// (200,000 strings at 100,000 incidents, for the few links there are).
+#[derive(Clone, Copy)]
+pub(super) struct SitePages<'a>(pub(super) &'a Site);
+
+/// The item of `items` (in slug order, as the site keeps them) whose
+/// content file is `path`: found by its file name, else by a search.
+fn by_path<'i, T>(
+    items: &'i [T],
+    path: &str,
+    slug: impl Fn(&T) -> &str,
+    file: impl Fn(&T) -> &str,
+) -> Option<&'i T> {
+    let stem = path.rsplit('/').next()?.strip_suffix(".md")?;
+    let found = items
+        .binary_search_by(|item| slug(item).cmp(stem))
+        .ok()
+        .and_then(|at| items.get(at))
+        .filter(|item| file(item) == path);
+    found.or_else(|| items.iter().find(|item| file(item) == path))
+}
+
+impl ContentPages for SitePages<'_> {
+    fn page_of(&self, path: &str) -> Option<String> {
+        let site = self.0;
+        if path.starts_with("content/incidents/") {
+            by_path(&site.incidents, path, |i| &i.slug, |i| &i.path)
+                .map(|i| Route::Incident(&i.slug).path())
+        } else if path.starts_with("content/categories/") {
+            by_path(&site.categories, path, |c| &c.slug, |c| &c.path)
+                .map(|c| Route::Category(&c.slug).path())
+        } else {
+            site.reviews
+                .iter()
+                .find(|r| r.path == path)
+                .map(|r| Route::Review(r.date).path())
+        }
     }
-    for incident in &site.incidents {
-        pages.insert(
-            incident.path.clone(),
-            Route::Incident(&incident.slug).path(),
-        );
+
+    fn files(&self) -> Vec<&str> {
+        let site = self.0;
+        site.categories
+            .iter()
+            .map(|c| c.path.as_str())
+            .chain(site.incidents.iter().map(|i| i.path.as_str()))
+            .chain(site.reviews.iter().map(|r| r.path.as_str()))
+            .collect()
     }
-    for review in &site.reviews {
-        pages.insert(review.path.clone(), Route::Review(review.date).path());
-    }
-    pages
 }
 
 /// Incident indexes in site.yaml's `incidents.order_by`, ties by title
@@ -128,10 +155,7 @@ pub(super) fn in_list_order(
 
 impl<'a> SiteData<'a> {
     pub(super) fn new(site: &'a Site, tally: &'a Tally) -> SiteData<'a> {
-        let (pages, ordered) = rayon::join(
-            || content_pages(site),
-            || in_list_order(&site.incidents, &tally.incidents, site.config.order_by),
-        );
+        let ordered = in_list_order(&site.incidents, &tally.incidents, site.config.order_by);
         let mut by_category = vec![Vec::new(); tally.categories.len()];
         for &index in &ordered {
             if let Some(list) = tally
@@ -146,7 +170,7 @@ impl<'a> SiteData<'a> {
         let mut data = SiteData {
             site,
             tally,
-            pages,
+            pages: SitePages(site),
             summaries: Vec::new(),
             by_category,
             anchors: Vec::new(),
@@ -605,7 +629,42 @@ pub(super) fn rank_name(kind: RankKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_summary;
+    use std::sync::Arc;
+
+    use super::{ContentPages, SitePages, plain_summary};
+    use crate::model::fixtures::{category, incident};
+    use crate::model::{Site, SiteConfig};
+
+    #[test]
+    fn a_content_file_s_page_is_found_in_the_site() {
+        let mut nested = incident("b", "m", &[]);
+        nested.path = "content/incidents/web/b.md".into();
+        let site = Site {
+            config: SiteConfig::with_title("T".into()),
+            categories: vec![category("m", "M")],
+            // Out of slug order, as a hand-made site may be.
+            incidents: vec![
+                Arc::new(incident("c", "m", &[])),
+                Arc::new(nested),
+                Arc::new(incident("a", "m", &[])),
+            ],
+            reviews: vec![],
+        };
+        let pages = SitePages(&site);
+        for (file, page) in [
+            ("content/incidents/a.md", Some("incidents/a/index.html")),
+            ("content/incidents/web/b.md", Some("incidents/b/index.html")),
+            ("content/incidents/c.md", Some("incidents/c/index.html")),
+            ("content/categories/m.md", Some("categories/m/index.html")),
+            // The right name in the wrong folder is no page.
+            ("content/incidents/b.md", None),
+            ("content/incidents/d.md", None),
+            ("content/reviews/2018-01-01.md", None),
+        ] {
+            assert_eq!(pages.page_of(file).as_deref(), page, "{file}");
+        }
+        assert_eq!(pages.files().len(), 4);
+    }
 
     #[test]
     fn a_summary_is_the_first_paragraph_s_words() {

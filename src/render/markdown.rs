@@ -56,14 +56,36 @@ pub struct MarkdownSource<'a> {
     pub first_line: Option<u32>,
 }
 
+/// Which content files have a page, and where: what `.md` links are
+/// rewritten to and checked against.
+pub trait ContentPages: Sync {
+    /// The path from the site's root of the page made from the content
+    /// file `path` (`content/incidents/a.md`), if it has one.
+    fn page_of(&self, path: &str) -> Option<String>;
+
+    /// Every content file that has a page, for "did you mean" on a broken
+    /// link.
+    fn files(&self) -> Vec<&str>;
+}
+
+/// Content file path -> its page's path.
+impl ContentPages for HashMap<String, String> {
+    fn page_of(&self, path: &str) -> Option<String> {
+        self.get(path).cloned()
+    }
+
+    fn files(&self) -> Vec<&str> {
+        self.keys().map(String::as_str).collect()
+    }
+}
+
 /// How to render.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct MarkdownOptions<'a> {
     /// `markdown.raw_html: allow`.
     pub raw_html: bool,
-    /// Content file path -> its page's path from the site's root, for
-    /// `.md` links. `None`: leave links.
-    pub pages: Option<&'a HashMap<String, String>>,
+    /// Where `.md` links go. `None`: leave links.
+    pub pages: Option<&'a dyn ContentPages>,
     /// Put before a page's path: the way from the page the text is shown
     /// on to the site's root (`../../`).
     pub root: &'a str,
@@ -176,7 +198,7 @@ enum LinkKind {
     Broken { target: String },
 }
 
-fn rewrite_link(dest: &str, from: &str, pages: &HashMap<String, String>, root: &str) -> LinkKind {
+fn rewrite_link(dest: &str, from: &str, pages: &dyn ContentPages, root: &str) -> LinkKind {
     let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme
@@ -197,7 +219,7 @@ fn rewrite_link(dest: &str, from: &str, pages: &HashMap<String, String>, root: &
     }
     let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
     let target = resolve_path(dir, &decoded);
-    match target.as_deref().and_then(|t| pages.get(t)) {
+    match target.as_deref().and_then(|t| pages.page_of(t)) {
         Some(path) => LinkKind::Page(match fragment {
             Some(fragment) => format!("{root}{path}#{fragment}"),
             None => format!("{root}{path}"),
@@ -230,11 +252,11 @@ fn broken_link(
     offset: usize,
     dest: &str,
     target: &str,
-    pages: &HashMap<String, String>,
+    pages: &dyn ContentPages,
 ) -> Diagnostic {
     let message = format!(
         "broken link \"{dest}\": no page is built from \"{target}\"{}",
-        hint(target, pages.keys().map(String::as_str))
+        hint(target, pages.files().into_iter())
     );
     let Some(first_line) = source.first_line else {
         return Diagnostic::in_file(CodeKind::BrokenLink, message, source.path, Pos::START);
