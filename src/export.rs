@@ -152,7 +152,7 @@ pub fn incident_json_fragments<'s>(
     site.incidents
         .iter()
         .zip(&tally.incidents)
-        .map(move |(incident, facts)| incident_json(site, incident, facts))
+        .map(move |(incident, facts)| incident_json(site, tally, incident, facts))
 }
 
 /// Writes data.json to `out`, each incident's [`incident_json`] as it
@@ -286,13 +286,29 @@ pub fn write_data_json(
 
 /// One incident of data.json, written as it sits in the `incidents` list
 /// (indented for its depth), so serve can keep it between rebuilds.
-pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) -> String {
+pub fn incident_json(
+    site: &Site,
+    tally: &Tally,
+    incident: &Incident,
+    facts: &IncidentFacts,
+) -> String {
+    let config = &site.config;
     let value = IncidentJson {
         slug: &incident.slug,
         title: &incident.title,
-        category: &incident.category.value,
-        section: incident.section.as_ref().map(|s| s.value.as_str()),
-        status: incident.status.iter().map(|s| s.value.as_str()).collect(),
+        category: tally
+            .category_of(site, facts)
+            .map_or("", |c| c.slug.as_str()),
+        section: facts
+            .section
+            .and_then(|i| config.sections.get(i))
+            .map(|s| s.slug.as_str()),
+        status: facts
+            .statuses
+            .iter()
+            .filter_map(|&i| config.incident_statuses.get(i))
+            .map(|s| s.key.as_str())
+            .collect(),
         resolution: incident.resolution.as_deref(),
         about: incident.about.as_deref(),
         occurrences: facts.occurrences,
@@ -301,8 +317,9 @@ pub fn incident_json(site: &Site, incident: &Incident, facts: &IncidentFacts) ->
         anecdotes: incident
             .anecdotes
             .iter()
-            .map(|a| AnecdoteJson {
-                team: a.team_name(),
+            .enumerate()
+            .map(|(i, a)| AnecdoteJson {
+                team: tally.anecdote_team(facts, i).map(|t| t.name.as_str()),
                 date: a.date,
                 text: a.text.as_deref(),
             })
@@ -324,7 +341,7 @@ pub fn incident_csv_rows<'s>(
     site.incidents
         .iter()
         .zip(&tally.incidents)
-        .map(move |(incident, facts)| incident_csv_row(tally, incident, facts))
+        .map(move |(incident, facts)| incident_csv_row(site, tally, incident, facts))
 }
 
 /// The columns of incidents.csv, in order (docs/format.md, "incidents.csv").
@@ -365,7 +382,12 @@ pub fn write_incidents_csv(
 }
 
 /// One incident's row of incidents.csv (serve keeps it between rebuilds).
-pub fn incident_csv_row(tally: &Tally, incident: &Incident, facts: &IncidentFacts) -> Vec<u8> {
+pub fn incident_csv_row(
+    site: &Site,
+    tally: &Tally,
+    incident: &Incident,
+    facts: &IncidentFacts,
+) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -378,7 +400,13 @@ pub fn incident_csv_row(tally: &Tally, incident: &Incident, facts: &IncidentFact
         .map(|team| team.name.as_str())
         .collect();
     let owned = [
-        cell::write_list(incident.status.iter().map(|s| s.value.as_str())),
+        cell::write_list(
+            facts
+                .statuses
+                .iter()
+                .filter_map(|&i| site.config.incident_statuses.get(i))
+                .map(|s| s.key.as_str()),
+        ),
         facts.occurrences.to_string(),
         // Derived from the anecdotes, for reading: not escaped, and read
         // back only when a row has no anecdotes.
@@ -391,8 +419,13 @@ pub fn incident_csv_row(tally: &Tally, incident: &Incident, facts: &IncidentFact
     let cells: [&str; 14] = [
         &incident.slug,
         &incident.title,
-        &incident.category.value,
-        incident.section.as_ref().map_or("", |s| s.value.as_str()),
+        tally
+            .category_of(site, facts)
+            .map_or("", |c| c.slug.as_str()),
+        facts
+            .section
+            .and_then(|i| site.config.sections.get(i))
+            .map_or("", |s| s.slug.as_str()),
         status,
         occurrences,
         teams,
@@ -706,6 +739,34 @@ mod tests {
         assert_eq!(&rows[0][12], "");
         assert_eq!(&rows[0][13], "Web; 2018-01\nApi; 2017");
         assert_eq!(reader.headers().unwrap(), CSV_COLUMNS.as_slice());
+    }
+
+    /// The exports take what an incident names from the tally's
+    /// resolution, not from its file again: here the file's names are
+    /// changed after the tally, and the exports still show the resolved
+    /// ones.
+    #[test]
+    fn exports_read_what_an_incident_names_from_the_tally() {
+        let site = sample_site();
+        let tally = tally_site(&site);
+        let facts = tally.facts(0);
+        let mut renamed = (*site.incidents[0]).clone();
+        renamed.category = located("elsewhere");
+        renamed.status = vec![located("nope")];
+        for anecdote in &mut renamed.anecdotes {
+            anecdote.team = Some(located("Nobody"));
+        }
+        let json = incident_json(&site, &tally, &renamed, facts);
+        for written in ["\"monolith\"", "\"tick\"", "\"sad\"", "\"Web\"", "\"Api\""] {
+            assert!(json.contains(written), "{written} in {json}");
+        }
+        assert!(!json.contains("elsewhere") && !json.contains("nope") && !json.contains("Nobody"));
+        let row = String::from_utf8(incident_csv_row(&site, &tally, &renamed, facts)).unwrap();
+        assert!(
+            row.contains(",monolith,") && row.contains("tick; sad"),
+            "{row}"
+        );
+        assert!(!row.contains("elsewhere") && !row.contains("nope"), "{row}");
     }
 
     mod cells {

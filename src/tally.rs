@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::model::{Anecdote, Date, Incident, PrecisionKind, RankKind, ReviewEntry, Site, slugify};
+use crate::model::{
+    Anecdote, Category, Date, Incident, PrecisionKind, RankKind, ReviewEntry, Site, slugify,
+};
 
 /// The latest review that mentions a category, as far as the tally needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -428,6 +430,18 @@ impl Tally {
             tags: Vec::new(),
         };
         self.incidents.get(index).unwrap_or(&NONE)
+    }
+
+    /// The category of the incident whose facts are `facts`.
+    pub fn category_of<'s>(&self, site: &'s Site, facts: &IncidentFacts) -> Option<&'s Category> {
+        let row = self.categories.get(facts.row?)?;
+        site.categories.get(row.index)
+    }
+
+    /// The team of anecdote `anecdote` of the incident whose facts are
+    /// `facts` (none when it has no team).
+    pub fn anecdote_team(&self, facts: &IncidentFacts, anecdote: usize) -> Option<&TeamTally> {
+        self.teams.get((*facts.anecdote_teams.get(anecdote)?)?)
     }
 }
 

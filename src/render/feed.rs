@@ -183,7 +183,9 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             .and_then(|list| list.get(a))
             .map_or("", String::as_str);
         let page = Route::Incident(&incident.slug).permalink_to_fragment(base, anchor);
-        let team = anecdote.team_name().map(escape);
+        let team = tally
+            .anecdote_team(tally.facts(i), a)
+            .map(|team| escape(&team.name));
         xml.push_str("  <entry>\n");
         let title = escape(&incident.title);
         match &team {

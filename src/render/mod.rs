@@ -250,10 +250,10 @@ pub fn render_selection(
     // build writes them straight into the files.
     let (json, csv_rows): (Vec<Arc<str>>, Vec<Arc<[u8]>>) = if cache.enabled {
         let json = per_incident(&site.incidents, selection, &cache.json, |index, i| {
-            Arc::from(incident_json(site, i, tally.facts(index)))
+            Arc::from(incident_json(site, tally, i, tally.facts(index)))
         });
         let csv_rows = per_incident(&site.incidents, selection, &cache.csv, |index, i| {
-            Arc::from(incident_csv_row(tally, i, tally.facts(index)))
+            Arc::from(incident_csv_row(site, tally, i, tally.facts(index)))
         });
         refresh(&mut cache.json, &site.incidents, &json, selection);
         refresh(&mut cache.csv, &site.incidents, &csv_rows, selection);

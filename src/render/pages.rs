@@ -1,8 +1,5 @@
 //! Pure: every page of the site as a job, and each job rendered: its
 //! route, its template and its own small context.
-
-use std::collections::HashMap;
-
 use tera::value::Key;
 use tera::{Context, Tera, Value};
 
@@ -297,22 +294,20 @@ impl<'a> SiteData<'a> {
                 }
             }
             GroupBy::Section => {
-                let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
+                let mut by_section: Vec<Vec<usize>> = vec![Vec::new(); config.sections.len()];
                 let mut unsectioned = Vec::new();
                 for &index in &self.ordered {
-                    let Some(incident) = self.site.incidents.get(index) else {
-                        continue;
-                    };
-                    match &incident.section {
-                        Some(section) => by_section
-                            .entry(section.value.as_str())
-                            .or_default()
-                            .push(index),
+                    match self
+                        .facts(index)
+                        .section
+                        .and_then(|section| by_section.get_mut(section))
+                    {
+                        Some(list) => list.push(index),
                         None => unsectioned.push(index),
                     }
                 }
-                for section in &config.sections {
-                    if let Some(indexes) = by_section.get(section.slug.as_str()) {
+                for (section, indexes) in config.sections.iter().zip(&by_section) {
+                    if !indexes.is_empty() {
                         groups.push(GroupContext {
                             slug: Some(&section.slug),
                             title: Some(&section.title),
