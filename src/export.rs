@@ -388,9 +388,12 @@ pub fn incident_csv_row(
     incident: &Incident,
     facts: &IncidentFacts,
 ) -> Vec<u8> {
+    // A row is a few hundred bytes: the writer's default 8 KiB buffer,
+    // zeroed for each of 100,000 rows, cost more than the rows.
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .buffer_capacity(1024)
+        .from_writer(Vec::with_capacity(1024));
     let first = facts.first_seen.map(|d| d.to_string()).unwrap_or_default();
     let last = facts.last_seen.map(|d| d.to_string()).unwrap_or_default();
     let teams: Vec<&str> = facts
