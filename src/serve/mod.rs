@@ -188,6 +188,8 @@ struct Rebuilt {
     phases: String,
     /// URL paths of the pages published before the rest (and reloaded).
     published: Vec<String>,
+    /// How long after the rebuild started the first of them was served.
+    served_after: Option<Duration>,
 }
 
 /// Renders what changed with `session` and publishes the result: over the
@@ -198,6 +200,7 @@ fn render_and_publish(
     shared: &Shared,
     options: &ServeOptions,
     mut first: Vec<Route<'_>>,
+    started: Instant,
 ) -> Rebuilt {
     let previous = shared.current();
     // Over a broken site the page would show the old errors' overlay.
@@ -217,6 +220,8 @@ fn render_and_publish(
             .collect(),
         shared,
         published: Mutex::new(Vec::new()),
+        started,
+        served_after: Mutex::new(None),
     };
     let outcome = session.render(&sink);
     print_diagnostics(options, &outcome);
@@ -233,6 +238,7 @@ fn render_and_publish(
         .cloned()
         .collect();
     let published = sink.take_published();
+    let served_after = *sink.served_after.lock().unwrap_or_else(|p| p.into_inner());
     let Some(built) = outcome.built.filter(|_| errors.is_empty()) else {
         let count = errors.len();
         shared.replace(ServedSite {
@@ -245,6 +251,7 @@ fn render_and_publish(
             partial: None,
             phases: phases.join(", "),
             published: Vec::new(),
+            served_after: None,
         };
     };
     let rendered = sink.files.into_site().files;
@@ -276,6 +283,7 @@ fn render_and_publish(
         partial,
         phases: phases.join(", "),
         published,
+        served_after,
     }
 }
 
@@ -293,6 +301,10 @@ struct EarlySink<'a> {
     shared: &'a Shared,
     /// URL paths of the pages published early.
     published: Mutex<Vec<String>>,
+    /// When the rebuild started, and how long after it the first page was
+    /// published, for `-v`.
+    started: Instant,
+    served_after: Mutex<Option<Duration>>,
 }
 
 impl EarlySink<'_> {
@@ -320,6 +332,10 @@ impl Sink for EarlySink<'_> {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(url);
+            self.served_after
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| self.started.elapsed());
         }
         self.files.put(path, bytes);
     }
@@ -367,7 +383,7 @@ fn rebuild(
     } else {
         session.reload();
     }
-    let rebuilt = render_and_publish(session, shared, options, first);
+    let rebuilt = render_and_publish(session, shared, options, first, started);
     let kind = if rebuilt.ok && changed.iter().all(|p| p.ends_with(".css")) {
         ReloadKind::Css
     } else if rebuilt.ok && !rebuilt.published.is_empty() {
@@ -379,7 +395,14 @@ fn rebuild(
     let mut line = describe_rebuild(&watch::describe_changes(changed), &rebuilt);
     line.push_str(&format!(" in {} ms", started.elapsed().as_millis()));
     if options.verbose {
-        line.push_str(&format!(" ({})", rebuilt.phases));
+        match rebuilt.served_after {
+            Some(after) => line.push_str(&format!(
+                " (its page served after {} ms; {})",
+                after.as_millis(),
+                rebuilt.phases
+            )),
+            None => line.push_str(&format!(" ({})", rebuilt.phases)),
+        }
     }
     line
 }
@@ -487,7 +510,7 @@ async fn serve_async(options: ServeOptions) -> Result<(), ServeError> {
         let shared = Arc::clone(&shared);
         tokio::task::spawn_blocking(move || {
             let mut session = Session::open(&build_options(&options));
-            render_and_publish(&mut session, &shared, &options, Vec::new());
+            render_and_publish(&mut session, &shared, &options, Vec::new(), Instant::now());
             session
         })
         .await
@@ -619,6 +642,7 @@ mod tests {
             partial,
             phases: String::new(),
             published: Vec::new(),
+            served_after: None,
         }
     }
 

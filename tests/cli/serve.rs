@@ -34,6 +34,11 @@ fn incident(title: &str) -> String {
 }
 
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// [`start`] with more of serve's flags.
+fn start_with(flags: &[&str]) -> Server {
     let site = SiteBuilder::empty()
         .file("content/site.yaml", "title: Preview test\n")
         .file(
@@ -43,7 +48,7 @@ fn start() -> Server {
         .file("content/incidents/settings.md", incident("Old title"))
         .create();
     Server {
-        serve: site.serve(),
+        serve: Serve::start_with(&site.root(), flags),
         root: site.root(),
         site,
     }
@@ -553,6 +558,40 @@ fn an_edited_incident_s_page_is_published_and_reloaded_before_the_rest() {
         names.len() < 3,
         "no plain reload: {names:?}\n{}",
         server.log()
+    );
+}
+
+#[test]
+fn serve_v_says_when_the_edited_page_was_served() {
+    let server = start_with(&["-v"]);
+    save_like_an_editor(
+        &server.root,
+        "content/incidents/settings.md",
+        &incident("Verbose title"),
+    );
+    let mut line = String::new();
+    eventually("serve -v's rebuild line", || {
+        line = server
+            .log()
+            .lines()
+            .find(|l| l.contains("settings.md changed"))
+            .unwrap_or_default()
+            .to_owned();
+        !line.is_empty()
+    });
+    let after = line
+        .split("its page served after ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ms; parse ").next())
+        .and_then(|ms| ms.parse::<u64>().ok());
+    let total = line
+        .split(" in ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ms").next())
+        .and_then(|ms| ms.parse::<u64>().ok());
+    assert!(
+        matches!((after, total), (Some(after), Some(total)) if after <= total),
+        "{line}"
     );
 }
 

@@ -32,12 +32,18 @@ impl Serve {
     /// `Serving http://ADDR:PORT/` line. Declare the site's folder before
     /// the server, so that the server is dropped (killed) first.
     pub fn start(root: &Path) -> Serve {
+        Serve::start_with(root, &[])
+    }
+
+    /// [`Serve::start`] with more of serve's flags (`-v`).
+    pub fn start_with(root: &Path, flags: &[&str]) -> Serve {
         let root = root.canonicalize().unwrap();
         let mut child = super::frictionlog(
             &root,
             &["serve", "--bind", "127.0.0.1", "--port", "0", "--root"],
         )
         .arg(&root)
+        .args(flags)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
