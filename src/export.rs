@@ -299,16 +299,8 @@ pub fn incident_json(
         category: tally
             .category_of(site, facts)
             .map_or("", |c| c.slug.as_str()),
-        section: facts
-            .section
-            .and_then(|i| config.sections.get(i))
-            .map(|s| s.slug.as_str()),
-        status: facts
-            .statuses
-            .iter()
-            .filter_map(|&i| config.incident_statuses.get(i))
-            .map(|s| s.key.as_str())
-            .collect(),
+        section: facts.section_slug(config),
+        status: facts.status_keys(config).collect(),
         resolution: incident.resolution.as_deref(),
         about: incident.about.as_deref(),
         occurrences: facts.occurrences,
@@ -403,13 +395,7 @@ pub fn incident_csv_row(
         .map(|team| team.name.as_str())
         .collect();
     let owned = [
-        cell::write_list(
-            facts
-                .statuses
-                .iter()
-                .filter_map(|&i| site.config.incident_statuses.get(i))
-                .map(|s| s.key.as_str()),
-        ),
+        cell::write_list(facts.status_keys(&site.config)),
         facts.occurrences.to_string(),
         // Derived from the anecdotes, for reading: not escaped, and read
         // back only when a row has no anecdotes.
@@ -425,10 +411,7 @@ pub fn incident_csv_row(
         tally
             .category_of(site, facts)
             .map_or("", |c| c.slug.as_str()),
-        facts
-            .section
-            .and_then(|i| site.config.sections.get(i))
-            .map_or("", |s| s.slug.as_str()),
+        facts.section_slug(&site.config).unwrap_or(""),
         status,
         occurrences,
         teams,

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::{
-    Anecdote, Category, Date, Incident, PrecisionKind, RankKind, ReviewEntry, Site, slugify,
+    Anecdote, Category, Date, Incident, PrecisionKind, RankKind, ReviewEntry, Site, SiteConfig,
+    slugify,
 };
 
 /// The latest review that mentions a category, as far as the tally needs it.
@@ -270,6 +271,22 @@ pub struct IncidentFacts {
     /// Each of its tags as written: an index into [`Tally::tags`], none
     /// for a tag with no letter or digit to make a slug of.
     pub tags: Vec<Option<usize>>,
+}
+
+impl IncidentFacts {
+    /// Its statuses' keys, in the order written.
+    pub fn status_keys<'c>(&self, config: &'c SiteConfig) -> impl Iterator<Item = &'c str> {
+        self.statuses
+            .iter()
+            .filter_map(|&i| config.incident_statuses.get(i))
+            .map(|status| status.key.as_str())
+    }
+
+    /// Its section's slug, if it has one.
+    pub fn section_slug<'c>(&self, config: &'c SiteConfig) -> Option<&'c str> {
+        let section = config.sections.get(self.section?)?;
+        Some(section.slug.as_str())
+    }
 }
 
 /// A tag: the tags of every incident that have one slug (`etcd`, `Etcd`).

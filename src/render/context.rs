@@ -254,14 +254,7 @@ impl<'a> IncidentSummary<'a> {
             text
         };
         let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
-        let statuses = &data.site.config.incident_statuses;
-        let status_keys = spaced(
-            &mut facts
-                .statuses
-                .iter()
-                .filter_map(|&i| statuses.get(i))
-                .map(|s| s.key.as_str()),
-        );
+        let status_keys = spaced(&mut facts.status_keys(&data.site.config));
         let tag_refs: Vec<TagRef<'a>> = incident
             .tags
             .iter()
