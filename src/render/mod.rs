@@ -69,7 +69,7 @@ use data::SiteData;
 use feed::{render_feed, render_sitemap};
 pub use markdown::{MarkdownOptions, MarkdownSource, render_markdown, render_markdown_with};
 pub use pages::page_paths;
-use pages::{JOBS_PER_PIECE, job_route};
+use pages::{JOBS_PER_PIECE, Job, job_route};
 use search::{incident_words, search_text, write_search_index};
 pub use theme::{Theme, load_default_theme, load_theme};
 
@@ -303,10 +303,13 @@ pub fn render_selection(
     let mut jobs = data.jobs();
     let first = sink.first_pages();
     if !first.is_empty() {
-        // Stable: the rest keep their order, the long pages first.
-        jobs.sort_by_key(|job| {
-            job_route(site, tally, job).is_none_or(|route| !first.contains(&route.output_path()))
+        // Each job's path made once; the rest keep their order, the long
+        // pages first.
+        let (mut wanted, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|job| {
+            job_route(site, tally, job).is_some_and(|route| first.contains(&route.output_path()))
         });
+        wanted.extend(rest);
+        jobs = wanted;
     }
     let (results, (feed, search_words)) = rayon::join(
         || -> Vec<(bool, Vec<Diagnostic>)> {
