@@ -74,18 +74,23 @@ impl SiteData<'_> {
             return;
         }
         found.sort_unstable_by_key(|&(at, _, _)| at);
-        let size: usize = html.len()
-            + found
+        // Each entry looked up once, for the page's length and its bytes.
+        let entries: Vec<Vec<&str>> = found
+            .iter()
+            .map(|&(_, _, indexes)| indexes.iter().map(|&i| self.item_html(i)).collect())
+            .collect();
+        let size = html.len()
+            + entries
                 .iter()
-                .flat_map(|&(_, _, indexes)| indexes)
-                .map(|&index| self.item_html(index).len())
+                .flatten()
+                .map(|item| item.len())
                 .sum::<usize>();
         sink.put_with(path, size, &mut |out| {
             let mut done = 0;
-            for &(at, len, indexes) in &found {
+            for (&(at, len, _), items) in found.iter().zip(&entries) {
                 out.write_all(html.get(done..at).unwrap_or("").as_bytes())?;
-                for &index in indexes {
-                    out.write_all(self.item_html(index).as_bytes())?;
+                for item in items {
+                    out.write_all(item.as_bytes())?;
                 }
                 done = at + len;
             }
