@@ -199,25 +199,22 @@ fn render_and_publish(
     session: &mut Session,
     shared: &Shared,
     options: &ServeOptions,
-    mut first: Vec<Route<'_>>,
+    first: Vec<Route<'_>>,
     started: Instant,
 ) -> Rebuilt {
     let previous = shared.current();
     // Over a broken site the page would show the old errors' overlay.
-    if !previous.diagnostics.is_empty() {
-        first.clear();
-    }
-    let base = build_options(options).base_url;
-    if base.is_none() {
-        first.clear();
-    }
+    let (first, urls): (Vec<String>, Vec<String>) = match build_options(options).base_url {
+        Some(base) if previous.diagnostics.is_empty() => first
+            .iter()
+            .map(|route| (route.output_path(), route.link(&base)))
+            .unzip(),
+        _ => (Vec::new(), Vec::new()),
+    };
     let sink = EarlySink {
         files: MemorySink::default(),
-        first: first.iter().map(Route::output_path).collect(),
-        urls: base
-            .iter()
-            .flat_map(|base| first.iter().map(|route| route.link(base)))
-            .collect(),
+        first,
+        urls,
         shared,
         published: Mutex::new(Vec::new()),
         started,
