@@ -109,33 +109,18 @@ fn nothing_has_moved_before_a_second_review() {
 #[test]
 fn category_and_review_pages_show_the_history() {
     let built = two_meetings().build(&[]);
-    let category = excerpt(
-        &built.text("categories/monolith/index.html"),
-        "id=\"history\"",
-        "</section>",
-    );
+    let history = |page: &str| excerpt(&built.text(page), "id=\"history\"", "</section>");
+    let category = history("categories/monolith/index.html");
     assert_text_snapshot!("category_history", category);
     // Reported after the first review: listed by name.
-    let frontend = excerpt(
-        &built.text("categories/frontend/index.html"),
-        "id=\"history\"",
-        "</section>",
-    );
+    let frontend = history("categories/frontend/index.html");
     assert!(
         frontend.contains("<li><a href=\"../../incidents/css/index.html\">Styles clash</a></li>"),
         "{frontend}"
     );
-    let review = excerpt(
-        &built.text("reviews/2018-10-15/index.html"),
-        "id=\"history\"",
-        "</section>",
-    );
+    let review = history("reviews/2018-10-15/index.html");
     assert_text_snapshot!("review_history", review);
-    let first = excerpt(
-        &built.text("reviews/2018-03-01/index.html"),
-        "id=\"history\"",
-        "</section>",
-    );
+    let first = history("reviews/2018-03-01/index.html");
     assert!(first.contains("Reported by this review"), "{first}");
 }
 
