@@ -13,6 +13,7 @@
 //! [`explain`]; the rest keep the parser's words.
 
 mod explain;
+mod plain;
 
 use std::fmt;
 
@@ -98,6 +99,15 @@ pub fn parse_yaml(yaml: &str, first_line: u32) -> Result<Yaml, YamlError> {
 /// instead of hiding them. Other syntax errors leave no tree. When the tree
 /// is `None`, there is at least one error.
 pub fn parse_yaml_all(yaml: &str, first_line: u32) -> (Option<Yaml>, Vec<YamlError>) {
+    match plain::parse_plain(yaml, first_line) {
+        Some((root, errors)) => (Some(root), errors),
+        None => parse_yaml_slow(yaml, first_line),
+    }
+}
+
+/// [`parse_yaml_all`] through serde-saphyr, for every block: its checks,
+/// limits and messages.
+fn parse_yaml_slow(yaml: &str, first_line: u32) -> (Option<Yaml>, Vec<YamlError>) {
     let mut options = Options::default();
     // Repeats reach `visit_map`, which keeps them so that `convert` can
     // report each one where it is written.
@@ -171,21 +181,48 @@ fn to_u32(value: u64) -> u32 {
 }
 
 fn position(location: &Location, yaml: &str, first_line: u32) -> Pos {
-    let line = first_line.saturating_add(to_u32(location.line()).saturating_sub(1));
-    let column = to_u32(location.column()).max(1);
     let span = location.span();
-    let len = match (span.byte_offset(), span.byte_len()) {
-        (Some(offset), Some(len)) => {
+    let start = span
+        .byte_offset()
+        .and_then(|offset| usize::try_from(offset).ok());
+    let end = span
+        .byte_len()
+        .and_then(|len| usize::try_from(len).ok())
+        .and_then(|len| start.map(|start| start.saturating_add(len)));
+    span_pos(
+        yaml,
+        first_line,
+        usize::try_from(location.line()).unwrap_or(usize::MAX),
+        usize::try_from(location.column()).unwrap_or(usize::MAX),
+        start,
+        end,
+    )
+}
+
+/// The position in the file of a node the parser found at 1-based `line`
+/// and `column` of `yaml`, which starts on line `first_line`, spanning
+/// bytes `start..end` of `yaml` when known.
+fn span_pos(
+    yaml: &str,
+    first_line: u32,
+    line: usize,
+    column: usize,
+    start: Option<usize>,
+    end: Option<usize>,
+) -> Pos {
+    let small = |value: usize| u32::try_from(value).unwrap_or(u32::MAX);
+    let line = first_line.saturating_add(small(line).saturating_sub(1));
+    let column = small(column).max(1);
+    let len = match (start, end) {
+        (Some(start), Some(end)) => {
             // A marked value never runs past its own line.
-            let start = usize::try_from(offset).unwrap_or(usize::MAX);
-            let wanted = usize::try_from(len).unwrap_or(0);
             let rest = yaml.get(start..).unwrap_or("");
             let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
-            wanted.min(line_len)
+            end.saturating_sub(start).min(line_len)
         }
         _ => 1,
     };
-    Pos::new(line, column, u32::try_from(len).unwrap_or(1))
+    Pos::new(line, column, small(len))
 }
 
 /// An anchor or tag YAML dropped from the text of the scalar at
@@ -228,23 +265,34 @@ fn convert(
             for (key, value) in raw_entries {
                 let key = convert(key, yaml, first_line, errors);
                 let value = convert(value, yaml, first_line, errors);
-                if entries.iter().any(|(seen, _)| seen.value == key.value) {
-                    errors.push(YamlError {
-                        message: format!(
-                            "duplicate key \"{}\": each key may appear once",
-                            key_text(&key.value)
-                        ),
-                        pos: key.pos,
-                        marks_tabs: false,
-                    });
-                    continue;
-                }
-                entries.push((key, value));
+                push_entry(&mut entries, key, value, errors);
             }
             YamlValue::Map(entries)
         }
     };
     Yaml { value, pos }
+}
+
+/// Adds `key: value` to a mapping's `entries`, unless the key is there
+/// already: a repeat is an error at the repeated key, and the first stays.
+fn push_entry(
+    entries: &mut Vec<(Yaml, Yaml)>,
+    key: Yaml,
+    value: Yaml,
+    errors: &mut Vec<YamlError>,
+) {
+    if entries.iter().any(|(seen, _)| seen.value == key.value) {
+        errors.push(YamlError {
+            message: format!(
+                "duplicate key \"{}\": each key may appear once",
+                key_text(&key.value)
+            ),
+            pos: key.pos,
+            marks_tabs: false,
+        });
+        return;
+    }
+    entries.push((key, value));
 }
 
 /// A mapping key as the user wrote it, for messages.
