@@ -180,6 +180,8 @@ mod tests {
             "a: 1\na: 2\nb: {c: 1, c: 2}\n",
             "title: héllo wörld\ncategory: monolit\non: yes\nn: No\n",
             "x: /path\ny: (aside)\nz: 0\nw: 9223372036854775807\n",
+            "title: Windows\r\nanecdotes:\r\n  - team: a\r\n    text: \"b\"\r\n",
+            "title:\tTabbed\ntags: [ a ,\tb ]\n",
         ];
         for block in blocks {
             assert!(agrees(block), "took the slow path: {block:?}");
@@ -257,12 +259,15 @@ mod tests {
                 .prop_map(|items| format!("[{}]", items.join(", "))),
             scalar_text().prop_map(|s| format!("\n  - {s}\n  - x")),
         ];
-        prop::collection::vec(("[a-z]{1,3}", value), 1..5).prop_map(|entries| {
-            entries
-                .into_iter()
-                .map(|(key, value)| format!("{key}: {value}\n"))
-                .collect()
-        })
+        let line_end = prop_oneof!["\n", "\r\n"];
+        (prop::collection::vec(("[a-z]{1,3}", value), 1..5), line_end).prop_map(
+            |(entries, line_end)| {
+                entries
+                    .into_iter()
+                    .map(|(key, value)| format!("{key}: {value}\n").replace('\n', &line_end))
+                    .collect()
+            },
+        )
     }
 
     proptest! {
