@@ -216,9 +216,14 @@ fn span_pos(
     let len = match (start, end) {
         (Some(start), Some(end)) => {
             // A marked value never runs past its own line.
-            let rest = yaml.get(start..).unwrap_or("");
-            let line_len = rest.find(['\n', '\r']).unwrap_or(rest.len());
-            end.saturating_sub(start).min(line_len)
+            let marked = yaml
+                .as_bytes()
+                .get(start..end.min(yaml.len()))
+                .unwrap_or_default();
+            marked
+                .iter()
+                .position(|byte| matches!(byte, b'\n' | b'\r'))
+                .unwrap_or(marked.len())
         }
         _ => 1,
     };
@@ -458,6 +463,24 @@ mod tests {
         let error = parse_yaml("a:\n  b: c\n d: e\n", 2).unwrap_err();
         assert_eq!(error.pos.line, 4);
         assert!(!error.message.contains("at line"));
+    }
+
+    #[test]
+    fn a_value_over_several_lines_is_marked_to_the_end_of_its_first() {
+        for yaml in ["a: one\n  two\nb: 1\n", "a: \"one\n  two\"\nb: 1\n"] {
+            let (quick, slow) = (parse_yaml(yaml, 2), parse_yaml_slow(yaml, 2));
+            assert_eq!(quick.as_ref().ok(), slow.0.as_ref());
+            let root = quick.unwrap();
+            let entries = map_entries(&root);
+            assert_eq!(entries[0].1.value, YamlValue::Str("one two".into()));
+            assert_eq!((entries[0].1.pos.line, entries[0].1.pos.column), (2, 4));
+            let first_line = yaml.lines().next().unwrap();
+            assert_eq!(
+                entries[0].1.pos.len as usize,
+                first_line.len() - 3,
+                "{yaml:?}"
+            );
+        }
     }
 
     #[test]
