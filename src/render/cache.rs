@@ -45,12 +45,14 @@ impl Selection {
 }
 
 /// Template values kept from one render to the next (serve): the summary of
-/// every incident, with its list entry, by slug. A one-off build keeps none
+/// every incident and its list entry, by slug. A one-off build keeps none
 /// ([`RenderCache::default`]); serve uses [`RenderCache::kept`].
 #[derive(Debug, Default)]
 pub struct RenderCache {
     pub(super) enabled: bool,
     pub(super) summaries: HashMap<String, Value>,
+    /// Each incident's list entry (`partials/incident_item.html`).
+    pub(super) items: HashMap<String, Arc<str>>,
     /// Each incident's anecdote fragment ids, by slug.
     pub(super) anchors: HashMap<String, Arc<Vec<String>>>,
     /// Each incident's entry of data.json and row of incidents.csv.

@@ -386,8 +386,8 @@ pub(super) struct GroupContext<'a> {
     pub(super) category: Option<CategoryRef<'a>>,
     pub(super) occurrences: u32,
     pub(super) incidents: Value,
-    /// Every incident's `item_html`, joined (a placeholder that
-    /// `SiteData::splice` replaces in the rendered page).
+    /// Every incident's list entry, joined (a placeholder that
+    /// `SiteData::put_spliced` replaces in the rendered page).
     pub(super) items_html: String,
 }
 

@@ -29,6 +29,9 @@ pub(super) struct SiteData<'a> {
     pub(super) pages: SitePages<'a>,
     /// Per incident: its summary as a template value.
     pub(super) summaries: Vec<Value>,
+    /// Per incident: its list entry, when serve keeps them (else empty:
+    /// see [`SiteData::make_summaries`]).
+    pub(super) items: Vec<Arc<str>>,
     /// Per tally row: indexes of its incidents, slug order.
     pub(super) by_category: Vec<Vec<usize>>,
     /// Per incident: its anecdotes' fragment ids.
@@ -172,6 +175,7 @@ impl<'a> SiteData<'a> {
             tally,
             pages: SitePages(site),
             summaries: Vec::new(),
+            items: Vec::new(),
             by_category,
             anchors: Vec::new(),
             ordered,
@@ -234,11 +238,16 @@ impl<'a> SiteData<'a> {
         data
     }
 
-    /// Fills `summaries`: each incident's summary as a template value, with
-    /// its list entry rendered once as `item_html`. Summaries of incidents
-    /// outside `selection` are taken from `cache` (a partial selection
-    /// means nothing else they show changed: [`crate::invalidate`]);
-    /// `cache` is then refreshed.
+    /// Fills `summaries`: each incident's summary as a template value.
+    /// Summaries of incidents outside `selection` are taken from `cache`
+    /// (a partial selection means nothing else they show changed:
+    /// [`crate::invalidate`]); `cache` is then refreshed.
+    ///
+    /// serve also keeps each incident's list entry (`items`), rendered here
+    /// with its summary, so that an edit renders only the entries it
+    /// changed. A one-off build renders each entry as the list that prints
+    /// it is written ([`SiteData::put_spliced`]) instead of holding them all
+    /// (130 MB at 100,000 incidents).
     pub(super) fn make_summaries(
         &mut self,
         tera: &Tera,
@@ -264,9 +273,10 @@ impl<'a> SiteData<'a> {
         self.anchors = anchors;
 
         let reusable = !selection.everything;
-        let has_item = theme.has_template(ITEM_TEMPLATE);
+        let keep_items = cache.enabled && theme.has_template(ITEM_TEMPLATE);
         let this = &*self;
-        let made: Vec<(Value, bool, Option<Diagnostic>)> = self
+        type Made = (Value, Option<Arc<str>>, bool, Option<Diagnostic>);
+        let made: Vec<Made> = self
             .site
             .incidents
             .par_iter()
@@ -276,29 +286,18 @@ impl<'a> SiteData<'a> {
                     && !selection.incidents.contains(&incident.slug)
                     && let Some(value) = cache.summaries.get(&incident.slug)
                 {
-                    return (value.clone(), true, None);
+                    let item = cache.items.get(&incident.slug).cloned();
+                    return (value.clone(), item, true, None);
                 }
                 let value = this.summary_value(index, incident);
-                if !has_item {
-                    return (value, false, None);
+                if !keep_items {
+                    return (value, None, false, None);
                 }
-                let rendered = {
-                    let mut context = Context::new();
-                    context.insert_value("incident", value.clone());
-                    // Entries are made once, for the index at the root.
-                    context.insert("root", "");
-                    // The context's copy is gone when this block ends, so
-                    // that `into_map` below takes the map rather than copy it.
-                    tera.render(ITEM_TEMPLATE, &context)
-                };
-                match rendered {
-                    Ok(html) => {
-                        let mut map = value.into_map().unwrap_or_default();
-                        map.insert(Key::Str("item_html"), Value::safe_string(&html));
-                        (Value::from(map), false, None)
-                    }
+                match this.render_item(tera, &value) {
+                    Ok(html) => (value, Some(Arc::from(html)), false, None),
                     Err(error) => (
                         value,
+                        None,
                         false,
                         Some(theme.render_diagnostic(&error, ITEM_TEMPLATE)),
                     ),
@@ -308,10 +307,14 @@ impl<'a> SiteData<'a> {
         let mut reused = 0;
         let mut diagnostics = Vec::new();
         let mut summaries = Vec::with_capacity(made.len());
-        for (value, from_cache, diagnostic) in made {
+        let mut items = Vec::with_capacity(if keep_items { made.len() } else { 0 });
+        for (value, item, from_cache, diagnostic) in made {
             reused += usize::from(from_cache);
             diagnostics.extend(diagnostic);
             summaries.push(value);
+            if keep_items {
+                items.push(item.unwrap_or_else(|| Arc::from("")));
+            }
         }
         if cache.enabled {
             refresh(
@@ -320,9 +323,20 @@ impl<'a> SiteData<'a> {
                 &summaries,
                 selection,
             );
+            refresh(&mut cache.items, &self.site.incidents, &items, selection);
         }
         self.summaries = summaries;
+        self.items = items;
         (reused, diagnostics)
+    }
+
+    /// The list entry of the incident whose summary is `summary`:
+    /// `partials/incident_item.html`, rendered for the index at the root.
+    pub(super) fn render_item(&self, tera: &Tera, summary: &Value) -> tera::TeraResult<String> {
+        let mut context = Context::new();
+        context.insert_value("incident", summary.clone());
+        context.insert("root", "");
+        tera.render(ITEM_TEMPLATE, &context)
     }
 
     pub(super) fn base_path(&self) -> &'a str {
@@ -456,9 +470,9 @@ impl<'a> SiteData<'a> {
         let facts = self.facts(index);
         let summary = Value::from_serializable(&IncidentSummary::new(self, incident, facts));
         let mut map = summary.into_map().unwrap_or_default();
-        // Room for exactly what is added below and `item_html`: a map that
-        // grew by doubling kept 100,000 half-empty tables (60 MB).
-        map.reserve_exact(5);
+        // Room for exactly what is added below: a map that grew by
+        // doubling kept 100,000 half-empty tables (60 MB).
+        map.reserve_exact(4);
         let shared = &self.shared;
         let pick = |values: &[Value], i: Option<usize>| {
             i.and_then(|i| values.get(i))

@@ -28,9 +28,10 @@
 //! teams) is serialised once into tera's global context; each page adds
 //! only its own small context. Incident summaries, which the index, the
 //! category pages and the team pages all list, are turned into template
-//! values once and shared (tera values are reference-counted), and each
-//! incident's list entry (`partials/incident_item.html`) is rendered once
-//! and offered to every list as `incident.item_html`. Pages render on both
+//! values once and shared (tera values are reference-counted). Each
+//! incident's list entry (`partials/incident_item.html`) is written into
+//! the index's `items_html` placeholders as the index is written ([`splice`]);
+//! serve keeps the entries between renders. Pages render on both
 //! cores. The variables each template receives are documented in
 //! `docs/templates.md`.
 
@@ -437,6 +438,39 @@ mod tests {
             pages.first().map(|p| p.as_str()),
             Some("incidents/i/index.html"),
             "{order:?}"
+        );
+    }
+
+    #[test]
+    fn a_build_holds_no_list_entries_and_serve_keeps_each_one() {
+        let site = site(&["2018-01"]);
+        let tally = tally_site(&site);
+        let theme = load_default_theme().unwrap();
+        let tera = theme.tera.clone();
+
+        let mut data = SiteData::new(&site, &tally);
+        let mut one_off = RenderCache::default();
+        data.make_summaries(&tera, &theme, &Selection::everything(), &mut one_off);
+        assert!(data.items.is_empty());
+        assert!(one_off.items.is_empty());
+        let summary = data.summaries[0].as_map().unwrap();
+        assert!(summary.get(&tera::value::Key::Str("item_html")).is_none());
+
+        let built = MemorySink::default();
+        render_site(&site, &tally, &theme, &built).unwrap();
+        let mut kept = RenderCache::kept();
+        let served = MemorySink::default();
+        let everything = Selection::everything();
+        render_selection(&site, &tally, &theme, &everything, &mut kept, &served).unwrap();
+        assert_eq!(kept.items.len(), 1);
+        assert!(kept.items["i"].contains("data-slug=\"i\""));
+        let index = |sink: MemorySink| sink.into_site().files.remove("index.html").unwrap();
+        let built = index(built);
+        assert_eq!(built, index(served));
+        assert!(
+            String::from_utf8(built)
+                .unwrap()
+                .contains(kept.items["i"].as_ref())
         );
     }
 

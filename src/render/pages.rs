@@ -250,8 +250,11 @@ impl<'a> SiteData<'a> {
         let template = kind.template();
         match tera.render(template, &context) {
             Ok(html) => {
-                self.put_spliced(sink, &route.output_path(), html, &splices);
-                (true, diagnostics)
+                let failed =
+                    self.put_spliced(tera, theme, sink, &route.output_path(), html, &splices);
+                let written = failed.is_none();
+                diagnostics.extend(failed);
+                (written, diagnostics)
             }
             Err(error) => {
                 diagnostics.push(theme.render_diagnostic(&error, template));

@@ -1,13 +1,19 @@
 //! Pure: long incident lists spliced into rendered pages. A page is
-//! rendered around a placeholder and each list entry, rendered once per
-//! build, is written in afterwards: a list of 100,000 entries is then
-//! neither a template loop nor copied through tera.
+//! rendered around a placeholder and the list entries are written in
+//! afterwards, each rendered once: a list of 100,000 entries is then
+//! neither a template loop nor copied through tera, nor held whole.
 
-use tera::Value;
-use tera::value::Key;
+use rayon::prelude::*;
+use tera::{Tera, TeraResult};
 
 use super::Sink;
-use super::data::SiteData;
+use super::data::{ITEM_TEMPLATE, SiteData};
+use super::theme::Theme;
+use crate::diagnostic::Diagnostic;
+
+/// List entries rendered and written together when a build renders them
+/// as the list is written: enough for both cores, little memory.
+const ITEMS_PER_PIECE: usize = 256;
 
 /// The incident lists one page prints through `items_html` placeholders.
 pub(super) struct Splices {
@@ -36,8 +42,8 @@ pub(super) fn marker_nonce() -> u64 {
 impl SiteData<'_> {
     /// A placeholder for the list entries of these incidents, joined: the
     /// page is rendered around it and [`SiteData::put_spliced`] writes the
-    /// entries in, straight from the summaries (a list of 100,000 entries
-    /// is then neither a template loop nor copied through tera).
+    /// entries in (a list of 100,000 entries is then neither a template
+    /// loop nor copied through tera).
     pub(super) fn items_html(&self, indexes: &[usize], splices: &mut Splices) -> String {
         let marker = format!(
             "\u{1}frictionlog-items-{}-{}\u{1}",
@@ -48,21 +54,28 @@ impl SiteData<'_> {
         marker
     }
 
-    pub(super) fn item_html(&self, index: usize) -> &str {
-        self.summaries
-            .get(index)
-            .and_then(Value::as_map)
-            .and_then(|summary| summary.get(&Key::Str("item_html")))
-            .and_then(Value::as_str)
-            .unwrap_or("")
+    /// The list entry serve kept for the incident of index `index`.
+    fn kept_item(&self, index: usize) -> &str {
+        self.items.get(index).map_or("", |item| item)
     }
 
     /// Hands `html` to `sink` as `path`, each placeholder of `splices`
     /// replaced by its entries wherever (and however often) the template
-    /// printed it. The entries are written straight from the summaries:
-    /// the whole page, which lists every incident on the index, is never
-    /// one string.
-    pub(super) fn put_spliced(&self, sink: &dyn Sink, path: &str, html: String, splices: &Splices) {
+    /// printed it: serve's kept entries, or else each entry rendered as it
+    /// is written, a few hundred at a time on every core. The whole page,
+    /// which lists every incident on the index, is never one string, and
+    /// its entries are never all in memory at once. Returns the error of an
+    /// entry that failed to render (the file is then cut short, and the
+    /// render fails).
+    pub(super) fn put_spliced(
+        &self,
+        tera: &Tera,
+        theme: &Theme,
+        sink: &dyn Sink,
+        path: &str,
+        html: String,
+        splices: &Splices,
+    ) -> Option<Diagnostic> {
         let mut found: Vec<(usize, usize, &[usize])> = Vec::new();
         for (marker, indexes) in &splices.lists {
             for (at, _) in html.match_indices(marker.as_str()) {
@@ -71,30 +84,49 @@ impl SiteData<'_> {
         }
         if found.is_empty() {
             sink.put(path, html.into_bytes());
-            return;
+            return None;
         }
         found.sort_unstable_by_key(|&(at, _, _)| at);
-        // Each entry looked up once, for the page's length and its bytes.
-        let entries: Vec<Vec<&str>> = found
-            .iter()
-            .map(|&(_, _, indexes)| indexes.iter().map(|&i| self.item_html(i)).collect())
-            .collect();
+        let render = self.items.is_empty() && theme.has_template(ITEM_TEMPLATE);
+        // The page's length, for a sink that gathers it (serve's).
         let size = html.len()
-            + entries
+            + found
                 .iter()
-                .flatten()
-                .map(|item| item.len())
+                .flat_map(|&(_, _, indexes)| indexes)
+                .map(|&i| self.kept_item(i).len())
                 .sum::<usize>();
+        let mut failed = None;
         sink.put_with(path, size, &mut |out| {
             let mut done = 0;
-            for (&(at, len, _), items) in found.iter().zip(&entries) {
+            for &(at, len, indexes) in &found {
                 out.write_all(html.get(done..at).unwrap_or("").as_bytes())?;
-                for item in items {
-                    out.write_all(item.as_bytes())?;
+                if !render {
+                    for &i in indexes {
+                        out.write_all(self.kept_item(i).as_bytes())?;
+                    }
+                }
+                for chunk in indexes.chunks(ITEMS_PER_PIECE).filter(|_| render) {
+                    let items: Vec<TeraResult<String>> = chunk
+                        .par_iter()
+                        .map(|&i| match self.summaries.get(i) {
+                            Some(summary) => self.render_item(tera, summary),
+                            None => Ok(String::new()),
+                        })
+                        .collect();
+                    for item in items {
+                        match item {
+                            Ok(item) => out.write_all(item.as_bytes())?,
+                            Err(error) => {
+                                failed = Some(theme.render_diagnostic(&error, ITEM_TEMPLATE));
+                                return Ok(());
+                            }
+                        }
+                    }
                 }
                 done = at + len;
             }
             out.write_all(html.get(done..).unwrap_or("").as_bytes())
         });
+        failed
     }
 }

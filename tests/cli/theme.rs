@@ -684,6 +684,42 @@ fn a_broken_template_is_reported_at_its_file_line_and_column() {
 }
 
 #[test]
+fn a_list_entry_that_fails_to_render_fails_check_and_build_at_its_line() {
+    // The index's entries are rendered while the index is written, not
+    // beforehand: an entry's error must still stop the build, name the
+    // partial's line, and leave the previous output as it was.
+    let site = SiteBuilder::fixture("small")
+        .file("themes/broken/theme.yaml", "extends: default\n")
+        .file(
+            "themes/broken/templates/partials/incident_item.html",
+            "<li>\n{{ incident.no_such_field }}</li>\n",
+        )
+        .create();
+    let before = site.build(&[]).text("index.html").to_owned();
+    let site_yaml = site.read("content/site.yaml");
+    site.write("content/site.yaml", format!("{site_yaml}theme: broken\n"));
+    let diagnostics = check_json(&site);
+    let found = places(&diagnostics);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0, found[0].1, found[0].2),
+        (
+            "template-error",
+            "themes/broken/templates/partials/incident_item.html",
+            2
+        )
+    );
+    let output = site.run(&["build", "--color", "never"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("partials/incident_item.html:2:"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(site.read("output/index.html"), before);
+}
+
+#[test]
 fn every_syntax_error_of_a_theme_is_reported_at_once() {
     let site = small_site_with_theme("broken")
         .file(
