@@ -1,6 +1,7 @@
 //! Pure: [`SiteData`], everything pages look things up in, built once per
-//! render: the tally table's rows, the teams, and every incident's summary
-//! with its list entry, as template values shared by every page.
+//! render: the tally table's rows, the teams, and every incident's summary,
+//! as template values shared by every page (and, for serve, each
+//! incident's list entry).
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use super::chart::COLOURS;
 use super::context::*;
 use super::feed::anecdote_anchors;
 use super::markdown::{ContentPages, MarkdownOptions, MarkdownSource, render_markdown_with};
+use super::splice::marker_nonce;
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Date, Incident, OrderBy, RankKind, Site};
@@ -46,6 +48,8 @@ pub(super) struct SiteData<'a> {
     pub(super) shared: SharedRefs,
     /// Per tally row: the category as pages refer to it.
     pub(super) category_refs: Vec<Option<CategoryRef<'a>>>,
+    /// Makes list placeholders no content can contain by chance.
+    pub(super) marker_nonce: u64,
 }
 
 /// Category, section, status and team references as template values, in
@@ -111,6 +115,15 @@ impl ContentPages for SitePages<'_> {
             .chain(site.reviews.iter().map(|r| r.path.as_str()))
             .collect()
     }
+}
+
+/// The list entry of the incident whose summary is `summary`:
+/// `partials/incident_item.html`, rendered for the index at the root.
+pub(super) fn render_item(tera: &Tera, summary: &Value) -> tera::TeraResult<String> {
+    let mut context = Context::new();
+    context.insert_value("incident", summary.clone());
+    context.insert("root", "");
+    tera.render(ITEM_TEMPLATE, &context)
 }
 
 /// Incident indexes in site.yaml's `incidents.order_by`, ties by title
@@ -183,6 +196,7 @@ impl<'a> SiteData<'a> {
             teams: Vec::new(),
             shared: SharedRefs::default(),
             category_refs: Vec::new(),
+            marker_nonce: marker_nonce(),
         };
         data.category_refs = (0..tally.categories.len())
             .map(|row| data.category_ref(row))
@@ -293,7 +307,7 @@ impl<'a> SiteData<'a> {
                 if !keep_items {
                     return (value, None, false, None);
                 }
-                match this.render_item(tera, &value) {
+                match render_item(tera, &value) {
                     Ok(html) => (value, Some(Arc::from(html)), false, None),
                     Err(error) => (
                         value,
@@ -328,15 +342,6 @@ impl<'a> SiteData<'a> {
         self.summaries = summaries;
         self.items = items;
         (reused, diagnostics)
-    }
-
-    /// The list entry of the incident whose summary is `summary`:
-    /// `partials/incident_item.html`, rendered for the index at the root.
-    pub(super) fn render_item(&self, tera: &Tera, summary: &Value) -> tera::TeraResult<String> {
-        let mut context = Context::new();
-        context.insert_value("incident", summary.clone());
-        context.insert("root", "");
-        tera.render(ITEM_TEMPLATE, &context)
     }
 
     pub(super) fn base_path(&self) -> &'a str {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use tera::{Tera, TeraResult};
 
 use super::Sink;
-use super::data::{ITEM_TEMPLATE, SiteData};
+use super::data::{ITEM_TEMPLATE, SiteData, render_item};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 
@@ -16,24 +16,14 @@ use crate::diagnostic::Diagnostic;
 const ITEMS_PER_PIECE: usize = 256;
 
 /// The incident lists one page prints through `items_html` placeholders.
+#[derive(Default)]
 pub(super) struct Splices {
-    /// Makes placeholders no content can contain by chance.
-    pub(super) nonce: u64,
     /// (placeholder, incident indexes), in the order they were made.
     pub(super) lists: Vec<(String, Vec<usize>)>,
 }
 
-impl Default for Splices {
-    fn default() -> Self {
-        Splices {
-            nonce: marker_nonce(),
-            lists: Vec::new(),
-        }
-    }
-}
-
-/// A number no content can predict, for the markers put into rendered
-/// HTML and replaced afterwards (list placeholders, `base.html`'s cuts).
+/// A number no content can predict, for the list placeholders put into
+/// rendered HTML and replaced afterwards: made once per render.
 pub(super) fn marker_nonce() -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(std::process::id())
@@ -47,7 +37,7 @@ impl SiteData<'_> {
     pub(super) fn items_html(&self, indexes: &[usize], splices: &mut Splices) -> String {
         let marker = format!(
             "\u{1}frictionlog-items-{}-{}\u{1}",
-            splices.nonce,
+            self.marker_nonce,
             splices.lists.len()
         );
         splices.lists.push((marker.clone(), indexes.to_vec()));
@@ -88,30 +78,32 @@ impl SiteData<'_> {
         }
         found.sort_unstable_by_key(|&(at, _, _)| at);
         let render = self.items.is_empty() && theme.has_template(ITEM_TEMPLATE);
-        // The page's length, for a sink that gathers it (serve's).
-        let size = html.len()
-            + found
-                .iter()
-                .flat_map(|&(_, _, indexes)| indexes)
-                .map(|&i| self.kept_item(i).len())
-                .sum::<usize>();
+        // The page's length when its entries are kept, for a sink that
+        // gathers it (serve's).
+        let kept_len =
+            |indexes: &[usize]| -> usize { indexes.iter().map(|&i| self.kept_item(i).len()).sum() };
+        let size = if render {
+            html.len()
+        } else {
+            html.len() + found.iter().map(|&(_, _, i)| kept_len(i)).sum::<usize>()
+        };
         let mut failed = None;
         sink.put_with(path, size, &mut |out| {
             let mut done = 0;
             for &(at, len, indexes) in &found {
                 out.write_all(html.get(done..at).unwrap_or("").as_bytes())?;
+                done = at + len;
                 if !render {
                     for &i in indexes {
                         out.write_all(self.kept_item(i).as_bytes())?;
                     }
+                    continue;
                 }
-                for chunk in indexes.chunks(ITEMS_PER_PIECE).filter(|_| render) {
+                for chunk in indexes.chunks(ITEMS_PER_PIECE) {
                     let items: Vec<TeraResult<String>> = chunk
                         .par_iter()
-                        .map(|&i| match self.summaries.get(i) {
-                            Some(summary) => self.render_item(tera, summary),
-                            None => Ok(String::new()),
-                        })
+                        .filter_map(|&i| self.summaries.get(i))
+                        .map(|summary| render_item(tera, summary))
                         .collect();
                     for item in items {
                         match item {
@@ -123,7 +115,6 @@ impl SiteData<'_> {
                         }
                     }
                 }
-                done = at + len;
             }
             out.write_all(html.get(done..).unwrap_or("").as_bytes())
         });
