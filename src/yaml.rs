@@ -9,6 +9,9 @@
 //! `parse`, field by field, so one file can report every wrong field at once
 //! instead of stopping at the first serde error.
 //!
+//! Most blocks are read by [`plain`] straight from the parser's events,
+//! without serde; any block it is not sure of goes through serde-saphyr.
+//!
 //! Syntax errors people commonly make are explained in plain words by
 //! [`explain`]; the rest keep the parser's words.
 

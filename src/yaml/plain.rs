@@ -135,7 +135,7 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<YamlValue> {
         }
         return Some(YamlValue::Str(text.to_owned()));
     }
-    if first.is_ascii() && b"~.+-".contains(&first) {
+    if b"~.+-".contains(&first) {
         return None;
     }
     Some(YamlValue::Str(text.to_owned()))
