@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::model::{Date, Effort, Incident, Link, Site};
 use crate::routes::Route;
-use crate::tally::{IncidentFacts, Tally};
+use crate::tally::Tally;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -151,8 +151,8 @@ pub fn incident_json_fragments<'s>(
 ) -> impl Iterator<Item = String> + 's {
     site.incidents
         .iter()
-        .zip(&tally.incidents)
-        .map(move |(incident, facts)| incident_json(site, tally, incident, facts))
+        .enumerate()
+        .map(move |(index, incident)| incident_json(site, tally, index, incident))
 }
 
 /// Writes data.json to `out`, each incident's [`incident_json`] as it
@@ -286,21 +286,14 @@ pub fn write_data_json(
 
 /// One incident of data.json, written as it sits in the `incidents` list
 /// (indented for its depth), so serve can keep it between rebuilds.
-pub fn incident_json(
-    site: &Site,
-    tally: &Tally,
-    incident: &Incident,
-    facts: &IncidentFacts,
-) -> String {
-    let config = &site.config;
+pub fn incident_json(site: &Site, tally: &Tally, index: usize, incident: &Incident) -> String {
+    let facts = tally.facts(index);
     let value = IncidentJson {
         slug: &incident.slug,
         title: &incident.title,
-        category: tally
-            .category_of(site, facts)
-            .map_or("", |c| c.slug.as_str()),
-        section: facts.section_slug(config),
-        status: facts.status_keys(config).collect(),
+        category: site.category_of(index).map_or("", |c| c.slug.as_str()),
+        section: site.section_slug(index),
+        status: site.status_keys(index).collect(),
         resolution: incident.resolution.as_deref(),
         about: incident.about.as_deref(),
         occurrences: facts.occurrences,
@@ -311,7 +304,7 @@ pub fn incident_json(
             .iter()
             .enumerate()
             .map(|(i, a)| AnecdoteJson {
-                team: tally.anecdote_team(facts, i).map(|t| t.name.as_str()),
+                team: site.anecdote_team(index, i).map(|t| t.name.as_str()),
                 date: a.date,
                 text: a.text.as_deref(),
             })
@@ -332,8 +325,8 @@ pub fn incident_csv_rows<'s>(
 ) -> impl Iterator<Item = Vec<u8>> + 's {
     site.incidents
         .iter()
-        .zip(&tally.incidents)
-        .map(move |(incident, facts)| incident_csv_row(site, tally, incident, facts))
+        .enumerate()
+        .map(move |(index, incident)| incident_csv_row(site, tally, index, incident))
 }
 
 /// The columns of incidents.csv, in order (docs/format.md, "incidents.csv").
@@ -374,12 +367,8 @@ pub fn write_incidents_csv(
 }
 
 /// One incident's row of incidents.csv (serve keeps it between rebuilds).
-pub fn incident_csv_row(
-    site: &Site,
-    tally: &Tally,
-    incident: &Incident,
-    facts: &IncidentFacts,
-) -> Vec<u8> {
+pub fn incident_csv_row(site: &Site, tally: &Tally, index: usize, incident: &Incident) -> Vec<u8> {
+    let facts = tally.facts(index);
     // A row is a few hundred bytes: the writer's default 8 KiB buffer,
     // zeroed for each of 100,000 rows, cost more than the rows.
     let mut writer = csv::WriterBuilder::new()
@@ -395,23 +384,27 @@ pub fn incident_csv_row(
         .map(|team| team.name.as_str())
         .collect();
     let owned = [
-        cell::write_list(facts.status_keys(&site.config)),
+        cell::write_list(site.status_keys(index)),
         facts.occurrences.to_string(),
         // Derived from the anecdotes, for reading: not escaped, and read
         // back only when a row has no anecdotes.
         teams.join("; "),
         cell::write_list(incident.tags.iter().map(String::as_str)),
         cell::write_links(&incident.links),
-        cell::write_anecdotes(&incident.anecdotes),
+        cell::write_anecdotes(
+            incident
+                .anecdotes
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (site.anecdote_team(index, i).map(|t| t.name.as_str()), a)),
+        ),
     ];
     let [status, occurrences, teams, tags, links, anecdotes] = &owned;
     let cells: [&str; 14] = [
         &incident.slug,
         &incident.title,
-        tally
-            .category_of(site, facts)
-            .map_or("", |c| c.slug.as_str()),
-        facts.section_slug(&site.config).unwrap_or(""),
+        site.category_of(index).map_or("", |c| c.slug.as_str()),
+        site.section_slug(index).unwrap_or(""),
         status,
         occurrences,
         teams,
@@ -502,12 +495,14 @@ pub mod cell {
     /// One anecdote per line: `TEAM`, then `; DATE` when it has a date or
     /// a text, then `; TEXT` when it has a text (`Web; ; text` is undated;
     /// `; 2018-08` has no team; `;` alone is an anecdote with nothing).
-    pub fn write_anecdotes(anecdotes: &[Anecdote]) -> String {
+    /// Each anecdote comes with its team's name (none: no team).
+    pub fn write_anecdotes<'a>(
+        anecdotes: impl Iterator<Item = (Option<&'a str>, &'a Anecdote)>,
+    ) -> String {
         anecdotes
-            .iter()
-            .map(|a| {
-                let mut line = a.team_name().map(escape).unwrap_or_default();
-                if a.date.is_some() || a.text.is_some() || a.team.is_none() {
+            .map(|(team, a)| {
+                let mut line = team.map(escape).unwrap_or_default();
+                if a.date.is_some() || a.text.is_some() || team.is_none() {
                     line.push_str("; ");
                     line.push_str(&a.date.map(|d| d.to_string()).unwrap_or_default());
                 }
@@ -666,6 +661,7 @@ mod tests {
     use crate::diagnostic::Pos;
     use crate::model::{Located, SiteConfig, fixtures};
     use crate::tally::tally_site;
+    use crate::validate::resolve_site;
     use std::sync::Arc;
 
     /// data.json of `site`, whole.
@@ -699,12 +695,12 @@ mod tests {
         incident.status = vec![located("tick"), located("sad")];
         let mut category = fixtures::category("monolith", "Monolith");
         category.path = String::new();
-        Site {
-            config: SiteConfig::with_title("Challenges".into()),
-            categories: vec![category],
-            incidents: vec![Arc::new(incident)],
-            reviews: vec![],
-        }
+        resolve_site(
+            SiteConfig::with_title("Challenges".into()),
+            vec![category],
+            vec![Arc::new(incident)],
+            vec![],
+        )
     }
 
     #[test]
@@ -727,32 +723,34 @@ mod tests {
         assert_eq!(reader.headers().unwrap(), CSV_COLUMNS.as_slice());
     }
 
-    /// The exports take what an incident names from the tally's
+    /// The exports take what an incident names from the site's
     /// resolution, not from its file again: here the file's names are
-    /// changed after the tally, and the exports still show the resolved
-    /// ones.
+    /// changed after validation resolved them, and the exports still show
+    /// the resolved ones, the anecdotes cell of the CSV too.
     #[test]
-    fn exports_read_what_an_incident_names_from_the_tally() {
+    fn exports_read_what_an_incident_names_from_the_resolved_site() {
         let site = sample_site();
         let tally = tally_site(&site);
-        let facts = tally.facts(0);
         let mut renamed = (*site.incidents[0]).clone();
         renamed.category = located("elsewhere");
         renamed.status = vec![located("nope")];
         for anecdote in &mut renamed.anecdotes {
             anecdote.team = Some(located("Nobody"));
         }
-        let json = incident_json(&site, &tally, &renamed, facts);
+        let json = incident_json(&site, &tally, 0, &renamed);
         for written in ["\"monolith\"", "\"tick\"", "\"sad\"", "\"Web\"", "\"Api\""] {
             assert!(json.contains(written), "{written} in {json}");
         }
         assert!(!json.contains("elsewhere") && !json.contains("nope") && !json.contains("Nobody"));
-        let row = String::from_utf8(incident_csv_row(&site, &tally, &renamed, facts)).unwrap();
+        let row = String::from_utf8(incident_csv_row(&site, &tally, 0, &renamed)).unwrap();
         assert!(
             row.contains(",monolith,") && row.contains("tick; sad"),
             "{row}"
         );
-        assert!(!row.contains("elsewhere") && !row.contains("nope"), "{row}");
+        assert!(row.contains("Web; 2018-01"), "{row}");
+        for renamed in ["elsewhere", "nope", "Nobody"] {
+            assert!(!row.contains(renamed), "{renamed} in {row}");
+        }
     }
 
     mod cells {
@@ -855,7 +853,7 @@ mod tests {
                 anecdote("Köln; Team", None, Some("")),
                 anecdote("Mobile", Some("2017"), None),
             ];
-            let written = write_anecdotes(&anecdotes);
+            let written = write_anecdotes(anecdotes.iter().map(|a| (a.team_name(), a)));
             assert_eq!(
                 written,
                 "Web; 2018-01; It took a week\\; then\\nanother.\nApi\nKöln\\; Team; ; \nMobile; 2017"
@@ -899,7 +897,7 @@ mod tests {
                 unattributed(None, None),
                 unattributed(None, Some("Again")),
             ];
-            let written = write_anecdotes(&anecdotes);
+            let written = write_anecdotes(anecdotes.iter().map(|a| (a.team_name(), a)));
             assert_eq!(written, "; 2018-08; Slow\n; \n; ; Again");
             let back: Vec<(String, Option<String>, Option<String>)> = read_anecdotes(&written)
                 .unwrap()
@@ -929,7 +927,7 @@ mod tests {
                 text in proptest::option::of(".*"),
             ) {
                 let anecdote = Anecdote { team: Some(located(&team)), date: None, text: text.clone() };
-                let cell = protect(&write_anecdotes(&[anecdote])).into_owned();
+                let cell = protect(&write_anecdotes([(anecdote.team_name(), &anecdote)].into_iter())).into_owned();
                 let read = read_anecdotes(unprotect(&cell)).unwrap();
                 prop_assert_eq!(read.len(), 1);
                 prop_assert_eq!(&read[0].team, &team);

@@ -47,12 +47,22 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
         return Selection::everything();
     }
     let mut selection = Selection::default();
+    // Pages are named by slug and team name: an index holds only within
+    // one site.
     for (old, new) in changed_incidents(&before.site.incidents, &after.site.incidents) {
-        for incident in [old, new].into_iter().flatten() {
+        for (site, index) in [(&before.site, old), (&after.site, new)] {
+            let (Some(index), Some(incident)) = (index, index.and_then(|i| site.incidents.get(i)))
+            else {
+                continue;
+            };
             selection.incidents.insert(incident.slug.clone());
-            selection.categories.insert(incident.category.value.clone());
-            for team in incident.anecdotes.iter().filter_map(|a| a.team_name()) {
-                selection.teams.insert(team.to_owned());
+            if let Some(category) = site.category_of(index) {
+                selection.categories.insert(category.slug.clone());
+            }
+            for &team in site.refs(index).anecdote_teams.iter().flatten() {
+                if let Some(team) = site.teams.get(team) {
+                    selection.teams.insert(team.name.clone());
+                }
             }
         }
     }
@@ -172,29 +182,31 @@ fn site_wide(snapshot: &Snapshot) -> impl PartialEq + '_ {
 }
 
 /// The incidents that differ between two slug-ordered lists, as (before,
-/// after) pairs: `(Some, None)` deleted, `(None, Some)` new.
-fn changed_incidents<'s>(
-    before: &'s [Arc<Incident>],
-    after: &'s [Arc<Incident>],
-) -> Vec<(Option<&'s Incident>, Option<&'s Incident>)> {
+/// after) pairs of indexes into them: `(Some, None)` deleted, `(None,
+/// Some)` new.
+fn changed_incidents(
+    before: &[Arc<Incident>],
+    after: &[Arc<Incident>],
+) -> Vec<(Option<usize>, Option<usize>)> {
     let mut changed = Vec::new();
-    let (mut old, mut new) = (before.iter().peekable(), after.iter().peekable());
+    let mut old = before.iter().enumerate().peekable();
+    let mut new = after.iter().enumerate().peekable();
     loop {
         let order = match (old.peek(), new.peek()) {
             (None, None) => break,
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
-            (Some(a), Some(b)) => a.slug.as_bytes().cmp(b.slug.as_bytes()),
+            (Some((_, a)), Some((_, b))) => a.slug.as_bytes().cmp(b.slug.as_bytes()),
         };
         match order {
-            Ordering::Less => changed.push((old.next().map(|i| &**i), None)),
-            Ordering::Greater => changed.push((None, new.next().map(|i| &**i))),
+            Ordering::Less => changed.push((old.next().map(|(i, _)| i), None)),
+            Ordering::Greater => changed.push((None, new.next().map(|(i, _)| i))),
             Ordering::Equal => {
-                if let (Some(a), Some(b)) = (old.next(), new.next())
+                if let (Some((i, a)), Some((j, b))) = (old.next(), new.next())
                     && !Arc::ptr_eq(a, b)
                     && a != b
                 {
-                    changed.push((Some(&**a), Some(&**b)));
+                    changed.push((Some(i), Some(j)));
                 }
             }
         }
@@ -208,6 +220,7 @@ mod tests {
     use crate::model::fixtures::{self, category, located};
     use crate::model::{Date, Review, ReviewEntry, Section, SiteConfig};
     use crate::tally::tally_site;
+    use crate::validate::resolve_site;
 
     /// An incident with one anecdote per (team, date), each with a text.
     fn incident(slug: &str, category: &str, anecdotes: &[(&str, &str)]) -> Incident {
@@ -230,10 +243,10 @@ mod tests {
             slug: "s".into(),
             title: "S".into(),
         }];
-        Site {
+        resolve_site(
             config,
-            categories: vec![category("a", "A"), category("b", "B"), category("c", "C")],
-            incidents: vec![
+            vec![category("a", "A"), category("b", "B"), category("c", "C")],
+            vec![
                 Arc::new(incident(
                     "one",
                     "a",
@@ -246,17 +259,20 @@ mod tests {
                     &[("Web", "2018-01"), ("Ops", "2018-02")],
                 )),
             ],
-            reviews: vec![Review {
+            vec![Review {
                 date: Date::parse("2018-06-01").unwrap(),
                 path: "content/reviews/2018-06-01.md".into(),
                 categories: vec![(located("a"), ReviewEntry::default())],
                 body: String::new(),
                 body_line: 1,
             }],
-        }
+        )
     }
 
+    /// What a session makes of `site`'s parsed files (edited ones too):
+    /// the site resolved again, and its tally.
     fn snapshot(site: Site) -> Snapshot {
+        let site = resolve_site(site.config, site.categories, site.incidents, site.reviews);
         let tally = tally_site(&site);
         Snapshot {
             site: Arc::new(site),

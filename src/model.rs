@@ -885,6 +885,14 @@ pub fn default_category_statuses() -> Vec<CategoryStatus> {
 }
 
 /// Everything loaded and validated: the input of tallying and rendering.
+///
+/// Made by [`crate::validate::resolve_site`], which resolves every name
+/// the files use once: an incident's category, section, statuses and
+/// teams, and a review's categories and statuses, are indexes here
+/// ([`IncidentRefs`], [`ReviewEntryRefs`]). Nothing after validation
+/// looks a name up again. The parsed incidents keep their names as
+/// written, because serve keeps each one between rebuilds, while an index
+/// holds only within one site.
 #[derive(Clone, Debug)]
 pub struct Site {
     pub config: SiteConfig,
@@ -895,6 +903,87 @@ pub struct Site {
     pub incidents: Vec<Arc<Incident>>,
     /// In date order.
     pub reviews: Vec<Review>,
+    /// Every team the incidents name, in slug order.
+    pub teams: Vec<Team>,
+    /// What each incident refers to: one per incident, in the same order.
+    pub refs: Vec<IncidentRefs>,
+    /// What each review's entries refer to: one per review, in the same
+    /// order, and within it one per entry written.
+    pub review_refs: Vec<Vec<ReviewEntryRefs>>,
+}
+
+impl Site {
+    /// What the incident of index `index` refers to (nothing for an index
+    /// the site does not have).
+    pub fn refs(&self, index: usize) -> &IncidentRefs {
+        static NONE: IncidentRefs = IncidentRefs {
+            category: None,
+            section: None,
+            statuses: Vec::new(),
+            anecdote_teams: Vec::new(),
+        };
+        self.refs.get(index).unwrap_or(&NONE)
+    }
+
+    /// The category the incident of index `index` is filed under.
+    pub fn category_of(&self, index: usize) -> Option<&Category> {
+        self.categories.get(self.refs(index).category?)
+    }
+
+    /// The team of anecdote `anecdote` of the incident of index `index`
+    /// (none when it has no team).
+    pub fn anecdote_team(&self, index: usize, anecdote: usize) -> Option<&Team> {
+        let team = (*self.refs(index).anecdote_teams.get(anecdote)?)?;
+        self.teams.get(team)
+    }
+
+    /// The keys of the statuses of the incident of index `index`, in the
+    /// order written.
+    pub fn status_keys(&self, index: usize) -> impl Iterator<Item = &str> {
+        self.refs(index)
+            .statuses
+            .iter()
+            .filter_map(|&i| self.config.incident_statuses.get(i))
+            .map(|status| status.key.as_str())
+    }
+
+    /// The slug of the section of the incident of index `index`, if any.
+    pub fn section_slug(&self, index: usize) -> Option<&str> {
+        let section = self.config.sections.get(self.refs(index).section?)?;
+        Some(section.slug.as_str())
+    }
+}
+
+/// A team: the name its anecdotes give it (one spelling; validation
+/// refuses two spellings with one slug) and its page's slug.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Team {
+    pub name: String,
+    pub slug: String,
+}
+
+/// The names one incident uses, resolved: indexes, none for a name the
+/// site does not define (validation reports it, and no such site renders).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct IncidentRefs {
+    /// An index into [`Site::categories`].
+    pub category: Option<usize>,
+    /// An index into site.yaml's `sections`.
+    pub section: Option<usize>,
+    /// Indexes into site.yaml's `incident_statuses`, in the order written.
+    pub statuses: Vec<usize>,
+    /// Each anecdote's team, in anecdote order: an index into
+    /// [`Site::teams`], none for an anecdote with no team.
+    pub anecdote_teams: Vec<Option<usize>>,
+}
+
+/// The names one review entry uses, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ReviewEntryRefs {
+    /// An index into [`Site::categories`].
+    pub category: Option<usize>,
+    /// The status agreed: an index into site.yaml's `category_statuses`.
+    pub status: Option<usize>,
 }
 
 /// A team's page slug: non-ASCII transliterated, every run of other

@@ -466,9 +466,9 @@ pub fn review_rows<'a>(site: &'a Site, tally: &Tally, date: Date) -> Vec<ReviewR
         .iter()
         .filter_map(|row| {
             let category = site.categories.get(row.index)?;
-            let status = crate::tally::latest_mention(site, &category.slug, Some(date))
-                .and_then(|(_, entry)| entry.status.as_ref())
-                .map(|status| status.value.as_str());
+            let status = crate::tally::latest_mention(site, row.index, Some(date))
+                .and_then(|mention| site.config.category_statuses.get(mention.status?))
+                .map(|status| status.key.as_str());
             Some(ReviewRow {
                 slug: &category.slug,
                 title: &category.title,
@@ -839,6 +839,7 @@ fn write_new_file(root: &Path, file: &NewFile) -> Result<(), ScaffoldError> {
 mod tests {
     use super::*;
     use crate::parse::{SourceFile, parse_category, parse_incident};
+    use crate::validate::resolve_site;
     use crate::yaml::{YamlValue, parse_yaml};
     use proptest::prelude::*;
 
@@ -1131,12 +1132,7 @@ mod tests {
                 std::sync::Arc::new(parse_incident(&file).0.unwrap())
             })
             .collect();
-        Site {
-            config,
-            categories,
-            incidents,
-            reviews,
-        }
+        resolve_site(config, categories, incidents, reviews)
     }
 
     #[test]

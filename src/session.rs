@@ -26,7 +26,7 @@ use crate::model::{Category, Incident, Review, Site, SiteConfig};
 use crate::parse::{SourceFile, parse_category, parse_incident, parse_review, parse_site_config};
 use crate::render::{RenderCache, Sink, Theme, load_theme, render_selection};
 use crate::tally::{Tally, tally_site};
-use crate::validate::{LinkSource, Sources, validate_links, validate_site};
+use crate::validate::{LinkSource, Sources, resolve_site, validate_links, validate_site};
 use crate::{BuildOptions, BuildOutcome, BuiltSite, Phase};
 
 /// A site's sources and their parsed values, ready to render again.
@@ -255,8 +255,9 @@ impl Session {
         {
             config.base_url = base_url.clone();
         }
-        // Validation and the tally are independent: they run side by side,
-        // and the tally is thrown away if validation finds an error.
+        // Checking the site and resolving it (then tallying) are
+        // independent: they run side by side, and the resolved site is
+        // thrown away if the check finds an error.
         let validate = || -> (Vec<Diagnostic>, Duration) {
             let timer = Instant::now();
             let sources: Sources<'_> = self
@@ -291,12 +292,7 @@ impl Session {
             // is thrown away.
             incidents.par_sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
             reviews.sort_by_key(|r| r.date);
-            let site = Site {
-                config: config.clone(),
-                categories,
-                incidents,
-                reviews,
-            };
+            let site = resolve_site(config.clone(), categories, incidents, reviews);
             let tally = tally_site(&site);
             Some((site, tally, timer.elapsed()))
         };

@@ -5,11 +5,12 @@
 //! moved since the previous one, per-team counts, the tags, occurrences
 //! per period, the site's as-of date, and each incident's derived facts
 //! ([`IncidentFacts`]: its category's row, its teams, tags, occurrences,
-//! first and last seen). Names are
-//! resolved here, once: rows, teams and facts refer to one another by
-//! index, and every consumer (pages, data.json, the CSV, the feed, serve)
-//! reads them rather than looking a name up again. Drafts never reach this
-//! stage unless `--drafts` asked for them.
+//! first and last seen). Validation resolved the names
+//! ([`Site::refs`]); the tally reads those indexes and never a name, and
+//! rows, teams and facts refer to one another by index, so every consumer
+//! (pages, data.json, the CSV, the feed, serve) reads them rather than
+//! working a number out again. Drafts never reach this stage unless
+//! `--drafts` asked for them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -17,8 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::{
-    Anecdote, Category, Date, Incident, PrecisionKind, RankKind, ReviewEntry, Site, SiteConfig,
-    slugify,
+    Date, Incident, IncidentRefs, PrecisionKind, RankKind, ReviewEntry, Site, slugify,
 };
 
 /// The latest review that mentions a category, as far as the tally needs it.
@@ -99,7 +99,7 @@ impl Moved {
     }
 }
 
-/// What one team reported.
+/// What one team reported: one per [`Site::teams`], in the same order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TeamTally {
     pub slug: String,
@@ -250,14 +250,6 @@ pub struct Totals {
 pub struct IncidentFacts {
     /// Its category's row: an index into [`Tally::categories`].
     pub row: Option<usize>,
-    /// Its section: an index into site.yaml's `sections`.
-    pub section: Option<usize>,
-    /// Its statuses as written: indexes into site.yaml's
-    /// `incident_statuses`.
-    pub statuses: Vec<usize>,
-    /// Each anecdote's team, in anecdote order: indexes into
-    /// [`Tally::teams`], None for an anecdote with no team.
-    pub anecdote_teams: Vec<Option<usize>>,
     /// Its distinct teams, by name in byte order: indexes into
     /// [`Tally::teams`].
     pub teams: Vec<usize>,
@@ -273,22 +265,6 @@ pub struct IncidentFacts {
     pub tags: Vec<Option<usize>>,
 }
 
-impl IncidentFacts {
-    /// Its statuses' keys, in the order written.
-    pub fn status_keys<'c>(&self, config: &'c SiteConfig) -> impl Iterator<Item = &'c str> {
-        self.statuses
-            .iter()
-            .filter_map(|&i| config.incident_statuses.get(i))
-            .map(|status| status.key.as_str())
-    }
-
-    /// Its section's slug, if it has one.
-    pub fn section_slug<'c>(&self, config: &'c SiteConfig) -> Option<&'c str> {
-        let section = config.sections.get(self.section?)?;
-        Some(section.slug.as_str())
-    }
-}
-
 /// A tag: the tags of every incident that have one slug (`etcd`, `Etcd`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagTally {
@@ -299,13 +275,11 @@ pub struct TagTally {
     pub incidents: u32,
 }
 
-/// A review's entry for one category, its names resolved.
+/// A review's entry for one category, as the tally table places it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReviewEntryFacts {
     /// The category's row: an index into [`Tally::categories`].
     pub row: Option<usize>,
-    /// The status agreed: an index into site.yaml's `category_statuses`.
-    pub status: Option<usize>,
 }
 
 /// All the numbers of a site.
@@ -313,12 +287,12 @@ pub struct ReviewEntryFacts {
 pub struct Tally {
     /// In rank order.
     pub categories: Vec<CategoryTally>,
-    /// In slug order.
+    /// One per [`Site::teams`], in the same (slug) order.
     pub teams: Vec<TeamTally>,
     /// One per incident of the site, in the same order.
     pub incidents: Vec<IncidentFacts>,
     /// One per review of the site, in the same order: each of its entries
-    /// resolved, one per entry written.
+    /// placed, one per entry written.
     pub reviews: Vec<Vec<ReviewEntryFacts>>,
     pub timeline: Timeline,
     pub as_of: Option<Date>,
@@ -331,70 +305,78 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The latest review that mentions the category `slug` (before `before`,
-/// when given), with what it says of it.
-pub fn latest_mention<'s>(
-    site: &'s Site,
-    slug: &str,
-    before: Option<Date>,
-) -> Option<(Date, &'s ReviewEntry)> {
+/// What the latest review that mentions a category says of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Mention<'s> {
+    pub date: Date,
+    pub entry: &'s ReviewEntry,
+    /// The status agreed: an index into site.yaml's `category_statuses`.
+    pub status: Option<usize>,
+}
+
+/// The latest review that mentions the category of index `category` in
+/// [`Site::categories`] (before `before`, when given), with what it says
+/// of it.
+pub fn latest_mention(site: &Site, category: usize, before: Option<Date>) -> Option<Mention<'_>> {
     site.reviews
         .iter()
-        .filter(|review| before.is_none_or(|before| review.date < before))
-        .filter_map(|review| {
+        .zip(&site.review_refs)
+        .filter(|(review, _)| before.is_none_or(|before| review.date < before))
+        .filter_map(|(review, refs)| {
             review
                 .categories
                 .iter()
-                .find(|(category, _)| category.value == slug)
-                .map(|(_, entry)| (review.date, entry))
+                .zip(refs)
+                .find(|(_, refs)| refs.category == Some(category))
+                .map(|((_, entry), refs)| Mention {
+                    date: review.date,
+                    entry,
+                    status: refs.status,
+                })
         })
-        .max_by_key(|(date, _)| *date)
+        .max_by_key(|mention| mention.date)
 }
 
 /// Computes every number of docs/format.md's "The numbers" for `site`.
 pub fn tally_site(site: &Site) -> Tally {
     // Three passes over every incident, independent of one another.
     let (((mut categories, row_teams), (mut teams, team_categories)), timeline) = rayon::join(
-        || rayon::join(|| tally_categories(site), || tally_teams(&site.incidents)),
-        || tally_timeline(&site.incidents),
+        || rayon::join(|| tally_categories(site), || tally_teams(site)),
+        || tally_timeline(site),
     );
     // Rows are ranked before anything refers to them by index.
     let order = rank_categories(site, &mut categories);
-    let row_teams: Vec<BTreeSet<&str>> = order
-        .iter()
-        .map(|&i| row_teams.get(i).cloned().unwrap_or_default())
-        .collect();
-    let tags = tally_tags(&site.incidents);
-    let names = Names::new(site, &categories, &teams, &tags);
-    for (row, names_of_teams) in categories.iter_mut().zip(row_teams) {
-        row.teams = names_of_teams
+    let rows = Rows::new(site, &order);
+    for (row, &index) in categories.iter_mut().zip(&order) {
+        row.teams = by_name(site, row_teams.get(index).into_iter().flatten().copied());
+    }
+    for (team, mut indexes) in teams.iter_mut().zip(team_categories) {
+        indexes.sort_by(|&a, &b| rows.slug(a).cmp(rows.slug(b)));
+        team.categories = indexes
             .into_iter()
-            .filter_map(|name| names.team(name))
+            .filter_map(|i| rows.of(Some(i)))
             .collect();
     }
-    for (team, slugs) in teams.iter_mut().zip(team_categories) {
-        team.categories = slugs.into_iter().filter_map(|s| names.row(s)).collect();
-    }
+    let tags = tally_tags(&site.incidents);
+    let tag_index: HashMap<&str, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, tag)| (tag.slug.as_str(), i))
+        .collect();
     let incidents: Vec<IncidentFacts> = site
         .incidents
         .par_iter()
-        .map(|incident| names.facts(incident))
+        .zip(&site.refs)
+        .map(|(incident, refs)| incident_facts(site, &rows, &tag_index, incident, refs))
         .collect();
     let reviews: Vec<Vec<ReviewEntryFacts>> = site
-        .reviews
+        .review_refs
         .iter()
-        .map(|review| {
-            review
-                .categories
+        .map(|entries| {
+            entries
                 .iter()
-                .map(|(slug, entry)| ReviewEntryFacts {
-                    row: names.row(&slug.value),
-                    status: entry.status.as_ref().and_then(|key| {
-                        site.config
-                            .category_statuses
-                            .iter()
-                            .position(|s| s.key == key.value)
-                    }),
+                .map(|entry| ReviewEntryFacts {
+                    row: rows.of(entry.category),
                 })
                 .collect()
         })
@@ -436,9 +418,6 @@ impl Tally {
     pub fn facts(&self, index: usize) -> &IncidentFacts {
         static NONE: IncidentFacts = IncidentFacts {
             row: None,
-            section: None,
-            statuses: Vec::new(),
-            anecdote_teams: Vec::new(),
             teams: Vec::new(),
             occurrences: 0,
             unattributed: 0,
@@ -448,115 +427,78 @@ impl Tally {
         };
         self.incidents.get(index).unwrap_or(&NONE)
     }
+}
 
-    /// The category of the incident whose facts are `facts`.
-    pub fn category_of<'s>(&self, site: &'s Site, facts: &IncidentFacts) -> Option<&'s Category> {
-        let row = self.categories.get(facts.row?)?;
-        site.categories.get(row.index)
+/// Category index -> row, once the rows are ranked.
+struct Rows<'a> {
+    site: &'a Site,
+    /// By index into `Site::categories`.
+    rows: Vec<Option<usize>>,
+}
+
+impl<'a> Rows<'a> {
+    /// `order`: the category index of each row, in rank order.
+    fn new(site: &'a Site, order: &[usize]) -> Rows<'a> {
+        let mut rows = vec![None; site.categories.len()];
+        for (row, &index) in order.iter().enumerate() {
+            if let Some(slot) = rows.get_mut(index) {
+                *slot = Some(row);
+            }
+        }
+        Rows { site, rows }
     }
 
-    /// The team of anecdote `anecdote` of the incident whose facts are
-    /// `facts` (none when it has no team).
-    pub fn anecdote_team(&self, facts: &IncidentFacts, anecdote: usize) -> Option<&TeamTally> {
-        self.teams.get((*facts.anecdote_teams.get(anecdote)?)?)
+    /// The row of the category of index `category`.
+    fn of(&self, category: Option<usize>) -> Option<usize> {
+        self.rows.get(category?).copied().flatten()
+    }
+
+    /// The slug of the category of index `category`, as bytes.
+    fn slug(&self, category: usize) -> &'a [u8] {
+        self.site
+            .categories
+            .get(category)
+            .map_or(&[][..], |c| c.slug.as_bytes())
     }
 }
 
-/// Name -> index, for the one pass that resolves names.
-struct Names<'a> {
-    /// Owned: the rows and teams are completed with what this resolves.
-    rows: HashMap<String, usize>,
-    teams: HashMap<String, usize>,
-    sections: HashMap<&'a str, usize>,
-    statuses: HashMap<&'a str, usize>,
-    tags: HashMap<&'a str, usize>,
+/// The teams of index `teams` (repeats allowed), each once, by name in
+/// byte order.
+fn by_name(site: &Site, teams: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut teams: Vec<usize> = teams.collect();
+    let name = |team: &usize| site.teams.get(*team).map(|t| t.name.as_bytes());
+    teams.sort_unstable_by(|a, b| name(a).cmp(&name(b)));
+    teams.dedup();
+    teams
 }
 
-impl<'a> Names<'a> {
-    fn new(
-        site: &'a Site,
-        rows: &[CategoryTally],
-        teams: &[TeamTally],
-        tags: &'a [TagTally],
-    ) -> Names<'a> {
-        fn index<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<&'n str, usize> {
-            names.enumerate().map(|(i, name)| (name, i)).collect()
-        }
-        fn owned<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<String, usize> {
-            names
-                .enumerate()
-                .map(|(i, name)| (name.to_owned(), i))
-                .collect()
-        }
-        let config = &site.config;
-        Names {
-            rows: owned(rows.iter().map(|r| r.slug.as_str())),
-            teams: owned(teams.iter().map(|t| t.name.as_str())),
-            sections: index(config.sections.iter().map(|s| s.slug.as_str())),
-            statuses: index(config.incident_statuses.iter().map(|s| s.key.as_str())),
-            tags: index(tags.iter().map(|t| t.slug.as_str())),
-        }
-    }
-
-    fn row(&self, slug: &str) -> Option<usize> {
-        self.rows.get(slug).copied()
-    }
-
-    fn team(&self, name: &str) -> Option<usize> {
-        self.teams.get(name).copied()
-    }
-
-    fn facts(&self, incident: &Incident) -> IncidentFacts {
-        let anecdote_teams: Vec<Option<usize>> = incident
-            .anecdotes
+/// What the tally derives for `incident`, whose references are `refs`.
+fn incident_facts(
+    site: &Site,
+    rows: &Rows<'_>,
+    tags: &HashMap<&str, usize>,
+    incident: &Incident,
+    refs: &IncidentRefs,
+) -> IncidentFacts {
+    let dates = incident.anecdotes.iter().filter_map(|a| a.date);
+    IncidentFacts {
+        row: rows.of(refs.category),
+        teams: by_name(site, refs.anecdote_teams.iter().flatten().copied()),
+        occurrences: incident.occurrence_count(),
+        unattributed: incident.unattributed_count(),
+        first_seen: dates.clone().min(),
+        last_seen: dates.max(),
+        tags: incident
+            .tags
             .iter()
-            .map(|a| a.team_name().and_then(|name| self.team(name)))
-            .collect();
-        let mut names: Vec<&str> = incident
-            .anecdotes
-            .iter()
-            .filter_map(Anecdote::team_name)
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let dates = incident.anecdotes.iter().filter_map(|a| a.date);
-        IncidentFacts {
-            row: self.row(&incident.category.value),
-            section: incident
-                .section
-                .as_ref()
-                .and_then(|s| self.sections.get(s.value.as_str()).copied()),
-            statuses: incident
-                .status
-                .iter()
-                .filter_map(|s| self.statuses.get(s.value.as_str()).copied())
-                .collect(),
-            anecdote_teams,
-            teams: names
-                .into_iter()
-                .filter_map(|name| self.team(name))
-                .collect(),
-            occurrences: incident.occurrence_count(),
-            unattributed: incident.unattributed_count(),
-            first_seen: dates.clone().min(),
-            last_seen: dates.max(),
-            tags: incident
-                .tags
-                .iter()
-                .map(|tag| self.tags.get(slugify(tag).as_str()).copied())
-                .collect(),
-        }
+            .map(|tag| tags.get(slugify(tag).as_str()).copied())
+            .collect(),
     }
 }
 
-/// The rows in `site.categories` order, with each row's team names.
-fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
-    let index_of: HashMap<&str, usize> = site
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.slug.as_str(), i))
-        .collect();
+/// The rows in `site.categories` order, with each row's teams (indexes
+/// into `Site::teams`, repeats allowed).
+fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<Vec<usize>>) {
     let mut rows: Vec<CategoryTally> = site
         .categories
         .iter()
@@ -564,7 +506,7 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
         .map(|(index, category)| {
             // The latest review that mentions this category decides its
             // votes and status.
-            let mention = latest_mention(site, &category.slug, None);
+            let mention = latest_mention(site, index, None);
             CategoryTally {
                 index,
                 slug: category.slug.clone(),
@@ -574,18 +516,11 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
                 teams: Vec::new(),
                 first_seen: None,
                 last_seen: None,
-                votes: mention.and_then(|(_, e)| e.votes).unwrap_or(0),
-                status: mention
-                    .and_then(|(_, e)| e.status.as_ref())
-                    .and_then(|key| {
-                        site.config
-                            .category_statuses
-                            .iter()
-                            .position(|s| s.key == key.value)
-                    }),
-                review: mention.map(|(date, e)| ReviewRef {
-                    date,
-                    recorded: e.recorded,
+                votes: mention.and_then(|m| m.entry.votes).unwrap_or(0),
+                status: mention.and_then(|m| m.status),
+                review: mention.map(|m| ReviewRef {
+                    date: m.date,
+                    recorded: m.entry.recorded,
                 }),
                 since_review: 0,
                 rank: 0,
@@ -594,9 +529,9 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
             }
         })
         .collect();
-    let mut teams: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); rows.len()];
-    for incident in &site.incidents {
-        let Some(&index) = index_of.get(incident.category.value.as_str()) else {
+    let mut teams: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (incident, refs) in site.incidents.iter().zip(&site.refs) {
+        let Some(index) = refs.category else {
             continue;
         };
         let (Some(row), Some(row_teams)) = (rows.get_mut(index), teams.get_mut(index)) else {
@@ -607,10 +542,8 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<&str>>) {
         row.unattributed = row
             .unattributed
             .saturating_add(incident.unattributed_count());
+        row_teams.extend(refs.anecdote_teams.iter().flatten());
         for anecdote in &incident.anecdotes {
-            if let Some(team) = anecdote.team_name() {
-                row_teams.insert(team);
-            }
             if let Some(date) = anecdote.date {
                 row.first_seen = Some(row.first_seen.map_or(date, |d| d.min(date)));
                 row.last_seen = Some(row.last_seen.map_or(date, |d| d.max(date)));
@@ -789,17 +722,21 @@ fn tally_history(
     type Written<'e> = Option<(&'e ReviewEntry, Option<usize>)>;
     let mut written: Vec<Vec<Written<'_>>> = vec![vec![None; meetings]; rows.len()];
     for (position, &review) in order.iter().enumerate() {
-        let (Some(site_review), Some(resolved)) = (site.reviews.get(review), reviews.get(review))
-        else {
+        let (Some(site_review), Some(placed), Some(refs)) = (
+            site.reviews.get(review),
+            reviews.get(review),
+            site.review_refs.get(review),
+        ) else {
             continue;
         };
-        for ((_, entry), facts) in site_review.categories.iter().zip(resolved) {
+        let entries = site_review.categories.iter().zip(placed).zip(refs);
+        for (((_, entry), facts), refs) in entries {
             if let Some(slot) = facts
                 .row
                 .and_then(|row| written.get_mut(row))
                 .and_then(|row| row.get_mut(position))
             {
-                *slot = Some((entry, facts.status));
+                *slot = Some((entry, refs.status));
             }
         }
     }
@@ -934,41 +871,47 @@ fn tally_tags(incidents: &[Arc<Incident>]) -> Vec<TagTally> {
         .collect()
 }
 
-/// The teams in slug order, with the slugs of each team's categories.
-fn tally_teams(incidents: &[Arc<Incident>]) -> (Vec<TeamTally>, Vec<BTreeSet<&str>>) {
-    let mut by_name: BTreeMap<&str, (BTreeSet<usize>, u32, BTreeSet<&str>)> = BTreeMap::new();
-    for (index, incident) in incidents.iter().enumerate() {
-        for team in incident.anecdotes.iter().filter_map(Anecdote::team_name) {
-            let entry = by_name.entry(team).or_default();
-            entry.0.insert(index);
-            entry.1 += 1;
-            entry.2.insert(incident.category.value.as_str());
-        }
-    }
-    let mut teams: Vec<(TeamTally, BTreeSet<&str>)> = by_name
-        .into_iter()
-        .map(|(name, (incident_indexes, occurrences, categories))| {
-            let team = TeamTally {
-                slug: slugify(name),
-                name: name.to_owned(),
-                incidents: count(incident_indexes.len()),
-                occurrences,
+/// One per `Site::teams`, with the categories each reported in (indexes
+/// into `Site::categories`).
+fn tally_teams(site: &Site) -> (Vec<TeamTally>, Vec<Vec<usize>>) {
+    let mut teams: Vec<(TeamTally, BTreeSet<usize>)> = site
+        .teams
+        .iter()
+        .map(|team| {
+            let tally = TeamTally {
+                slug: team.slug.clone(),
+                name: team.name.clone(),
+                incidents: 0,
+                occurrences: 0,
                 categories: Vec::new(),
-                incident_indexes: incident_indexes.into_iter().collect(),
+                incident_indexes: Vec::new(),
             };
-            (team, categories)
+            (tally, BTreeSet::new())
         })
         .collect();
-    teams.sort_by(|(a, _), (b, _)| {
-        (a.slug.as_bytes(), a.name.as_bytes()).cmp(&(b.slug.as_bytes(), b.name.as_bytes()))
-    });
-    teams.into_iter().unzip()
+    for (index, refs) in site.refs.iter().enumerate() {
+        for &team in refs.anecdote_teams.iter().flatten() {
+            let Some((tally, categories)) = teams.get_mut(team) else {
+                continue;
+            };
+            if tally.incident_indexes.last() != Some(&index) {
+                tally.incident_indexes.push(index);
+                tally.incidents += 1;
+            }
+            tally.occurrences += 1;
+            categories.extend(refs.category);
+        }
+    }
+    teams
+        .into_iter()
+        .map(|(tally, categories)| (tally, categories.into_iter().collect()))
+        .unzip()
 }
 
 /// Occurrences per year and per quarter. Occurrences without an anecdote
 /// date (undated anecdotes, an explicit count above the anecdotes written,
 /// an incident with none) count as undated, so every view sums to the total.
-fn tally_timeline(incidents: &[Arc<Incident>]) -> Timeline {
+fn tally_timeline(site: &Site) -> Timeline {
     // Counted under borrowed keys first: one entry per period and category,
     // not a new string for every anecdote.
     let mut years: HashMap<(PeriodKind, &str), u32> = HashMap::new();
@@ -977,8 +920,10 @@ fn tally_timeline(incidents: &[Arc<Incident>]) -> Timeline {
         *years.entry((period_year, category)).or_default() += n;
         *quarters.entry((period_quarter, category)).or_default() += n;
     };
-    for incident in incidents {
-        let category = incident.category.value.as_str();
+    for (index, incident) in site.incidents.iter().enumerate() {
+        let Some(category) = site.category_of(index).map(|c| c.slug.as_str()) else {
+            continue;
+        };
         for anecdote in &incident.anecdotes {
             match anecdote.date {
                 Some(date) => {
@@ -1028,6 +973,7 @@ mod tests {
     use super::*;
     use crate::model::fixtures::{category, incident, located};
     use crate::model::{Category, Review, ReviewEntry, SiteConfig};
+    use crate::validate::resolve_site;
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()
@@ -1059,12 +1005,12 @@ mod tests {
     }
 
     fn site(categories: Vec<Category>, incidents: Vec<Incident>, reviews: Vec<Review>) -> Site {
-        Site {
-            config: SiteConfig::with_title("t".into()),
+        resolve_site(
+            SiteConfig::with_title("t".into()),
             categories,
-            incidents: incidents.into_iter().map(Arc::new).collect(),
+            incidents.into_iter().map(Arc::new).collect(),
             reviews,
-        }
+        )
     }
 
     fn row<'a>(tally: &'a Tally, slug: &str) -> &'a CategoryTally {
@@ -1139,11 +1085,12 @@ mod tests {
             .map(|e| tally.categories[e.row.unwrap()].slug.as_str())
             .collect();
         assert_eq!(slugs, ["a", "b"]);
-        let status = entries[0]
+        let refs = &site.review_refs[0];
+        let status = refs[0]
             .status
             .map(|i| site.config.category_statuses[i].key.as_str());
         assert_eq!(status, Some("progress"));
-        assert_eq!(entries[1].status, None);
+        assert_eq!(refs[1].status, None);
     }
 
     #[test]
@@ -1307,7 +1254,7 @@ mod tests {
             by_teams + tally.totals.unattributed,
             tally.totals.occurrences
         );
-        assert_eq!(tally.incidents[0].anecdote_teams, [Some(0), None]);
+        assert_eq!(site.refs[0].anecdote_teams, [Some(0), None]);
         assert_eq!(tally.incidents[0].unattributed, 3);
     }
 
@@ -1326,7 +1273,7 @@ mod tests {
         assert_eq!(row.slug, "b");
         let team = |i: &usize| tally.teams[*i].name.as_str();
         assert_eq!(
-            facts
+            site.refs[0]
                 .anecdote_teams
                 .iter()
                 .flatten()
@@ -1339,7 +1286,7 @@ mod tests {
             ["Ops", "Web"]
         );
         let statuses = &site.config.incident_statuses;
-        let keys: Vec<&str> = facts
+        let keys: Vec<&str> = site.refs[0]
             .statuses
             .iter()
             .map(|&i| statuses[i].key.as_str())
@@ -1625,17 +1572,15 @@ mod tests {
     fn since_review_as_of_a_review_counts_from_the_mention_before_it() {
         let mut config = SiteConfig::with_title("t".into());
         config.rank_by = vec![RankKind::SinceReview];
-        let site = Site {
+        let site = resolve_site(
             config,
-            categories: vec![category("a", "A"), category("b", "B")],
-            incidents: vec![
-                // Between the reviews: since the mention of 2018-01-01.
+            vec![category("a", "A"), category("b", "B")],
+            vec![
                 Arc::new(incident(
                     "i",
                     "a",
                     &[("T", Some("2017-06")), ("T", Some("2018-03"))],
                 )),
-                // Before the first review, so never "since" one.
                 Arc::new(incident(
                     "j",
                     "b",
@@ -1646,15 +1591,14 @@ mod tests {
                     ],
                 )),
             ],
-            reviews: vec![
+            vec![
                 review(
                     "2018-01-01",
                     &[("a", None, None, None), ("b", None, None, None)],
                 ),
-                // b is discussed again: nothing is new since for b.
                 review("2018-06-01", &[("b", None, None, None)]),
             ],
-        };
+        );
         let tally = tally_site(&site);
         let ranks: Vec<(&str, Vec<u32>)> = tally
             .categories

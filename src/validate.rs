@@ -1,13 +1,24 @@
 //! Pure: the rules that span files — references between them and slugs that
-//! must be unique — checked once every file is parsed; and links between
-//! content files, checked here alone when errors keep the site from being
-//! rendered (rendering checks them otherwise, on the way).
+//! must be unique — checked once every file is parsed ([`validate_site`]);
+//! the parsed files turned into a [`Site`] whose references are indexes
+//! ([`resolve_site`]); and links between content files, checked here alone
+//! when errors keep the site from being rendered (rendering checks them
+//! otherwise, on the way).
+//!
+//! Checking and resolving run side by side: a site whose check finds an
+//! error is thrown away, and resolving leaves a name it cannot find
+//! unresolved rather than failing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::diagnostic::{CodeKind, Diagnostic, Pos, hint};
-use crate::model::{Category, Incident, Located, Review, SiteConfig, slugify};
+use rayon::prelude::*;
+
+use crate::model::{
+    Category, Incident, IncidentRefs, Located, Review, ReviewEntryRefs, Site, SiteConfig, Team,
+    slugify,
+};
 use crate::render::{MarkdownOptions, MarkdownSource, render_markdown_with};
 
 /// Where to find a file's text, to quote the offending line.
@@ -188,6 +199,92 @@ pub fn validate_site(
     checker.diagnostics
 }
 
+/// The site of `incidents` (non-draft, or every one under `--drafts`),
+/// each name its files use resolved to an index, once.
+///
+/// `categories`, `incidents` and `reviews` keep the order given (the
+/// callers sort them: categories and incidents by slug, reviews by date).
+/// Teams are every team an anecdote names, in slug order.
+pub fn resolve_site(
+    config: SiteConfig,
+    categories: Vec<Category>,
+    incidents: Vec<Arc<Incident>>,
+    reviews: Vec<Review>,
+) -> Site {
+    fn index<'n>(names: impl Iterator<Item = &'n str>) -> HashMap<&'n str, usize> {
+        names.enumerate().map(|(i, name)| (name, i)).collect()
+    }
+    // Thousands of anecdotes name a few dozen teams: slug each name once.
+    let mut names: Vec<&str> = incidents
+        .iter()
+        .flat_map(|incident| incident.anecdotes.iter().filter_map(|a| a.team_name()))
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .collect();
+    let slugs: HashMap<&str, String> = names.iter().map(|&name| (name, slugify(name))).collect();
+    names.sort_by_key(|&name| (slugs.get(name).map(String::as_bytes), name.as_bytes()));
+    let team_ids = index(names.iter().copied());
+    let category_ids = index(categories.iter().map(|c| c.slug.as_str()));
+    let section_ids = index(config.sections.iter().map(|s| s.slug.as_str()));
+    let status_ids = index(config.incident_statuses.iter().map(|s| s.key.as_str()));
+    let category_status_ids = index(config.category_statuses.iter().map(|s| s.key.as_str()));
+    let find =
+        |ids: &HashMap<&str, usize>, name: &Located<String>| ids.get(name.value.as_str()).copied();
+
+    let refs: Vec<IncidentRefs> = incidents
+        .par_iter()
+        .map(|incident| IncidentRefs {
+            category: find(&category_ids, &incident.category),
+            section: incident
+                .section
+                .as_ref()
+                .and_then(|s| find(&section_ids, s)),
+            statuses: incident
+                .status
+                .iter()
+                .filter_map(|s| find(&status_ids, s))
+                .collect(),
+            anecdote_teams: incident
+                .anecdotes
+                .iter()
+                .map(|a| a.team.as_ref().and_then(|t| find(&team_ids, t)))
+                .collect(),
+        })
+        .collect();
+    let review_refs: Vec<Vec<ReviewEntryRefs>> = reviews
+        .iter()
+        .map(|review| {
+            review
+                .categories
+                .iter()
+                .map(|(slug, entry)| ReviewEntryRefs {
+                    category: find(&category_ids, slug),
+                    status: entry
+                        .status
+                        .as_ref()
+                        .and_then(|key| find(&category_status_ids, key)),
+                })
+                .collect()
+        })
+        .collect();
+    let teams: Vec<Team> = names
+        .iter()
+        .map(|&name| Team {
+            name: name.to_owned(),
+            slug: slugs.get(name).cloned().unwrap_or_default(),
+        })
+        .collect();
+    Site {
+        config,
+        categories,
+        incidents,
+        reviews,
+        teams,
+        refs,
+        review_refs,
+    }
+}
+
 /// A Markdown text whose links to content files are to be checked.
 #[derive(Clone, Copy, Debug)]
 pub struct LinkSource<'a> {
@@ -354,5 +451,100 @@ mod tests {
             codes(&d),
             vec![("duplicate-slug", "content/incidents/b.md")]
         );
+    }
+
+    /// Every name becomes an index into what the site defines, and one
+    /// the site does not define stays unresolved (validation reports it).
+    #[test]
+    fn resolving_turns_every_name_into_an_index() {
+        use crate::model::{ReviewEntry, Section};
+        let mut config = SiteConfig::with_title("t".into());
+        config.sections = vec![Section {
+            slug: "s".into(),
+            title: "S".into(),
+        }];
+        let mut first = fixtures::incident(
+            "i",
+            "b",
+            &[
+                ("web", None),
+                ("Api", None),
+                ("Ops Team", None),
+                ("web", None),
+            ],
+        );
+        first.section = Some(located("s", 1));
+        first.status = vec![located("tick", 1), located("nope", 1), located("sad", 1)];
+        first.anecdotes.push(crate::model::Anecdote {
+            team: None,
+            date: None,
+            text: None,
+        });
+        let mut stray = fixtures::incident("j", "nowhere", &[]);
+        stray.section = Some(located("elsewhere", 1));
+        let review = Review {
+            date: crate::model::Date::parse("2018-01-01").unwrap(),
+            path: "content/reviews/2018-01-01.md".into(),
+            categories: vec![
+                (
+                    located("b", 1),
+                    ReviewEntry {
+                        status: Some(located("progress", 1)),
+                        ..ReviewEntry::default()
+                    },
+                ),
+                (located("gone", 1), ReviewEntry::default()),
+            ],
+            body: String::new(),
+            body_line: 1,
+        };
+        let site = resolve_site(
+            config,
+            vec![category("a"), category("b")],
+            vec![Arc::new(first), Arc::new(stray)],
+            vec![review],
+        );
+
+        // Teams in slug order: api, ops-team, web.
+        let teams: Vec<(&str, &str)> = site
+            .teams
+            .iter()
+            .map(|t| (t.name.as_str(), t.slug.as_str()))
+            .collect();
+        assert_eq!(
+            teams,
+            [("Api", "api"), ("Ops Team", "ops-team"), ("web", "web")]
+        );
+
+        let refs = site.refs(0);
+        assert_eq!(site.category_of(0).map(|c| c.slug.as_str()), Some("b"));
+        assert_eq!(site.section_slug(0), Some("s"));
+        // "nope" is a category status, not an incident one.
+        assert_eq!(site.status_keys(0).collect::<Vec<_>>(), ["tick", "sad"]);
+        assert_eq!(
+            refs.anecdote_teams,
+            [Some(2), Some(0), Some(1), Some(2), None]
+        );
+        assert_eq!(
+            site.anecdote_team(0, 1).map(|t| t.name.as_str()),
+            Some("Api")
+        );
+        assert_eq!(site.anecdote_team(0, 4), None);
+
+        assert_eq!(site.refs(1).category, None);
+        assert_eq!(site.refs(1).section, None);
+        assert_eq!(site.refs(7), &IncidentRefs::default());
+
+        let statuses = &site.config.category_statuses;
+        let entries: Vec<(Option<&str>, Option<&str>)> = site.review_refs[0]
+            .iter()
+            .map(|entry| {
+                (
+                    entry.category.map(|c| site.categories[c].slug.as_str()),
+                    entry.status.map(|s| statuses[s].key.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(entries, [(Some("b"), Some("progress")), (None, None)]);
     }
 }

@@ -236,6 +236,7 @@ impl<'a> IncidentSummary<'a> {
     /// struct above.
     pub(super) fn new(
         data: &SiteData<'a>,
+        index: usize,
         incident: &'a Incident,
         facts: &IncidentFacts,
     ) -> IncidentSummary<'a> {
@@ -254,7 +255,7 @@ impl<'a> IncidentSummary<'a> {
             text
         };
         let team_slugs = spaced(&mut known_teams.iter().map(|t| t.slug.as_str()));
-        let status_keys = spaced(&mut facts.status_keys(&data.site.config));
+        let status_keys = spaced(&mut data.site.status_keys(index));
         let tag_refs: Vec<TagRef<'a>> = incident
             .tags
             .iter()

@@ -269,13 +269,12 @@ impl<'a> SiteData<'a> {
         selection: &Selection,
         cache: &mut RenderCache,
     ) -> (usize, Vec<Diagnostic>) {
-        // Fragment ids depend on nothing but the incident.
-        let anchors = per_incident(
-            &self.site.incidents,
-            selection,
-            &cache.anchors,
-            |_, incident| Arc::new(anecdote_anchors(incident)),
-        );
+        // Fragment ids depend on nothing but the incident (and its teams'
+        // slugs, which their names decide).
+        let site = self.site;
+        let anchors = per_incident(&site.incidents, selection, &cache.anchors, |index, _| {
+            Arc::new(anecdote_anchors(site, index))
+        });
         if cache.enabled {
             refresh(
                 &mut cache.anchors,
@@ -473,7 +472,7 @@ impl<'a> SiteData<'a> {
     /// incident's.
     pub(super) fn summary_value(&self, index: usize, incident: &'a Incident) -> Value {
         let facts = self.facts(index);
-        let summary = Value::from_serializable(&IncidentSummary::new(self, incident, facts));
+        let summary = Value::from_serializable(&IncidentSummary::new(self, index, incident, facts));
         let mut map = summary.into_map().unwrap_or_default();
         // Room for exactly what is added below: a map that grew by
         // doubling kept 100,000 half-empty tables (60 MB).
@@ -493,8 +492,9 @@ impl<'a> SiteData<'a> {
             )
         };
         map.insert(Key::Str("category"), pick(&shared.categories, facts.row));
-        map.insert(Key::Str("section"), pick(&shared.sections, facts.section));
-        map.insert(Key::Str("statuses"), all(&shared.statuses, &facts.statuses));
+        let refs = self.site.refs(index);
+        map.insert(Key::Str("section"), pick(&shared.sections, refs.section));
+        map.insert(Key::Str("statuses"), all(&shared.statuses, &refs.statuses));
         map.insert(Key::Str("teams"), all(&shared.teams, &facts.teams));
         Value::from(map)
     }
@@ -648,27 +648,27 @@ pub(super) fn rank_name(kind: RankKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use crate::validate::resolve_site;
     use std::sync::Arc;
 
     use super::{ContentPages, SitePages, plain_summary};
+    use crate::model::SiteConfig;
     use crate::model::fixtures::{category, incident};
-    use crate::model::{Site, SiteConfig};
 
     #[test]
     fn a_content_file_s_page_is_found_in_the_site() {
         let mut nested = incident("b", "m", &[]);
         nested.path = "content/incidents/web/b.md".into();
-        let site = Site {
-            config: SiteConfig::with_title("T".into()),
-            categories: vec![category("m", "M")],
-            // Out of slug order, as a hand-made site may be.
-            incidents: vec![
+        let site = resolve_site(
+            SiteConfig::with_title("T".into()),
+            vec![category("m", "M")],
+            vec![
                 Arc::new(incident("c", "m", &[])),
                 Arc::new(nested),
                 Arc::new(incident("a", "m", &[])),
             ],
-            reviews: vec![],
-        };
+            vec![],
+        );
         let pages = SitePages(&site);
         for (file, page) in [
             ("content/incidents/a.md", Some("incidents/a/index.html")),

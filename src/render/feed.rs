@@ -8,23 +8,26 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
-use crate::model::{Date, Incident, Site};
+use crate::model::{Date, Site};
 use crate::routes::{Route, link_permalink};
 use crate::tally::Tally;
 
 use super::chart::escape;
 
-/// The fragment id of each anecdote of `incident` on its page, stable when
-/// anecdotes are added or reordered: `anecdote-<team>-<date>`, with `-2`,
-/// `-3` for repeats.
-pub fn anecdote_anchors(incident: &Incident) -> Vec<String> {
+/// The fragment id of each anecdote of the incident of index `index` on
+/// its page, stable when anecdotes are added or reordered:
+/// `anecdote-<team slug>-<date>`, with `-2`, `-3` for repeats.
+pub fn anecdote_anchors(site: &Site, index: usize) -> Vec<String> {
+    let Some(incident) = site.incidents.get(index) else {
+        return Vec::new();
+    };
     let mut taken: HashSet<String> = HashSet::with_capacity(incident.anecdotes.len());
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut anchors: Vec<String> = Vec::with_capacity(incident.anecdotes.len());
-    for anecdote in &incident.anecdotes {
-        let team = anecdote
-            .team_name()
-            .map_or_else(|| "unattributed".to_owned(), crate::model::slugify);
+    for (a, anecdote) in incident.anecdotes.iter().enumerate() {
+        let team = site
+            .anecdote_team(index, a)
+            .map_or("unattributed", |team| team.slug.as_str());
         let base = match anecdote.date {
             Some(date) => format!("anecdote-{team}-{date}"),
             None => format!("anecdote-{team}"),
@@ -183,9 +186,7 @@ pub fn render_feed(site: &Site, tally: &Tally, anchors: &[Arc<Vec<String>>]) -> 
             .and_then(|list| list.get(a))
             .map_or("", String::as_str);
         let page = Route::Incident(&incident.slug).permalink_to_fragment(base, anchor);
-        let team = tally
-            .anecdote_team(tally.facts(i), a)
-            .map(|team| escape(&team.name));
+        let team = site.anecdote_team(i, a).map(|team| escape(&team.name));
         xml.push_str("  <entry>\n");
         let title = escape(&incident.title);
         match &team {
@@ -268,6 +269,7 @@ pub fn render_sitemap(pages: &[Route<'_>], site: &Site) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::model::fixtures;
+    use crate::validate::resolve_site;
 
     #[test]
     fn anchors_are_stable_and_unique() {
@@ -278,14 +280,26 @@ mod tests {
                 ("Web Team", Some("2018-01")),
                 ("Web Team", Some("2018-01")),
                 ("Köln", None),
+                ("", Some("2018")),
             ],
         );
+        let mut incident = incident;
+        if let Some(last) = incident.anecdotes.last_mut() {
+            last.team = None;
+        }
+        let site = resolve_site(
+            crate::model::SiteConfig::with_title("T".into()),
+            vec![fixtures::category("m", "M")],
+            vec![std::sync::Arc::new(incident)],
+            vec![],
+        );
         assert_eq!(
-            anecdote_anchors(&incident),
+            anecdote_anchors(&site, 0),
             vec![
                 "anecdote-web-team-2018-01",
                 "anecdote-web-team-2018-01-2",
-                "anecdote-koln"
+                "anecdote-koln",
+                "anecdote-unattributed-2018"
             ]
         );
     }
@@ -294,12 +308,7 @@ mod tests {
         let mut site_config =
             crate::model::SiteConfig::with_title("Architecture Challenges".into());
         config(&mut site_config);
-        Site {
-            config: site_config,
-            categories: vec![],
-            incidents: vec![],
-            reviews: vec![],
-        }
+        resolve_site(site_config, vec![], vec![], vec![])
     }
 
     #[test]

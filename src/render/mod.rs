@@ -251,10 +251,10 @@ pub fn render_selection(
     // build writes them straight into the files.
     let (json, csv_rows): (Vec<Arc<str>>, Vec<Arc<[u8]>>) = if cache.enabled {
         let json = per_incident(&site.incidents, selection, &cache.json, |index, i| {
-            Arc::from(incident_json(site, tally, i, tally.facts(index)))
+            Arc::from(incident_json(site, tally, index, i))
         });
         let csv_rows = per_incident(&site.incidents, selection, &cache.csv, |index, i| {
-            Arc::from(incident_csv_row(site, tally, i, tally.facts(index)))
+            Arc::from(incident_csv_row(site, tally, index, i))
         });
         refresh(&mut cache.json, &site.incidents, &json, selection);
         refresh(&mut cache.csv, &site.incidents, &csv_rows, selection);
@@ -388,16 +388,17 @@ mod tests {
     use crate::model::SiteConfig;
     use crate::model::fixtures::{category, incident};
     use crate::tally::tally_site;
+    use crate::validate::resolve_site;
 
     fn site(dates: &[&str]) -> Site {
         let anecdotes: Vec<(&str, Option<&str>)> =
             dates.iter().map(|d| ("Web", Some(*d))).collect();
-        Site {
-            config: SiteConfig::with_title("T".into()),
-            categories: vec![category("m", "M")],
-            incidents: vec![Arc::new(incident("i", "m", &anecdotes))],
-            reviews: vec![],
-        }
+        resolve_site(
+            SiteConfig::with_title("T".into()),
+            vec![category("m", "M")],
+            vec![Arc::new(incident("i", "m", &anecdotes))],
+            vec![],
+        )
     }
 
     /// Records the order files come in; wants `first` before the rest.

@@ -301,7 +301,8 @@ impl<'a> SiteData<'a> {
                 let mut unsectioned = Vec::new();
                 for &index in &self.ordered {
                     match self
-                        .facts(index)
+                        .site
+                        .refs(index)
                         .section
                         .and_then(|section| by_section.get_mut(section))
                     {
@@ -457,7 +458,9 @@ impl<'a> SiteData<'a> {
                     .and_then(|list| list.get(i))
                     .map_or("", String::as_str);
                 AnecdoteContext {
-                    team: facts
+                    team: self
+                        .site
+                        .refs(index)
                         .anecdote_teams
                         .get(i)
                         .and_then(|&team| team.and_then(|team| self.team_ref(team))),
@@ -486,7 +489,7 @@ impl<'a> SiteData<'a> {
             .iter()
             .filter_map(|&i| {
                 let incident = self.site.incidents.get(i)?;
-                let anecdote_teams = &self.facts(i).anecdote_teams;
+                let anecdote_teams = &self.site.refs(i).anecdote_teams;
                 let anchors = self.anchors.get(i);
                 let page = Route::Incident(&incident.slug);
                 Some(Reported {
@@ -521,14 +524,20 @@ impl<'a> SiteData<'a> {
         };
         let config = &self.site.config;
         let resolved = self.tally.reviews.get(index).map_or(&[][..], Vec::as_slice);
+        let refs = self
+            .site
+            .review_refs
+            .get(index)
+            .map_or(&[][..], Vec::as_slice);
         let entries: Vec<ReviewEntryContext<'_>> = review
             .categories
             .iter()
             .zip(resolved)
-            .filter_map(|((_, entry), facts)| {
+            .zip(refs)
+            .filter_map(|(((_, entry), facts), refs)| {
                 let position = facts.row?;
                 let row = self.tally.categories.get(position)?;
-                let status = facts.status.and_then(|i| config.category_statuses.get(i));
+                let status = refs.status.and_then(|i| config.category_statuses.get(i));
                 Some(ReviewEntryContext {
                     category: self.category_ref(position)?,
                     votes: entry.votes,

@@ -203,6 +203,7 @@ fn push_base36(out: &mut String, mut n: usize) {
 
 #[cfg(test)]
 mod tests {
+    use crate::validate::resolve_site;
     use std::sync::Arc;
 
     use super::*;
@@ -242,16 +243,16 @@ mod tests {
 
     #[test]
     fn the_index_numbers_words_by_use_and_leaves_out_incidents_without_any() {
-        let site = Site {
-            config: SiteConfig::with_title("T".into()),
-            categories: vec![category("a", "A")],
-            incidents: vec![
+        let site = resolve_site(
+            SiteConfig::with_title("T".into()),
+            vec![category("a", "A")],
+            vec![
                 Arc::new(said("i", &["quorum lost", "lost"])),
                 Arc::new(said("j", &["quorum"])),
                 Arc::new(said("k", &[])),
             ],
-            reviews: vec![],
-        };
+            vec![],
+        );
         let tally = tally_site(&site);
         let words: Vec<String> = site
             .incidents
