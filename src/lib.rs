@@ -19,14 +19,18 @@
 //!   make are explained there in plain words, with the fix.
 //! - [`parse`]: one file into a typed [`model`] value, reporting every problem
 //!   of that file as a [`diagnostic::Diagnostic`].
-//! - [`validate`]: rules across files (references, unique slugs); and,
-//!   when errors keep the site from being rendered, the links between
-//!   content files, which rendering checks otherwise.
+//! - [`validate`]: rules across files (references, unique slugs); the
+//!   parsed files made into a [`model::Site`] with every name resolved
+//!   once to an index ([`validate::resolve_site`]: an incident's category,
+//!   section, statuses and teams; a review's categories and statuses);
+//!   and, when errors keep the site from being rendered, the links
+//!   between content files, which rendering checks otherwise.
 //! - [`tally`]: the numbers (docs/format.md, "The numbers")
 //!   ([`tally::Tally`]) with each category's history across the reviews,
-//!   and names resolved once: each incident's [`tally::IncidentFacts`]
-//!   (its category's row, its teams, tags, occurrences, first and last
-//!   seen), which every later stage reads.
+//!   and each incident's derived facts, computed once
+//!   ([`tally::IncidentFacts`]: its category's row, its distinct teams,
+//!   tags, occurrences, first and last seen), which every later stage
+//!   reads.
 //! - [`routes`]: every page and file with its output path, link and
 //!   permalink; no other module builds a site URL.
 //! - [`render`] and [`export`]: every output file, handed to a
