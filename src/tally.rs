@@ -497,8 +497,8 @@ fn incident_facts(
 }
 
 /// The rows in `site.categories` order, with each row's teams (indexes
-/// into `Site::teams`, repeats allowed).
-fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<Vec<usize>>) {
+/// into `Site::teams`).
+fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<BTreeSet<usize>>) {
     let mut rows: Vec<CategoryTally> = site
         .categories
         .iter()
@@ -529,7 +529,7 @@ fn tally_categories(site: &Site) -> (Vec<CategoryTally>, Vec<Vec<usize>>) {
             }
         })
         .collect();
-    let mut teams: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    let mut teams: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); rows.len()];
     for (incident, refs) in site.incidents.iter().zip(&site.refs) {
         let Some(index) = refs.category else {
             continue;
@@ -1576,11 +1576,13 @@ mod tests {
             config,
             vec![category("a", "A"), category("b", "B")],
             vec![
+                // Between the reviews: since the mention of 2018-01-01.
                 Arc::new(incident(
                     "i",
                     "a",
                     &[("T", Some("2017-06")), ("T", Some("2018-03"))],
                 )),
+                // Before the first review, so never "since" one.
                 Arc::new(incident(
                     "j",
                     "b",
@@ -1596,6 +1598,7 @@ mod tests {
                     "2018-01-01",
                     &[("a", None, None, None), ("b", None, None, None)],
                 ),
+                // b is discussed again: nothing is new since for b.
                 review("2018-06-01", &[("b", None, None, None)]),
             ],
         );

@@ -648,12 +648,12 @@ pub(super) fn rank_name(kind: RankKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::resolve_site;
     use std::sync::Arc;
 
     use super::{ContentPages, SitePages, plain_summary};
     use crate::model::SiteConfig;
     use crate::model::fixtures::{category, incident};
+    use crate::validate::resolve_site;
 
     #[test]
     fn a_content_file_s_page_is_found_in_the_site() {
@@ -662,6 +662,7 @@ mod tests {
         let site = resolve_site(
             SiteConfig::with_title("T".into()),
             vec![category("m", "M")],
+            // Out of slug order, as a hand-made site may be.
             vec![
                 Arc::new(incident("c", "m", &[])),
                 Arc::new(nested),

@@ -203,13 +203,13 @@ fn push_base36(out: &mut String, mut n: usize) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::resolve_site;
     use std::sync::Arc;
 
     use super::*;
     use crate::model::SiteConfig;
     use crate::model::fixtures::{category, incident};
     use crate::tally::tally_site;
+    use crate::validate::resolve_site;
 
     fn said(slug: &str, texts: &[&str]) -> Incident {
         let mut incident = incident(slug, "a", &[("Web", None), ("Ops", None)]);
