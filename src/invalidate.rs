@@ -51,7 +51,7 @@ pub fn pages_to_render(before: Option<&Snapshot>, after: &Snapshot) -> Selection
     // one site.
     for (old, new) in changed_incidents(&before.site.incidents, &after.site.incidents) {
         for (site, index) in [(&before.site, old), (&after.site, new)] {
-            let (Some(index), Some(incident)) = (index, index.and_then(|i| site.incidents.get(i)))
+            let Some((index, incident)) = index.and_then(|i| Some((i, site.incidents.get(i)?)))
             else {
                 continue;
             };
